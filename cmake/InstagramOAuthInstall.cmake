@@ -1,0 +1,48 @@
+# Install rules, the CMake package (InstagramOAuthConfig.cmake) and instagram-oauth.pc.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(INSTAGRAM_OAUTH_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/InstagramOAuth")
+
+install(TARGETS instagram_oauth
+  EXPORT InstagramOAuthTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/" "${INSTAGRAM_OAUTH_GENERATED_INCLUDE}/"
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+
+install(EXPORT InstagramOAuthTargets
+  NAMESPACE InstagramOAuth::
+  DESTINATION ${INSTAGRAM_OAUTH_CMAKE_DIR})
+export(EXPORT InstagramOAuthTargets
+  NAMESPACE InstagramOAuth::
+  FILE "${PROJECT_BINARY_DIR}/InstagramOAuthTargets.cmake")
+
+configure_package_config_file(cmake/InstagramOAuthConfig.cmake.in
+  "${PROJECT_BINARY_DIR}/InstagramOAuthConfig.cmake"
+  INSTALL_DESTINATION ${INSTAGRAM_OAUTH_CMAKE_DIR})
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/InstagramOAuthConfigVersion.cmake"
+  COMPATIBILITY SameMajorVersion)
+install(FILES
+  "${PROJECT_BINARY_DIR}/InstagramOAuthConfig.cmake"
+  "${PROJECT_BINARY_DIR}/InstagramOAuthConfigVersion.cmake"
+  DESTINATION ${INSTAGRAM_OAUTH_CMAKE_DIR})
+
+# pkg-config: a static library's users need libcurl on their link line too.
+if(BUILD_SHARED_LIBS)
+  set(INSTAGRAM_OAUTH_PC_REQUIRES "")
+  set(INSTAGRAM_OAUTH_PC_REQUIRES_PRIVATE "libcurl")
+  set(INSTAGRAM_OAUTH_PC_CFLAGS "")
+else()
+  set(INSTAGRAM_OAUTH_PC_REQUIRES "libcurl")
+  set(INSTAGRAM_OAUTH_PC_REQUIRES_PRIVATE "")
+  set(INSTAGRAM_OAUTH_PC_CFLAGS "-DINSTAGRAM_OAUTH_STATIC_DEFINE")
+endif()
+# Relocatable: the prefix is found from the .pc file's own place.
+file(RELATIVE_PATH INSTAGRAM_OAUTH_PC_TO_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
+string(REGEX REPLACE "/$" "" INSTAGRAM_OAUTH_PC_TO_PREFIX "${INSTAGRAM_OAUTH_PC_TO_PREFIX}")
+configure_file(cmake/instagram-oauth.pc.in "${PROJECT_BINARY_DIR}/instagram-oauth.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/instagram-oauth.pc"
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

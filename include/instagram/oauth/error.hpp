@@ -1,0 +1,64 @@
+// The one error type of the library: a category, Instagram's own fields, and a
+// what() line that never contains a secret.
+#pragma once
+
+#include <instagram/oauth/export.hpp>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace instagram::oauth {
+
+enum class ErrorCategory {
+  api,                   // Instagram answered with an error body (any of its shapes)
+  authorization_denied,  // the redirect carried error=access_denied …
+  invalid_redirect,      // no code nor error, malformed, or a base other than redirect_uri
+  state_mismatch,        // expected state missing from the redirect, or different
+  invalid_argument,      // a value the caller passed is unusable (names the parameter)
+  transport,             // DNS, connect, reset, TLS verification, protocol failure
+  timeout,               // a configured time limit elapsed
+  invalid_response,      // not the JSON expected: HTML 502, truncated, too large, wrong shape
+  system                 // the operating system failed a request (the CSPRNG)
+};
+
+// "api", "authorization_denied", …: the enumerator's name.
+INSTAGRAM_OAUTH_EXPORT std::string_view to_string(ErrorCategory category) noexcept;
+
+// Everything an OAuthException carries; fields that do not apply stay empty or 0.
+struct ErrorDetails {
+  ErrorCategory category = ErrorCategory::invalid_argument;
+  std::string error_message;  // Instagram's message, or a clear sentence for local errors
+  std::string error_type;     // "OAuthException", "IGApiException", "access_denied", …
+  int code = 0;               // Instagram's "code"
+  std::string error_reason;   // a denial's error_reason ("user_denied")
+  int http_status = 0;        // 0 when there was no HTTP answer
+  std::string body_excerpt;   // first ≤ 512 bytes of an unexpected answer, secrets masked
+  int error_subcode = 0;      // graph.instagram.com's "error_subcode"
+  std::string fbtrace_id;     // graph.instagram.com's "fbtrace_id"
+};
+
+class INSTAGRAM_OAUTH_EXPORT OAuthException : public std::runtime_error {
+ public:
+  // The caller must have masked secrets already; what() is built from these fields.
+  explicit OAuthException(ErrorDetails details);
+  OAuthException(ErrorCategory category, std::string error_message);
+
+  ErrorCategory category() const noexcept { return details_->category; }
+  const std::string& error_type() const noexcept { return details_->error_type; }
+  int code() const noexcept { return details_->code; }
+  const std::string& error_message() const noexcept { return details_->error_message; }
+  const std::string& error_reason() const noexcept { return details_->error_reason; }
+  int http_status() const noexcept { return details_->http_status; }
+  const std::string& body_excerpt() const noexcept { return details_->body_excerpt; }
+  int error_subcode() const noexcept { return details_->error_subcode; }
+  const std::string& fbtrace_id() const noexcept { return details_->fbtrace_id; }
+  const ErrorDetails& details() const noexcept { return *details_; }
+
+ private:
+  // Shared so that copying an exception never throws.
+  std::shared_ptr<const ErrorDetails> details_;
+};
+
+}  // namespace instagram::oauth

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what is missing from Debian's packages; quick and silent when all is present.
+#   scripts/setup-deps.sh [build] [test] [quality] [bench]   (default: build test)
+# Other systems, the same parts:
+#   Homebrew: brew install cmake ninja pkg-config curl nlohmann-json catch2 cpp-httplib cli11 openssl google-benchmark
+#   vcpkg:    vcpkg install curl nlohmann-json catch2 cpp-httplib cli11 openssl benchmark
+set -euo pipefail
+
+declare -A groups=(
+  [build]="g++ cmake ninja-build pkg-config libcurl4-openssl-dev nlohmann-json3-dev libssl-dev ca-certificates"
+  [test]="catch2 libcpp-httplib-dev libcli11-dev"
+  [quality]="clang libclang-rt-14-dev clang-tidy clang-format valgrind gcovr"
+  [bench]="libbenchmark-dev libboost-url1.81-dev nginx-light wrk valgrind"
+)
+
+wanted=()
+for group in "${@:-build test}"; do
+  for name in $group; do
+    [[ -n "${groups[$name]:-}" ]] || { echo "setup-deps: unknown group '$name'" >&2; exit 2; }
+    wanted+=(${groups[$name]})
+  done
+done
+
+missing=()
+for package in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup-deps: not a Debian system; install the equivalents of: ${missing[*]}" >&2
+  echo "            (README.md lists the Homebrew and vcpkg names)" >&2
+  exit 1
+fi
+if [[ $(id -u) -eq 0 ]]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo=(sudo)
+else
+  echo "setup-deps: missing packages; run as root:" >&2
+  echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+echo "setup-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,141 @@
+#include "catch.hpp"
+
+#include <instagram/oauth/error.hpp>
+#include <instagram/oauth/result.hpp>
+
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+using namespace instagram::oauth;
+
+static_assert(std::is_nothrow_copy_constructible_v<OAuthException>);
+static_assert(std::is_nothrow_move_constructible_v<OAuthException>);
+static_assert(std::is_base_of_v<std::runtime_error, OAuthException>);
+static_assert(std::is_nothrow_move_constructible_v<Result<std::string>>);
+static_assert(std::is_nothrow_move_assignable_v<Result<std::string>>);
+static_assert(std::is_copy_constructible_v<Result<std::string>>);
+static_assert(std::is_copy_constructible_v<Result<std::vector<int>>>);
+static_assert(!std::is_copy_constructible_v<Result<std::unique_ptr<int>>>);
+static_assert(std::is_nothrow_move_constructible_v<Result<std::unique_ptr<int>>>);
+static_assert(!std::is_convertible_v<Result<int>, bool>, "operator bool is explicit");
+
+TEST_CASE("to_string names every category", "[error]") {
+  CHECK(to_string(ErrorCategory::api) == "api");
+  CHECK(to_string(ErrorCategory::authorization_denied) == "authorization_denied");
+  CHECK(to_string(ErrorCategory::invalid_redirect) == "invalid_redirect");
+  CHECK(to_string(ErrorCategory::state_mismatch) == "state_mismatch");
+  CHECK(to_string(ErrorCategory::invalid_argument) == "invalid_argument");
+  CHECK(to_string(ErrorCategory::transport) == "transport");
+  CHECK(to_string(ErrorCategory::timeout) == "timeout");
+  CHECK(to_string(ErrorCategory::invalid_response) == "invalid_response");
+  CHECK(to_string(ErrorCategory::system) == "system");
+}
+
+TEST_CASE("a local error carries its category and sentence", "[error]") {
+  const OAuthException error(ErrorCategory::invalid_argument, "client_id is empty");
+  CHECK(error.category() == ErrorCategory::invalid_argument);
+  CHECK(error.error_message() == "client_id is empty");
+  CHECK(error.error_type().empty());
+  CHECK(error.code() == 0);
+  CHECK(error.http_status() == 0);
+  CHECK(error.body_excerpt().empty());
+  CHECK(std::string(error.what()) == "invalid_argument: client_id is empty");
+}
+
+TEST_CASE("an API error shows Instagram's fields in one line", "[error]") {
+  ErrorDetails details;
+  details.category = ErrorCategory::api;
+  details.error_type = "OAuthException";
+  details.code = 400;
+  details.error_message = "Matching code was not found or was already used";
+  details.http_status = 400;
+  const OAuthException error(details);
+  CHECK(error.error_type() == "OAuthException");
+  CHECK(error.code() == 400);
+  CHECK(error.http_status() == 400);
+  CHECK(
+      std::string(error.what()) ==
+      "api: Matching code was not found or was already used (OAuthException, code 400, HTTP 400)");
+}
+
+TEST_CASE("a graph error keeps subcode and fbtrace_id; what() stays one line", "[error]") {
+  ErrorDetails details;
+  details.category = ErrorCategory::api;
+  details.error_type = "IGApiException";
+  details.code = 190;
+  details.error_subcode = 460;
+  details.fbtrace_id = "AbCdEf";
+  details.error_message = "line one\nline two";
+  const OAuthException error(details);
+  CHECK(error.error_subcode() == 460);
+  CHECK(error.fbtrace_id() == "AbCdEf");
+  CHECK(error.error_message() == "line one\nline two");
+  CHECK(std::string(error.what()) ==
+        "api: line one line two (IGApiException, code 190, subcode 460)");
+}
+
+TEST_CASE("a denial shows the decoded triple", "[error]") {
+  ErrorDetails details;
+  details.category = ErrorCategory::authorization_denied;
+  details.error_type = "access_denied";
+  details.error_reason = "user_denied";
+  details.error_message = "The user denied your request";
+  const OAuthException error(details);
+  CHECK(std::string(error.what()) ==
+        "authorization_denied: The user denied your request (access_denied, user_denied)");
+}
+
+TEST_CASE("copies share the same details", "[error]") {
+  const OAuthException error(ErrorCategory::timeout, "the request timed out");
+  const OAuthException copy = error;  // NOLINT(performance-unnecessary-copy-initialization)
+  CHECK(&copy.details() == &error.details());
+  CHECK(std::string(copy.what()) == "timeout: the request timed out");
+}
+
+TEST_CASE("Result holds a value", "[result]") {
+  Result<std::string> result = std::string("IGQVJ");
+  REQUIRE(result.has_value());
+  CHECK(static_cast<bool>(result));
+  CHECK(result.value() == "IGQVJ");
+  CHECK(*result == "IGQVJ");
+  CHECK(result->size() == 5);
+  CHECK(result.value_or("other") == "IGQVJ");
+  const Result<std::string>& constant = result;
+  CHECK(constant.value() == "IGQVJ");
+  CHECK(*constant == "IGQVJ");
+  std::string moved = std::move(result).value();
+  CHECK(moved == "IGQVJ");
+}
+
+TEST_CASE("Result holds an error; value() throws the same OAuthException", "[result]") {
+  const Result<int> result =
+      OAuthException(ErrorCategory::state_mismatch, "the redirect's state differs");
+  REQUIRE_FALSE(result.has_value());
+  CHECK_FALSE(static_cast<bool>(result));
+  CHECK(result.error().category() == ErrorCategory::state_mismatch);
+  CHECK(result.error().error_message() == "the redirect's state differs");
+  CHECK(result.value_or(7) == 7);
+  try {
+    (void)result.value();
+    FAIL("value() did not throw");
+  } catch (const OAuthException& thrown) {
+    CHECK(thrown.category() == ErrorCategory::state_mismatch);
+    CHECK(std::string(thrown.what()) == "state_mismatch: the redirect's state differs");
+  }
+}
+
+TEST_CASE("Result::error() on a value is a fixed error, not undefined behaviour", "[result]") {
+  const Result<int> result = 42;
+  CHECK(result.error().category() == ErrorCategory::invalid_argument);
+  CHECK(result.error().error_message() ==
+        "Result::error() was called on a Result that holds a value");
+}
+
+TEST_CASE("Result holds move-only values", "[result]") {
+  Result<std::unique_ptr<int>> result = std::make_unique<int>(5);
+  REQUIRE(result);
+  std::unique_ptr<int> taken = std::move(result).value();
+  CHECK(*taken == 5);
+}

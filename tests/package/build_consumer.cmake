@@ -1,0 +1,38 @@
+# Configures, builds and runs the consumer one way (MODE), offline.
+file(REMOVE_RECURSE "${BINARY}")
+set(build_dir "${BINARY}/build")
+
+if(MODE STREQUAL "pkg_config")
+  find_program(PKG_CONFIG pkg-config REQUIRED)
+  set(ENV{PKG_CONFIG_PATH} "${PREFIX}/lib/pkgconfig:${PREFIX}/lib64/pkgconfig:${PREFIX}/lib/x86_64-linux-gnu/pkgconfig")
+  execute_process(COMMAND ${PKG_CONFIG} --cflags --libs instagram-oauth
+    OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE failed)
+  if(failed)
+    message(FATAL_ERROR "pkg-config does not know instagram-oauth")
+  endif()
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  file(MAKE_DIRECTORY "${build_dir}")
+  execute_process(COMMAND ${CXX} -std=c++17 ${SOURCE}/main.cpp ${flags} -o ${build_dir}/consumer
+    RESULT_VARIABLE failed)
+  if(failed)
+    message(FATAL_ERROR "the consumer does not build with pkg-config's flags: ${flags}")
+  endif()
+else()
+  execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE} -B ${build_dir} -G ${GENERATOR}
+      -D CMAKE_CXX_COMPILER=${CXX} -D CONSUME=${MODE} -D CMAKE_PREFIX_PATH=${PREFIX}
+      -D INSTAGRAM_OAUTH_SOURCE=${PROJECT_ROOT} -D CMAKE_BUILD_TYPE=Release
+    RESULT_VARIABLE failed)
+  if(failed)
+    message(FATAL_ERROR "the consumer does not configure through ${MODE}")
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} --build ${build_dir} RESULT_VARIABLE failed)
+  if(failed)
+    message(FATAL_ERROR "the consumer does not build through ${MODE}")
+  endif()
+endif()
+
+execute_process(COMMAND ${build_dir}/consumer RESULT_VARIABLE failed OUTPUT_VARIABLE output)
+message(STATUS "${output}")
+if(failed OR NOT output MATCHES "consumed: invalid_argument: code is empty")
+  message(FATAL_ERROR "the consumer built through ${MODE} did not run as expected")
+endif()
