@@ -1,0 +1,131 @@
+// Step 1: the Authorization Window URL. Header-only.
+#pragma once
+
+#include <instagram/oauth/config.hpp>
+#include <instagram/oauth/detail/url.hpp>
+#include <instagram/oauth/result.hpp>
+
+#include <algorithm>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace instagram::oauth {
+
+class AuthorizeUrlBuilder {
+ public:
+  explicit AuthorizeUrlBuilder(const AppConfig& config)
+      : client_id_(config.client_id),
+        redirect_uri_(config.redirect_uri),
+        authorize_endpoint_(config.endpoints.authorize),
+        required_scope_(config.endpoints.required_scope) {}
+
+  // Repeatable; order kept, duplicates dropped. "a,b" and "a b" add both permissions.
+  AuthorizeUrlBuilder& scope(std::string_view permissions) {
+    while (!permissions.empty()) {
+      const std::size_t end = permissions.find_first_of(", ");
+      const std::string_view permission = permissions.substr(0, end);
+      if (!permission.empty() &&
+          std::find(scopes_.begin(), scopes_.end(), permission) == scopes_.end()) {
+        scopes_.emplace_back(permission);
+      }
+      permissions =
+          end == std::string_view::npos ? std::string_view{} : permissions.substr(end + 1);
+    }
+    return *this;
+  }
+
+  AuthorizeUrlBuilder& scopes(std::initializer_list<std::string_view> permissions) {
+    for (const std::string_view permission : permissions) scope(permission);
+    return *this;
+  }
+
+  AuthorizeUrlBuilder& state(std::string_view state) {
+    state_.emplace(state);
+    return *this;
+  }
+
+  // A parameter after the core ones, e.g. force_reauth=true.
+  AuthorizeUrlBuilder& extra_param(std::string_view name, std::string_view value) {
+    extra_params_.emplace_back(name, value);
+    return *this;
+  }
+
+  // The URL, or invalid_argument naming the field at fault.
+  Result<std::string> build() const {
+    if (std::string problem = check(); !problem.empty()) {
+      return OAuthException(ErrorCategory::invalid_argument, std::move(problem));
+    }
+    std::string url;
+    url.reserve(authorize_endpoint_.size() + client_id_.size() + 3 * redirect_uri_.size() + 128);
+    url += authorize_endpoint_;
+    url += authorize_endpoint_.find('?') == std::string::npos ? "?client_id=" : "&client_id=";
+    url += client_id_;  // digits only: nothing to encode
+    url += "&redirect_uri=";
+    detail::append_percent_encoded(url, redirect_uri_);
+    url += "&scope=";
+    for (std::size_t i = 0; i < scopes_.size(); ++i) {
+      if (i != 0) url += "%2C";  // the comma that joins the permissions
+      detail::append_percent_encoded(url, scopes_[i]);
+    }
+    url += "&response_type=code";
+    if (state_) {
+      url += "&state=";
+      detail::append_percent_encoded(url, *state_);
+    }
+    for (const auto& [name, value] : extra_params_) {
+      url += '&';
+      detail::append_percent_encoded(url, name);
+      url += '=';
+      detail::append_percent_encoded(url, value);
+    }
+    return url;
+  }
+
+ private:
+  std::string check() const {
+    if (client_id_.empty()) return "client_id is empty";
+    if (!std::all_of(client_id_.begin(), client_id_.end(),
+                     [](char c) { return c >= '0' && c <= '9'; })) {
+      return "client_id must be a numeric string (the Instagram App ID)";
+    }
+    if (std::string problem = detail::check_url("redirect_uri", redirect_uri_); !problem.empty()) {
+      return problem;
+    }
+    if (std::string problem = detail::check_url("endpoints.authorize", authorize_endpoint_);
+        !problem.empty()) {
+      return problem;
+    }
+    if (scopes_.empty()) return "scope is empty: request at least one permission";
+    if (!required_scope_.empty() &&
+        std::find(scopes_.begin(), scopes_.end(), required_scope_) == scopes_.end()) {
+      return "scope must include " + required_scope_ + ", which this endpoint requires";
+    }
+    if (state_ && state_->empty()) return "state is empty: omit state() or pass a non-empty value";
+    for (auto it = extra_params_.begin(); it != extra_params_.end(); ++it) {
+      const std::string& name = it->first;
+      if (name.empty()) return "extra_param name is empty";
+      if (name == "client_id" || name == "redirect_uri" || name == "scope" ||
+          name == "response_type" || name == "state") {
+        return "extra_param '" + name + "' would override a core parameter";
+      }
+      if (std::any_of(extra_params_.begin(), it, [&](const auto& p) { return p.first == name; })) {
+        return "extra_param '" + name + "' is given twice";
+      }
+    }
+    return {};
+  }
+
+  std::string client_id_;
+  std::string redirect_uri_;
+  std::string authorize_endpoint_;
+  std::string required_scope_;
+  std::vector<std::string> scopes_;
+  std::optional<std::string> state_;
+  std::vector<std::pair<std::string, std::string>> extra_params_;
+};
+
+}  // namespace instagram::oauth

@@ -1,0 +1,182 @@
+// Reading the redirect: the code (Instagram's trailing "#_" dropped) or the denial.
+// Header-only.
+#pragma once
+
+#include <instagram/oauth/config.hpp>
+#include <instagram/oauth/detail/constant_time.hpp>
+#include <instagram/oauth/detail/url.hpp>
+#include <instagram/oauth/result.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace instagram::oauth {
+
+struct AuthorizationCode {
+  std::string code;  // a secret: single use, valid for an hour
+  std::optional<std::string> state;
+};
+
+class RedirectParser {
+ public:
+  // The redirect's base (scheme, host, port, path) is checked against config.redirect_uri.
+  explicit RedirectParser(const AppConfig& config)
+      : redirect_uri_(config.redirect_uri),
+        config_problem_(detail::check_url("redirect_uri", config.redirect_uri)) {}
+
+  // When set, a redirect without this state, or with another, is state_mismatch.
+  RedirectParser& expected_state(std::string_view state) {
+    expected_state_.emplace(state);
+    return *this;
+  }
+
+  // A full URL, "?query" or a bare query; surrounding whitespace ignored. Checks, in
+  // order: duplicate code/state/error, the base, the state, a denial, the code.
+  Result<AuthorizationCode> parse(std::string_view redirect) const {
+    if (!config_problem_.empty()) return fail(ErrorCategory::invalid_argument, config_problem_);
+    redirect = trim(redirect);
+    if (redirect.empty()) return fail(ErrorCategory::invalid_redirect, "the redirect is empty");
+    redirect = redirect.substr(0, redirect.find('#'));  // the fragment, Instagram's "#_" among it
+    for (const char c : redirect) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (byte < 0x20 || byte == 0x7F) {
+        return fail(ErrorCategory::invalid_redirect, "the redirect contains a control character");
+      }
+    }
+
+    std::optional<detail::UrlParts> base;
+    std::string_view query = redirect;
+    if (!detail::absolute_url_scheme(redirect).empty()) {
+      base = detail::split_url(redirect);
+      if (!base) return fail(ErrorCategory::invalid_redirect, "the redirect is not a valid URL");
+      query = base->query.value_or(std::string_view{});
+    } else if (!redirect.empty() && redirect.front() == '?') {
+      query.remove_prefix(1);
+    }
+
+    Params params;
+    bool duplicated = false;
+    detail::for_each_query_param(query, [&](std::string_view name, std::string_view value) {
+      if (!duplicated) duplicated = !params.take(name, value);
+    });
+    if (duplicated) {
+      return fail(
+          ErrorCategory::invalid_redirect,
+          "the redirect has more than one '" + std::string(params.duplicate) + "' parameter");
+    }
+    if (base) {
+      if (std::string problem = base_mismatch(*base, redirect); !problem.empty()) {
+        return fail(ErrorCategory::invalid_redirect, std::move(problem));
+      }
+    }
+    std::optional<std::string> state;
+    if (params.state) state = detail::form_decode(*params.state);
+    if (expected_state_) {
+      if (!state) {
+        return fail(ErrorCategory::state_mismatch,
+                    "the redirect carries no state, but one was expected");
+      }
+      if (!detail::constant_time_equals(*expected_state_, *state)) {
+        return fail(ErrorCategory::state_mismatch,
+                    "the redirect's state does not match the expected state");
+      }
+    }
+    if (params.error) return denial(params);
+    if (!params.code) {
+      return fail(ErrorCategory::invalid_redirect, "the redirect has neither a code nor an error");
+    }
+    if (params.code->empty())
+      return fail(ErrorCategory::invalid_redirect, "the redirect's code is empty");
+    return AuthorizationCode{detail::form_decode(*params.code), std::move(state)};
+  }
+
+ private:
+  // The raw values of the parameters the parser reads; the first duplicate stops it.
+  struct Params {
+    std::optional<std::string_view> code, state, error, error_reason, error_description;
+    std::string_view duplicate;
+
+    bool take(std::string_view name, std::string_view value) {
+      return set(name, value, "code", code) && set(name, value, "state", state) &&
+             set(name, value, "error", error) && set(name, value, "error_reason", error_reason) &&
+             set(name, value, "error_description", error_description);
+    }
+
+   private:
+    bool set(std::string_view name, std::string_view value, std::string_view wanted,
+             std::optional<std::string_view>& slot) {
+      if (!detail::form_name_equals(name, wanted)) return true;
+      if (slot) {
+        // The triple's reason and description are informative; repeats of them are harmless.
+        if (wanted == "error_reason" || wanted == "error_description") return true;
+        duplicate = wanted;
+        return false;
+      }
+      slot = value;
+      return true;
+    }
+  };
+
+  static Result<AuthorizationCode> fail(ErrorCategory category, std::string message) {
+    return OAuthException(category, std::move(message));
+  }
+
+  static Result<AuthorizationCode> denial(const Params& params) {
+    ErrorDetails details;
+    details.category = ErrorCategory::authorization_denied;
+    details.error_type = detail::form_decode(*params.error);
+    if (params.error_reason) details.error_reason = detail::form_decode(*params.error_reason);
+    if (params.error_description)
+      details.error_message = detail::form_decode(*params.error_description);
+    if (details.error_message.empty()) details.error_message = "the user did not authorize the app";
+    return OAuthException(std::move(details));
+  }
+
+  static std::string_view trim(std::string_view text) noexcept {
+    constexpr std::string_view whitespace = " \t\n\v\f\r";
+    const std::size_t first = text.find_first_not_of(whitespace);
+    if (first == std::string_view::npos) return {};
+    return text.substr(first, text.find_last_not_of(whitespace) - first + 1);
+  }
+
+  // Why the redirect's base differs from redirect_uri, or empty when it does not.
+  std::string base_mismatch(const detail::UrlParts& actual, std::string_view redirect) const {
+    const std::optional<detail::UrlParts> expected = detail::split_url(redirect_uri_);
+    const auto path_or_root = [](std::string_view path) {
+      return path.empty() ? std::string_view("/") : path;
+    };
+    const std::string_view actual_path = path_or_root(actual.path);
+    const std::string_view expected_path = path_or_root(expected->path);
+    if (detail::iequals(actual.scheme, expected->scheme) &&
+        detail::iequals(actual.host, expected->host) && actual.port == expected->port &&
+        !actual.has_userinfo && actual_path == expected_path) {
+      return {};
+    }
+    const std::string_view actual_base = redirect.substr(0, redirect.find('?'));
+    std::string message = "the redirect goes to " + shorten(actual_base) +
+                          ", not to redirect_uri " + shorten(redirect_uri_);
+    const auto longer_by_slash = [](std::string_view a, std::string_view b) {
+      return a.size() == b.size() + 1 && a.back() == '/' && a.substr(0, b.size()) == b;
+    };
+    if (longer_by_slash(actual_path, expected_path) ||
+        longer_by_slash(expected_path, actual_path)) {
+      message += " (they differ by a trailing slash)";
+    }
+    return message;
+  }
+
+  static std::string shorten(std::string_view text) {
+    constexpr std::size_t limit = 200;
+    if (text.size() <= limit) return std::string(text);
+    return std::string(text.substr(0, limit)) + "...";
+  }
+
+  std::string redirect_uri_;
+  std::string config_problem_;  // why redirect_uri is unusable, or empty
+  std::optional<std::string> expected_state_;
+};
+
+}  // namespace instagram::oauth

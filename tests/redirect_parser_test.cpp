@@ -1,0 +1,207 @@
+#include "catch.hpp"
+#include "random_bytes.hpp"
+
+#include <instagram/oauth/redirect_parser.hpp>
+
+#include <string>
+
+using namespace instagram::oauth;
+
+namespace {
+
+AppConfig sample_app() {
+  AppConfig config;
+  config.client_id = "990602627938098";
+  config.client_secret = "eb8c7-sample-secret";
+  config.redirect_uri = "https://socialsizzle.herokuapp.com/auth/";
+  return config;
+}
+
+// The category and message of a parse that must fail.
+std::pair<ErrorCategory, std::string> failure(const RedirectParser& parser,
+                                              std::string_view redirect) {
+  const Result<AuthorizationCode> result = parser.parse(redirect);
+  REQUIRE_FALSE(result.has_value());
+  return {result.error().category(), result.error().error_message()};
+}
+
+using Failure = std::pair<ErrorCategory, std::string>;
+
+}  // namespace
+
+TEST_CASE("the document's sample success redirect: the code without #_", "[parser]") {
+  const Result<AuthorizationCode> result =
+      RedirectParser(sample_app())
+          .parse("https://socialsizzle.herokuapp.com/auth/?code=AQBx-hBsH3...#_");
+  REQUIRE(result);
+  CHECK(result->code == "AQBx-hBsH3...");
+  CHECK_FALSE(result->state.has_value());
+}
+
+TEST_CASE("the document's sample canceled redirect: the decoded triple", "[parser]") {
+  const Result<AuthorizationCode> result =
+      RedirectParser(sample_app())
+          .parse(
+              "https://socialsizzle.herokuapp.com/auth/?error=access_denied"
+              "&error_reason=user_denied"
+              "&error_description=The+user+denied+your+request");
+  REQUIRE_FALSE(result);
+  const OAuthException& error = result.error();
+  CHECK(error.category() == ErrorCategory::authorization_denied);
+  CHECK(error.error_type() == "access_denied");
+  CHECK(error.error_reason() == "user_denied");
+  CHECK(error.error_message() == "The user denied your request");
+  CHECK(std::string(error.what()) ==
+        "authorization_denied: The user denied your request (access_denied, user_denied)");
+}
+
+TEST_CASE("a query, a bare query and surrounding whitespace are accepted", "[parser]") {
+  const RedirectParser parser(sample_app());
+  for (const char* redirect :
+       {"?code=AQBx-hBsH3...#_", "code=AQBx-hBsH3...#_", "  \t?code=AQBx-hBsH3...\r\n",
+        "\nhttps://socialsizzle.herokuapp.com/auth/?code=AQBx-hBsH3... "}) {
+    INFO(redirect);
+    const Result<AuthorizationCode> result = parser.parse(redirect);
+    REQUIRE(result);
+    CHECK(result->code == "AQBx-hBsH3...");
+  }
+}
+
+TEST_CASE("values are decoded; %23 is a '#' in the code, the raw '#' starts the fragment",
+          "[parser]") {
+  const Result<AuthorizationCode> result =
+      RedirectParser(sample_app()).parse("?code=a%2Bb+c%23d%&state=x%3D1#_&code=ignored");
+  REQUIRE(result);
+  CHECK(result->code == "a+b c#d%");
+  CHECK(result->state == std::optional<std::string>("x=1"));
+}
+
+TEST_CASE("the base is compared by scheme, host, port and path", "[parser]") {
+  const RedirectParser parser(sample_app());
+  CHECK(parser.parse("HTTPS://SocialSizzle.HerokuApp.com:443/auth/?code=c").has_value());
+  CHECK(failure(parser, "https://socialsizzle.herokuapp.com/auth?code=c") ==
+        Failure{ErrorCategory::invalid_redirect,
+                "the redirect goes to https://socialsizzle.herokuapp.com/auth, not to redirect_uri "
+                "https://socialsizzle.herokuapp.com/auth/ (they differ by a trailing slash)"});
+  CHECK(failure(parser, "https://evil.example/auth/?code=c") ==
+        Failure{ErrorCategory::invalid_redirect,
+                "the redirect goes to https://evil.example/auth/, not to redirect_uri "
+                "https://socialsizzle.herokuapp.com/auth/"});
+  CHECK(failure(parser, "http://socialsizzle.herokuapp.com/auth/?code=c").first ==
+        ErrorCategory::invalid_redirect);
+  CHECK(failure(parser, "https://socialsizzle.herokuapp.com:8443/auth/?code=c").first ==
+        ErrorCategory::invalid_redirect);
+  CHECK(failure(parser, "https://attacker@socialsizzle.herokuapp.com/auth/?code=c").first ==
+        ErrorCategory::invalid_redirect);
+  CHECK(failure(parser, "https://:99999/auth/?code=c") ==
+        Failure{ErrorCategory::invalid_redirect, "the redirect is not a valid URL"});
+
+  AppConfig root = sample_app();
+  root.redirect_uri = "https://socialsizzle.herokuapp.com";
+  CHECK(RedirectParser(root).parse("https://socialsizzle.herokuapp.com/?code=c").has_value());
+}
+
+TEST_CASE("checks run in a fixed order: duplicates, base, state, error, code", "[parser]") {
+  RedirectParser parser(sample_app());
+  parser.expected_state("s1");
+  // duplicates before everything
+  CHECK(
+      failure(parser, "https://evil.example/?code=a&code=b") ==
+      Failure{ErrorCategory::invalid_redirect, "the redirect has more than one 'code' parameter"});
+  CHECK(
+      failure(parser, "?state=s1&st%61te=s1&code=a") ==
+      Failure{ErrorCategory::invalid_redirect, "the redirect has more than one 'state' parameter"});
+  CHECK(
+      failure(parser, "?error=a&error=b") ==
+      Failure{ErrorCategory::invalid_redirect, "the redirect has more than one 'error' parameter"});
+  // the base before the state
+  CHECK(failure(parser, "https://evil.example/auth/?code=a").first ==
+        ErrorCategory::invalid_redirect);
+  // the state before the denial, also on a denial
+  CHECK(failure(parser, "?error=access_denied&error_reason=user_denied") ==
+        Failure{ErrorCategory::state_mismatch,
+                "the redirect carries no state, but one was expected"});
+  CHECK(failure(parser, "?error=access_denied&state=s2") ==
+        Failure{ErrorCategory::state_mismatch,
+                "the redirect's state does not match the expected state"});
+  CHECK(failure(parser, "?code=a&state=s") ==
+        Failure{ErrorCategory::state_mismatch,
+                "the redirect's state does not match the expected state"});
+  CHECK(failure(parser, "?code=a&state=s11") ==
+        Failure{ErrorCategory::state_mismatch,
+                "the redirect's state does not match the expected state"});
+  // the denial before the code
+  CHECK(failure(parser, "?code=a&error=access_denied&state=s1").first ==
+        ErrorCategory::authorization_denied);
+  // then the code
+  CHECK(failure(parser, "?state=s1") ==
+        Failure{ErrorCategory::invalid_redirect, "the redirect has neither a code nor an error"});
+  CHECK(failure(parser, "?state=s1&code=") ==
+        Failure{ErrorCategory::invalid_redirect, "the redirect's code is empty"});
+  const Result<AuthorizationCode> ok = parser.parse("?state=s1&code=a");
+  REQUIRE(ok);
+  CHECK(ok->state == std::optional<std::string>("s1"));
+}
+
+TEST_CASE("a denial without a description still says what happened", "[parser]") {
+  const Result<AuthorizationCode> result =
+      RedirectParser(sample_app()).parse("?error=access_denied");
+  REQUIRE_FALSE(result);
+  CHECK(result.error().category() == ErrorCategory::authorization_denied);
+  CHECK(result.error().error_message() == "the user did not authorize the app");
+  CHECK(result.error().error_reason().empty());
+}
+
+TEST_CASE("an unusable redirect_uri is the caller's error", "[parser]") {
+  AppConfig config = sample_app();
+  config.redirect_uri = "http://socialsizzle.herokuapp.com/auth/";
+  CHECK(failure(RedirectParser(config), "?code=a") ==
+        Failure{
+            ErrorCategory::invalid_argument,
+            "redirect_uri must use https (http is allowed only for 127.0.0.1, ::1 and localhost)"});
+}
+
+TEST_CASE("hostile redirects get a category, never a crash", "[parser]") {
+  const RedirectParser parser(sample_app());
+  CHECK(failure(parser, "") == Failure{ErrorCategory::invalid_redirect, "the redirect is empty"});
+  CHECK(failure(parser, " \t\r\n") ==
+        Failure{ErrorCategory::invalid_redirect, "the redirect is empty"});
+  CHECK(failure(parser, "#_") ==
+        Failure{ErrorCategory::invalid_redirect, "the redirect has neither a code nor an error"});
+  CHECK(failure(parser, "%").first == ErrorCategory::invalid_redirect);
+  CHECK(failure(parser, "%%").first == ErrorCategory::invalid_redirect);
+  CHECK(failure(parser, "?&&&").first == ErrorCategory::invalid_redirect);
+  CHECK(failure(parser, "==").first == ErrorCategory::invalid_redirect);
+  CHECK(failure(parser,
+                "?code=a\x01"
+                "b") ==
+        Failure{ErrorCategory::invalid_redirect, "the redirect contains a control character"});
+  CHECK(failure(parser, std::string("?code=a\0b", 9)) ==
+        Failure{ErrorCategory::invalid_redirect, "the redirect contains a control character"});
+  CHECK(parser.parse("?code=%00").value().code == std::string(1, '\0'));
+
+  const std::string huge_code(100 * 1024, 'A');
+  const Result<AuthorizationCode> big = parser.parse("?code=" + huge_code + "#_");
+  REQUIRE(big);
+  CHECK(big->code == huge_code);
+  CHECK(failure(parser, std::string(100 * 1024, '&')).first == ErrorCategory::invalid_redirect);
+  CHECK(failure(parser, std::string(100 * 1024, '%')).first == ErrorCategory::invalid_redirect);
+  const std::string huge_host = "https://" + std::string(100 * 1024, 'h') + "/auth/?code=a";
+  const auto [category, message] = failure(parser, huge_host);
+  CHECK(category == ErrorCategory::invalid_redirect);
+  CHECK(message.size() < 500);
+
+  std::mt19937 rng(99);
+  for (int i = 0; i < 10'000; ++i) {
+    const std::string input = testing::random_bytes(rng, 64);
+    const Result<AuthorizationCode> result = parser.parse(input);
+    if (!result) CHECK(!result.error().error_message().empty());
+  }
+}
+
+TEST_CASE("the parser keeps no reference to the AppConfig", "[parser]") {
+  auto config = std::make_unique<AppConfig>(sample_app());
+  RedirectParser parser(*config);
+  config.reset();
+  CHECK(parser.parse("https://socialsizzle.herokuapp.com/auth/?code=c").has_value());
+}
