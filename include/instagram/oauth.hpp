@@ -1,0 +1,13 @@
+// instagram-oauth-cpp: Instagram's OAuth 2.0 authorization-code flow.
+#pragma once
+
+#include <instagram/oauth/authorize_url_builder.hpp>
+#include <instagram/oauth/config.hpp>
+#include <instagram/oauth/error.hpp>
+#include <instagram/oauth/http.hpp>
+#include <instagram/oauth/redirect_parser.hpp>
+#include <instagram/oauth/result.hpp>
+#include <instagram/oauth/state.hpp>
+#include <instagram/oauth/token.hpp>
+#include <instagram/oauth/token_exchanger.hpp>
+#include <instagram/oauth/version.hpp>

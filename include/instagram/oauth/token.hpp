@@ -1,0 +1,31 @@
+// What a successful exchange, long-lived exchange or refresh yields.
+#pragma once
+
+#include <instagram/oauth/export.hpp>
+
+#include <chrono>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace instagram::oauth {
+
+struct AccessToken {
+  std::string access_token;              // a secret: the library never prints it
+  std::string user_id;                   // decimal digits exactly as sent (ids exceed 2^53)
+  std::vector<std::string> permissions;  // when the answer lists them
+  std::string token_type;                // "bearer" for long-lived tokens, else empty
+  std::optional<std::chrono::seconds> expires_in;
+  std::optional<std::chrono::system_clock::time_point> expires_at;  // receipt time + expires_in
+};
+
+// A secret as it may be shown: "IGQV…(redacted)", or "(redacted)" when it is too short
+// for four characters to be harmless.
+INSTAGRAM_OAUTH_EXPORT std::string redacted(std::string_view secret);
+
+// Prints every field, with the token shown as redacted() shows it.
+INSTAGRAM_OAUTH_EXPORT std::ostream& operator<<(std::ostream& out, const AccessToken& token);
+
+}  // namespace instagram::oauth

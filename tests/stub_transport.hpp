@@ -1,0 +1,36 @@
+// A transport that answers with a fixed HttpResponse and records what it was asked:
+// for the JSON mapping, which does not need a network.
+#pragma once
+
+#include <instagram/oauth/http.hpp>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace instagram::oauth::testing {
+
+class StubTransport final : public HttpTransport {
+ public:
+  explicit StubTransport(HttpResponse answer) : answer_(std::move(answer)) {}
+  explicit StubTransport(OAuthException failure) : failure_(std::move(failure)) {}
+
+  Result<HttpResponse> send(const HttpRequest& request) override {
+    requests.push_back(request);
+    if (failure_) return *failure_;
+    return answer_;
+  }
+
+  std::vector<HttpRequest> requests;
+
+ private:
+  HttpResponse answer_;
+  std::optional<OAuthException> failure_;
+};
+
+inline HttpResponse json_answer(long status, std::string body) {
+  return HttpResponse{status, "application/json", std::move(body)};
+}
+
+}  // namespace instagram::oauth::testing

@@ -1,0 +1,510 @@
+#include "instagram_mock.hpp"
+
+#include "test_certificates.hpp"
+
+#include <instagram/oauth/detail/url.hpp>
+
+#include <httplib.h>
+#include <openssl/rand.h>
+#include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+
+namespace instagram::oauth::testing {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto code_lifetime = std::chrono::hours(1);
+constexpr long long long_lived_seconds = 5'183'944;  // the figure Meta's pages show
+
+std::string random_token(std::string_view prefix, std::size_t length) {
+  constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string bytes(length, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(length)) != 1) {
+    throw std::runtime_error("RAND_bytes failed");
+  }
+  std::string token(prefix);
+  for (const char byte : bytes) token += alphabet[static_cast<unsigned char>(byte) & 63];
+  return token;
+}
+
+// The token endpoint's error shape, as the document shows it.
+void oauth_error(httplib::Response& res, const std::string& message) {
+  res.status = 400;
+  res.set_content(
+      json{{"error_type", "OAuthException"}, {"code", 400}, {"error_message", message}}.dump(),
+      "application/json");
+}
+
+// graph.instagram.com's error shape.
+void graph_error(httplib::Response& res, const std::string& message, int code, int subcode) {
+  res.status = 400;
+  json error = {{"message", message},
+                {"type", "OAuthException"},
+                {"code", code},
+                {"fbtrace_id", "AbCdEfGhIjK"}};
+  if (subcode != 0) error["error_subcode"] = subcode;
+  res.set_content(json{{"error", error}}.dump(), "application/json");
+}
+
+}  // namespace
+
+struct InstagramMock::Impl {
+  struct IssuedCode {
+    Clock::time_point issued;
+    std::string redirect_uri;
+    bool used = false;
+  };
+
+  MockOptions options;
+  CertificateFiles certificates;
+  std::unique_ptr<httplib::Server> server;
+  httplib::Server redirect_target;
+  std::thread server_thread;
+  std::thread redirect_thread;
+  int server_port = 0;
+  int redirect_port = 0;
+
+  mutable std::mutex mutex;
+  std::condition_variable stopping_signal;
+  bool stopping = false;
+  Fault fault = Fault::none;
+  SuccessShape shape = SuccessShape::flat;
+  UserDecision decision = UserDecision::allow;
+  std::chrono::seconds clock_offset{0};
+  std::map<std::string, IssuedCode> codes;
+  std::set<std::string> short_lived_tokens;
+  std::set<std::string> long_lived_tokens;
+  std::set<std::pair<std::string, int>> peers;
+  std::size_t request_count = 0;
+  std::atomic<std::size_t> redirect_hits{0};
+  std::string last_content_type;
+
+  explicit Impl(MockOptions mock_options) : options(std::move(mock_options)), shape(options.shape) {
+    if (options.tls) {
+      const std::string directory = options.certificate_directory.empty()
+                                        ? make_temp_directory("instagram-mock-ca")
+                                        : options.certificate_directory;
+      certificates = make_test_certificates(directory, options.certificate_names);
+      server = std::make_unique<httplib::SSLServer>(certificates.cert_file.c_str(),
+                                                    certificates.key_file.c_str());
+    } else {
+      server = std::make_unique<httplib::Server>();
+    }
+    if (!server->is_valid()) throw std::runtime_error("the mock server could not be set up");
+    server->new_task_queue = [] { return new httplib::ThreadPool(16); };
+    server->set_tcp_nodelay(true);  // headers and body go out in two writes: no Nagle delay
+    server->set_keep_alive_max_count(1'000'000);
+    server->set_keep_alive_timeout(30);
+    server->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
+      std::lock_guard<std::mutex> lock(mutex);
+      peers.emplace(req.remote_addr, req.remote_port);
+      ++request_count;
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    server->Get("/oauth/authorize", [this](const auto& req, auto& res) { authorize(req, res); });
+    server->Post("/oauth/access_token", [this](const auto& req, auto& res) { token(req, res); });
+    server->Get("/access_token", [this](const auto& req, auto& res) { long_lived(req, res); });
+    server->Get("/refresh_access_token", [this](const auto& req, auto& res) { refresh(req, res); });
+    redirect_target.Post(".*", [this](const auto&, auto& res) {
+      ++redirect_hits;
+      res.set_content("{}", "application/json");
+    });
+
+    server_port = options.port == 0
+                      ? server->bind_to_any_port("127.0.0.1")
+                      : (server->bind_to_port("127.0.0.1", options.port) ? options.port : -1);
+    redirect_port = redirect_target.bind_to_any_port("127.0.0.1");
+    if (server_port <= 0 || redirect_port <= 0)
+      throw std::runtime_error("the mock server could not bind");
+    server_thread = std::thread([this] { server->listen_after_bind(); });
+    redirect_thread = std::thread([this] { redirect_target.listen_after_bind(); });
+    // Both sockets already listen; wait for the accept loops so that stop() cannot race them.
+    while (!server->is_running() || !redirect_target.is_running()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
+  ~Impl() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stopping = true;
+    }
+    stopping_signal.notify_all();
+    server->stop();
+    redirect_target.stop();
+    server_thread.join();
+    redirect_thread.join();
+  }
+
+  std::string base_url() const {
+    return std::string(options.tls ? "https" : "http") +
+           "://127.0.0.1:" + std::to_string(server_port);
+  }
+
+  Clock::time_point now() const { return Clock::now() + clock_offset; }
+
+  std::string issue_code_locked(const std::string& redirect_uri) {
+    std::string code = random_token("AQB", 40);
+    codes[code] = IssuedCode{now(), redirect_uri, false};
+    return code;
+  }
+
+  // The Authorization Window: the user allows (a code) or cancels (the error triple).
+  void authorize(const httplib::Request& req, httplib::Response& res) {
+    if (req.get_param_value("client_id") != options.client_id)
+      return oauth_error(res, "Invalid platform app");
+    const std::string redirect_uri = req.get_param_value("redirect_uri");
+    if (redirect_uri != options.redirect_uri) return oauth_error(res, "Invalid redirect_uri");
+    if (req.get_param_value("response_type") != "code")
+      return oauth_error(res, "Invalid response_type");
+    std::string scopes = "," + req.get_param_value("scope") + ",";
+    for (char& c : scopes) c = c == ' ' ? ',' : c;
+    if (!options.required_scope.empty() &&
+        scopes.find("," + options.required_scope + ",") == std::string::npos) {
+      return oauth_error(res, "Invalid scope field(s): " + options.required_scope + " is required");
+    }
+    std::string location = redirect_uri + (redirect_uri.find('?') == std::string::npos ? "?" : "&");
+    std::lock_guard<std::mutex> lock(mutex);
+    if (decision == UserDecision::allow) {
+      location += "code=" + detail::percent_encode(issue_code_locked(redirect_uri));
+    } else {
+      location +=
+          "error=access_denied&error_reason=user_denied&error_description=The+user+denied+your+"
+          "request";
+    }
+    if (req.has_param("state"))
+      location += "&state=" + detail::percent_encode(req.get_param_value("state"));
+    res.status = 302;
+    res.set_header("Location", location + (decision == UserDecision::allow ? "#_" : ""));
+  }
+
+  // Serves the configured fault, if any; true when the answer is made.
+  bool serve_fault(httplib::Response& res) {
+    Fault current;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      current = fault;
+    }
+    switch (current) {
+      case Fault::none:
+        return false;
+      case Fault::html_502:
+        res.status = 502;
+        res.set_content(
+            "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad "
+            "Gateway</h1></body></html>",
+            "text/html");
+        return true;
+      case Fault::stall: {
+        std::unique_lock<std::mutex> lock(mutex);
+        stopping_signal.wait_for(lock, options.stall, [this] { return stopping; });
+        res.status = 504;
+        res.set_content("stalled", "text/plain");
+        return true;
+      }
+      case Fault::truncated_body:
+        res.set_content_provider(
+            200, "application/json", [](std::size_t, std::size_t, httplib::DataSink& sink) {
+              const std::string_view start = R"({"access_token":"IGQVJ)";
+              sink.write(start.data(), start.size());
+              return false;  // the connection drops with 178 bytes still promised
+            });
+        return true;
+      case Fault::huge_chunked_body:
+        res.set_chunked_content_provider(
+            "application/json",
+            [sent = std::size_t{0}](std::size_t, httplib::DataSink& sink) mutable {
+              static const std::string chunk(64 * 1024, '7');
+              constexpr std::size_t total = 10 * 1024 * 1024;
+              if (sent == 0 && !sink.write("[", 1)) return false;
+              if (!sink.write(chunk.data(), chunk.size())) return false;
+              sent += chunk.size();
+              if (sent >= total) sink.done();
+              return true;
+            });
+        return true;
+      case Fault::redirect_307:
+        res.status = 307;
+        res.set_header("Location",
+                       "http://127.0.0.1:" + std::to_string(redirect_port) + "/oauth/access_token");
+        return true;
+      case Fault::graph_error:
+        graph_error(res, "Invalid OAuth access token - Cannot parse access token", 190, 460);
+        return true;
+      case Fault::rfc6749_error:
+        res.status = 400;
+        res.set_content(
+            R"({"error":"invalid_grant","error_description":"The authorization code is invalid"})",
+            "application/json");
+        return true;
+      case Fault::not_json_200:
+        res.set_content("OK", "text/plain");
+        return true;
+      case Fault::wrong_shape_200:
+        res.set_content(R"({"token":"IGQVJ-not-where-it-belongs","id":1})", "application/json");
+        return true;
+      case Fault::empty_body:
+        res.set_content("", "application/json");
+        return true;
+    }
+    return false;
+  }
+
+  std::string token_answer(const std::string& access_token) const {
+    const json user_id = json::parse(options.user_id);  // a number, exactly as written
+    switch (shape) {
+      case SuccessShape::flat:
+        return json{{"access_token", access_token}, {"user_id", user_id}}.dump();
+      case SuccessShape::string_user_id:
+        return json{{"access_token", access_token}, {"user_id", options.user_id}}.dump();
+      case SuccessShape::data:
+        return json{{"data", json::array({json{{"access_token", access_token},
+                                               {"user_id", options.user_id},
+                                               {"permissions", options.permissions}}})}}
+            .dump();
+      case SuccessShape::permissions_array: {
+        json permissions = json::array();
+        std::string list = options.permissions + ",";
+        for (std::size_t at = 0, comma; (comma = list.find(',', at)) != std::string::npos;
+             at = comma + 1) {
+          if (comma > at) permissions.push_back(list.substr(at, comma - at));
+        }
+        return json{
+            {"access_token", access_token}, {"user_id", user_id}, {"permissions", permissions}}
+            .dump();
+      }
+    }
+    return {};
+  }
+
+  // Step 2: POST form (urlencoded or multipart) for a short-lived token.
+  void token(const httplib::Request& req, httplib::Response& res) {
+    if (serve_fault(res)) return;
+    const bool multipart = req.is_multipart_form_data();
+    const auto field = [&](const char* name) -> std::optional<std::string> {
+      if (multipart) {
+        if (!req.has_file(name)) return std::nullopt;
+        return req.get_file_value(name).content;
+      }
+      if (!req.has_param(name)) return std::nullopt;
+      return req.get_param_value(name);
+    };
+    std::lock_guard<std::mutex> lock(mutex);
+    last_content_type = req.get_header_value("Content-Type");
+    std::map<std::string, std::string> form;
+    for (const char* name : {"client_id", "client_secret", "grant_type", "redirect_uri", "code"}) {
+      auto value = field(name);
+      if (!value) return oauth_error(res, std::string("Missing required field ") + name);
+      form[name] = std::move(*value);
+    }
+    if (form["client_id"] != options.client_id) return oauth_error(res, "Invalid platform app");
+    if (form["client_secret"] != options.client_secret)
+      return oauth_error(res, "Error validating client secret.");
+    if (form["grant_type"] != "authorization_code")
+      return oauth_error(res, "Unsupported grant_type");
+    const auto code = codes.find(form["code"]);
+    if (code == codes.end() || code->second.used) {
+      return oauth_error(res, "Matching code was not found or was already used");
+    }
+    if (now() - code->second.issued > code_lifetime) {
+      code->second.used = true;
+      return oauth_error(res, "This authorization code has expired");
+    }
+    if (form["redirect_uri"] != code->second.redirect_uri) {
+      return oauth_error(
+          res,
+          "Error validating verification code. Please make sure your redirect_uri is "
+          "identical to the one you used in the OAuth dialog request");
+    }
+    code->second.used = true;
+    const std::string access_token = random_token("IGQVJ", 60);
+    short_lived_tokens.insert(access_token);
+    res.set_content(token_answer(access_token), "application/json");
+  }
+
+  // GET graph /access_token: a short-lived token for a long-lived one.
+  void long_lived(const httplib::Request& req, httplib::Response& res) {
+    if (serve_fault(res)) return;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (req.get_param_value("grant_type") != "ig_exchange_token") {
+      return graph_error(res, "Unsupported grant type", 100, 0);
+    }
+    if (req.get_param_value("client_secret") != options.client_secret) {
+      return graph_error(res, "Error validating client secret.", 101, 0);
+    }
+    if (short_lived_tokens.count(req.get_param_value("access_token")) == 0) {
+      return graph_error(res, "Invalid OAuth access token - Cannot parse access token", 190, 0);
+    }
+    issue_long_lived(res);
+  }
+
+  // GET graph /refresh_access_token: a long-lived token for a fresh one.
+  void refresh(const httplib::Request& req, httplib::Response& res) {
+    if (serve_fault(res)) return;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (req.get_param_value("grant_type") != "ig_refresh_token") {
+      return graph_error(res, "Unsupported grant type", 100, 0);
+    }
+    if (long_lived_tokens.count(req.get_param_value("access_token")) == 0) {
+      return graph_error(res, "Invalid OAuth access token - Cannot parse access token", 190, 0);
+    }
+    issue_long_lived(res);
+  }
+
+  void issue_long_lived(httplib::Response& res) {
+    const std::string access_token = random_token("IGQWR", 120);
+    long_lived_tokens.insert(access_token);
+    res.set_content(json{{"access_token", access_token},
+                         {"token_type", "bearer"},
+                         {"expires_in", long_lived_seconds}}
+                        .dump(),
+                    "application/json");
+  }
+};
+
+InstagramMock::InstagramMock(MockOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
+InstagramMock::~InstagramMock() = default;
+
+std::string InstagramMock::base_url() const {
+  return impl_->base_url();
+}
+int InstagramMock::port() const {
+  return impl_->server_port;
+}
+
+Endpoints InstagramMock::endpoints() const {
+  Endpoints endpoints;
+  endpoints.authorize = base_url() + "/oauth/authorize";
+  endpoints.token = base_url() + "/oauth/access_token";
+  endpoints.graph = base_url();
+  endpoints.required_scope = impl_->options.required_scope;
+  return endpoints;
+}
+
+AppConfig InstagramMock::app_config() const {
+  return AppConfig{impl_->options.client_id, impl_->options.client_secret,
+                   impl_->options.redirect_uri, endpoints()};
+}
+
+const std::string& InstagramMock::ca_file() const {
+  return impl_->certificates.ca_file;
+}
+
+std::string InstagramMock::issue_code() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->issue_code_locked(impl_->options.redirect_uri);
+}
+
+void InstagramMock::set_fault(Fault fault) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->fault = fault;
+}
+
+void InstagramMock::set_shape(SuccessShape shape) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->shape = shape;
+}
+
+void InstagramMock::set_user_decision(UserDecision decision) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->decision = decision;
+}
+
+void InstagramMock::advance_clock(std::chrono::seconds by) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->clock_offset += by;
+}
+
+std::size_t InstagramMock::connections() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->peers.size();
+}
+
+std::size_t InstagramMock::requests() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->request_count;
+}
+
+std::size_t InstagramMock::redirect_target_hits() const {
+  return impl_->redirect_hits.load();
+}
+
+std::string InstagramMock::last_content_type() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->last_content_type;
+}
+
+struct ResetServer::Impl {
+  int listener = -1;
+  int port = 0;
+  std::atomic<bool> stopping{false};
+  std::thread thread;
+
+  Impl() {
+    listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (listener < 0 ||
+        ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(listener, 16) != 0 ||
+        ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      if (listener >= 0) ::close(listener);
+      throw std::runtime_error("the reset server could not listen");
+    }
+    port = ntohs(address.sin_port);
+    thread = std::thread([this] { run(); });
+  }
+
+  ~Impl() {
+    stopping = true;
+    thread.join();
+    ::close(listener);
+  }
+
+  void run() {
+    while (!stopping) {
+      pollfd waiting{listener, POLLIN, 0};
+      if (::poll(&waiting, 1, 50) <= 0) continue;
+      const int client = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client < 0) continue;
+      std::string request;
+      char buffer[4096];
+      pollfd reading{client, POLLIN, 0};
+      while (request.find("\r\n\r\n") == std::string::npos && ::poll(&reading, 1, 2000) > 0) {
+        const ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
+        if (got <= 0) break;
+        request.append(buffer, static_cast<std::size_t>(got));
+      }
+      const linger abort_on_close{1, 0};
+      ::setsockopt(client, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+      ::close(client);  // RST, not FIN
+    }
+  }
+};
+
+ResetServer::ResetServer() : impl_(std::make_unique<Impl>()) {}
+ResetServer::~ResetServer() = default;
+std::string ResetServer::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(impl_->port);
+}
+
+}  // namespace instagram::oauth::testing

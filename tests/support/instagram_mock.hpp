@@ -1,0 +1,102 @@
+// An Instagram look-alike on 127.0.0.1 (cpp-httplib), over HTTP or HTTPS: the
+// authorization window, the token endpoint and the graph endpoints, enforcing the
+// protocol document (required fields, client secret, grant_type, the exact
+// redirect_uri, single-use codes that expire after an hour) and serving the faults
+// real networks do. Shared by the tests, the examples and `instagram-oauth mock-server`.
+#pragma once
+
+#include <instagram/oauth/config.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace instagram::oauth::testing {
+
+enum class Fault {
+  none,
+  html_502,           // a proxy's HTML error page
+  stall,              // no answer until MockOptions::stall has passed
+  truncated_body,     // Content-Length promises more than is sent
+  huge_chunked_body,  // 10 MB of chunked JSON-looking bytes
+  redirect_307,       // to another port, whose hits are counted
+  graph_error,        // graph.instagram.com's {"error":{…}} shape
+  rfc6749_error,      // {"error","error_description"}
+  not_json_200,       // 200 text/plain
+  wrong_shape_200,    // 200 JSON without access_token
+  empty_body,         // 200 with nothing in it
+};
+
+enum class SuccessShape {
+  flat,              // {"access_token","user_id"} as the document shows
+  data,              // {"data":[{"access_token","user_id","permissions":"a,b"}]}
+  string_user_id,    // {"access_token","user_id":"…"}
+  permissions_array  // {"access_token","user_id","permissions":["a","b"]}
+};
+
+enum class UserDecision { allow, deny };
+
+struct MockOptions {
+  bool tls = false;  // HTTPS with a throwaway CA (ca_file()) for 127.0.0.1 and localhost
+  int port = 0;      // 0: any free port
+  std::string client_id = "990602627938098";
+  std::string client_secret = "mock-client-secret-eb8c7";
+  std::string redirect_uri = "https://socialsizzle.herokuapp.com/auth/";
+  std::string required_scope = "user_profile";
+  std::string user_id = "17841405793187218";
+  std::string permissions = "user_profile,user_media";
+  SuccessShape shape = SuccessShape::flat;
+  std::chrono::milliseconds stall{3000};
+  std::string certificate_directory;  // empty: a fresh temporary directory
+  std::vector<std::string> certificate_names = {"localhost", "127.0.0.1", "::1"};
+};
+
+class InstagramMock {
+ public:
+  explicit InstagramMock(MockOptions options = {});
+  ~InstagramMock();
+  InstagramMock(const InstagramMock&) = delete;
+  InstagramMock& operator=(const InstagramMock&) = delete;
+
+  std::string base_url() const;  // "http://127.0.0.1:PORT" or "https://…"
+  int port() const;
+  Endpoints endpoints() const;         // authorize, token and graph on this server
+  AppConfig app_config() const;        // this server's app: id, secret, redirect_uri, endpoints
+  const std::string& ca_file() const;  // the CA to trust when tls; empty otherwise
+
+  // A fresh code for the configured redirect_uri, as if a user had just allowed the app.
+  std::string issue_code();
+  void set_fault(Fault fault);
+  void set_shape(SuccessShape shape);
+  void set_user_decision(UserDecision decision);
+  void advance_clock(std::chrono::seconds by);  // codes expire after an hour of this clock
+
+  std::size_t connections() const;  // distinct client connections seen
+  std::size_t requests() const;
+  std::size_t redirect_target_hits() const;  // requests that followed redirect_307
+  std::string last_content_type() const;     // of the last token request
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A TCP listener that reads a request and resets the connection (SO_LINGER 0): a
+// middlebox dropping the connection.
+class ResetServer {
+ public:
+  ResetServer();
+  ~ResetServer();
+  ResetServer(const ResetServer&) = delete;
+  ResetServer& operator=(const ResetServer&) = delete;
+  std::string base_url() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace instagram::oauth::testing

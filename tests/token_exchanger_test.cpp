@@ -1,0 +1,337 @@
+// TokenExchanger over libcurl against the Instagram look-alike on 127.0.0.1, over HTTP
+// and HTTPS (a CA made at test time): real sockets, real TLS, no mocks of libcurl.
+#include "catch.hpp"
+
+#include <instagram/oauth/token_exchanger.hpp>
+
+#include "instagram_mock.hpp"
+#include "test_certificates.hpp"
+
+#include <chrono>
+#include <string>
+
+using namespace instagram::oauth;
+using testing::Fault;
+using testing::InstagramMock;
+using testing::MockOptions;
+using testing::SuccessShape;
+
+namespace {
+
+ClientOptions options_for(const InstagramMock& mock) {
+  ClientOptions options;
+  options.allow_plain_http = mock.base_url().rfind("http://", 0) == 0;
+  options.ca_file = mock.ca_file();
+  options.connect_timeout = std::chrono::milliseconds(2000);
+  options.total_timeout = std::chrono::milliseconds(5000);
+  return options;
+}
+
+MockOptions mock_options(bool tls) {
+  MockOptions options;
+  options.tls = tls;
+  return options;
+}
+
+// No secret of the mock's app, nor `extra`, may appear in any text of an error.
+void check_no_secret(const OAuthException& error, const InstagramMock& mock,
+                     const std::string& extra) {
+  const std::string secret = mock.app_config().client_secret;
+  for (const std::string& text : {std::string(error.what()), error.error_message(),
+                                  error.body_excerpt(), error.error_type(), error.error_reason()}) {
+    INFO(text);
+    CHECK(text.find(secret) == std::string::npos);
+    if (!extra.empty()) CHECK(text.find(extra) == std::string::npos);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a code is exchanged for a token over HTTP and HTTPS", "[exchange]") {
+  for (const bool tls : {false, true}) {
+    INFO("tls=" << tls);
+    InstagramMock mock(mock_options(tls));
+    const TokenExchanger exchanger(mock.app_config(), options_for(mock));
+    const Result<AccessToken> token = exchanger.exchange(mock.issue_code());
+    REQUIRE(token);
+    CHECK(token->access_token.rfind("IGQVJ", 0) == 0);
+    CHECK(token->access_token.size() == 65);
+    CHECK(token->user_id == "17841405793187218");
+    CHECK(mock.last_content_type() == "application/x-www-form-urlencoded");
+  }
+}
+
+TEST_CASE("an odd user_id above 2^53 arrives exactly", "[exchange]") {
+  MockOptions options;
+  options.user_id = "17841405793187219";
+  InstagramMock mock(options);
+  const TokenExchanger exchanger(mock.app_config(), options_for(mock));
+  for (const SuccessShape shape : {SuccessShape::flat, SuccessShape::string_user_id,
+                                   SuccessShape::data, SuccessShape::permissions_array}) {
+    mock.set_shape(shape);
+    const Result<AccessToken> token = exchanger.exchange(mock.issue_code());
+    REQUIRE(token);
+    CHECK(token->user_id == "17841405793187219");
+    if (shape == SuccessShape::data || shape == SuccessShape::permissions_array) {
+      CHECK(token->permissions == std::vector<std::string>{"user_profile", "user_media"});
+    }
+  }
+}
+
+TEST_CASE("multipart form bodies, as the document's curl -F", "[exchange]") {
+  InstagramMock mock;
+  ClientOptions options = options_for(mock);
+  options.form_encoding = FormEncoding::multipart;
+  const TokenExchanger exchanger(mock.app_config(), options);
+  REQUIRE(exchanger.exchange(mock.issue_code()));
+  CHECK(mock.last_content_type().rfind("multipart/form-data; boundary=", 0) == 0);
+  REQUIRE(exchanger.exchange(mock.issue_code()));
+}
+
+TEST_CASE("a reused code gives the document's error", "[exchange]") {
+  InstagramMock mock;
+  const TokenExchanger exchanger(mock.app_config(), options_for(mock));
+  const std::string code = mock.issue_code();
+  REQUIRE(exchanger.exchange(code));
+  const Result<AccessToken> again = exchanger.exchange(code);
+  REQUIRE_FALSE(again);
+  CHECK(again.error().category() == ErrorCategory::api);
+  CHECK(again.error().error_type() == "OAuthException");
+  CHECK(again.error().code() == 400);
+  CHECK(again.error().http_status() == 400);
+  CHECK(again.error().error_message() == "Matching code was not found or was already used");
+  check_no_secret(again.error(), mock, code);
+}
+
+TEST_CASE("a code older than an hour has expired", "[exchange]") {
+  InstagramMock mock;
+  const TokenExchanger exchanger(mock.app_config(), options_for(mock));
+  const std::string code = mock.issue_code();
+  mock.advance_clock(std::chrono::minutes(61));
+  const Result<AccessToken> token = exchanger.exchange(code);
+  REQUIRE_FALSE(token);
+  CHECK(token.error().error_message() == "This authorization code has expired");
+}
+
+TEST_CASE("a changed redirect_uri or client secret is rejected", "[exchange]") {
+  InstagramMock mock;
+  AppConfig config = mock.app_config();
+  config.redirect_uri = "https://socialsizzle.herokuapp.com/auth";
+  const Result<AccessToken> moved =
+      TokenExchanger(config, options_for(mock)).exchange(mock.issue_code());
+  REQUIRE_FALSE(moved);
+  CHECK(moved.error().category() == ErrorCategory::api);
+  CHECK(moved.error().error_message() ==
+        "Error validating verification code. Please make sure your redirect_uri is identical to "
+        "the one you "
+        "used in the OAuth dialog request");
+
+  config = mock.app_config();
+  config.client_secret = "not-the-secret";
+  const Result<AccessToken> wrong =
+      TokenExchanger(config, options_for(mock)).exchange(mock.issue_code());
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error().error_message() == "Error validating client secret.");
+  CHECK(std::string(wrong.error().what()).find("not-the-secret") == std::string::npos);
+}
+
+TEST_CASE("long-lived exchange and refresh against graph", "[exchange]") {
+  for (const bool tls : {false, true}) {
+    InstagramMock mock(mock_options(tls));
+    const TokenExchanger exchanger(mock.app_config(), options_for(mock));
+    const Result<AccessToken> short_lived = exchanger.exchange(mock.issue_code());
+    REQUIRE(short_lived);
+    const Result<AccessToken> long_lived =
+        exchanger.exchange_for_long_lived(short_lived->access_token);
+    REQUIRE(long_lived);
+    CHECK(long_lived->access_token.rfind("IGQWR", 0) == 0);
+    CHECK(long_lived->token_type == "bearer");
+    CHECK(long_lived->expires_in == std::chrono::seconds(5183944));
+    const Result<AccessToken> refreshed = exchanger.refresh(long_lived->access_token);
+    REQUIRE(refreshed);
+    CHECK(refreshed->access_token != long_lived->access_token);
+    CHECK(refreshed->token_type == "bearer");
+
+    const Result<AccessToken> bogus = exchanger.refresh("IGQWR-unknown-token");
+    REQUIRE_FALSE(bogus);
+    CHECK(bogus.error().category() == ErrorCategory::api);
+    CHECK(bogus.error().code() == 190);
+    CHECK(bogus.error().fbtrace_id() == "AbCdEfGhIjK");
+    CHECK(bogus.error().error_message() ==
+          "Invalid OAuth access token - Cannot parse access token");
+    check_no_secret(bogus.error(), mock, "IGQWR-unknown-token");
+  }
+}
+
+TEST_CASE("every fault the look-alike serves maps to its category", "[exchange][faults]") {
+  InstagramMock mock;
+  const TokenExchanger exchanger(mock.app_config(), options_for(mock));
+  const auto fail_with = [&](Fault fault) {
+    mock.set_fault(fault);
+    const std::string code = mock.issue_code();
+    Result<AccessToken> token = exchanger.exchange(code);
+    REQUIRE_FALSE(token);
+    check_no_secret(token.error(), mock, code);
+    return token.error();
+  };
+
+  const OAuthException html = fail_with(Fault::html_502);
+  CHECK(html.category() == ErrorCategory::invalid_response);
+  CHECK(html.http_status() == 502);
+  CHECK(html.error_message().rfind("the answer is not JSON (HTTP 502, text/html): <html>", 0) == 0);
+
+  const OAuthException truncated = fail_with(Fault::truncated_body);
+  CHECK(truncated.category() == ErrorCategory::invalid_response);
+  CHECK(truncated.error_message().rfind("the answer was cut short: ", 0) == 0);
+
+  const OAuthException huge = fail_with(Fault::huge_chunked_body);
+  CHECK(huge.category() == ErrorCategory::invalid_response);
+  CHECK(huge.error_message() == "the answer is larger than max_response_bytes (1048576 bytes)");
+
+  const OAuthException graph = fail_with(Fault::graph_error);
+  CHECK(graph.category() == ErrorCategory::api);
+  CHECK(graph.code() == 190);
+  CHECK(graph.error_subcode() == 460);
+
+  const OAuthException rfc = fail_with(Fault::rfc6749_error);
+  CHECK(rfc.category() == ErrorCategory::api);
+  CHECK(rfc.error_type() == "invalid_grant");
+  CHECK(rfc.error_message() == "The authorization code is invalid");
+
+  const OAuthException text = fail_with(Fault::not_json_200);
+  CHECK(text.category() == ErrorCategory::invalid_response);
+  CHECK(text.error_message() == "the answer is not JSON (HTTP 200, text/plain): OK");
+
+  const OAuthException shape = fail_with(Fault::wrong_shape_200);
+  CHECK(shape.category() == ErrorCategory::invalid_response);
+  CHECK(shape.error_message() == "the answer has no access_token");
+  CHECK(shape.body_excerpt() == R"({"token":"IGQVJ-not-where-it-belongs","id":1})");
+
+  const OAuthException empty = fail_with(Fault::empty_body);
+  CHECK(empty.category() == ErrorCategory::invalid_response);
+  CHECK(empty.error_message() == "the answer is empty (HTTP 200, application/json)");
+
+  mock.set_fault(Fault::none);
+  CHECK(exchanger.exchange(mock.issue_code()).has_value());
+}
+
+TEST_CASE("a 307 is not followed and the secret goes nowhere else", "[exchange][faults]") {
+  InstagramMock mock;
+  mock.set_fault(Fault::redirect_307);
+  const Result<AccessToken> token =
+      TokenExchanger(mock.app_config(), options_for(mock)).exchange(mock.issue_code());
+  REQUIRE_FALSE(token);
+  CHECK(token.error().category() == ErrorCategory::invalid_response);
+  CHECK(token.error().http_status() == 307);
+  CHECK(token.error().error_message().rfind(
+            "the server answered HTTP 307 with a redirect to 127.0.0.1:", 0) == 0);
+  CHECK(token.error().error_message().find("; redirects are not followed") != std::string::npos);
+  CHECK(mock.redirect_target_hits() == 0);
+}
+
+TEST_CASE("a stalled server times out within the configured limit", "[exchange][faults]") {
+  InstagramMock mock;
+  mock.set_fault(Fault::stall);
+  ClientOptions options = options_for(mock);
+  options.total_timeout = std::chrono::milliseconds(300);
+  const TokenExchanger exchanger(mock.app_config(), options);
+  const auto start = std::chrono::steady_clock::now();
+  const Result<AccessToken> token = exchanger.exchange(mock.issue_code());
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(token);
+  CHECK(token.error().category() == ErrorCategory::timeout);
+  CHECK(token.error().error_message().rfind("the request timed out: Operation timed out after 3",
+                                            0) == 0);
+  CHECK(token.error().http_status() == 0);
+  // The limit is enforced by libcurl; this bounds it loosely, far from the 3 s stall.
+  CHECK(elapsed < std::chrono::milliseconds(2500));
+}
+
+TEST_CASE("a reset connection is a transport error", "[exchange][faults]") {
+  testing::ResetServer reset;
+  AppConfig config = InstagramMock().app_config();
+  config.endpoints.token = reset.base_url() + "/oauth/access_token";
+  ClientOptions options;
+  options.allow_plain_http = true;
+  const Result<AccessToken> token = TokenExchanger(config, options).exchange("AQBx-code");
+  REQUIRE_FALSE(token);
+  CHECK(token.error().category() == ErrorCategory::transport);
+  CHECK(token.error().error_message().find("(libcurl error 56)") != std::string::npos);
+}
+
+TEST_CASE("nothing listening is a transport error", "[exchange][faults]") {
+  int port = 0;
+  {
+    InstagramMock closed;
+    port = closed.port();
+  }
+  AppConfig config = InstagramMock().app_config();
+  config.endpoints.token = "http://127.0.0.1:" + std::to_string(port) + "/oauth/access_token";
+  ClientOptions options;
+  options.allow_plain_http = true;
+  const Result<AccessToken> token = TokenExchanger(config, options).exchange("AQBx-code");
+  REQUIRE_FALSE(token);
+  CHECK(token.error().category() == ErrorCategory::transport);
+  CHECK(token.error().error_message().find("(libcurl error 7)") != std::string::npos);
+}
+
+TEST_CASE("an untrusted certificate and a wrong host name are transport errors",
+          "[exchange][tls]") {
+  InstagramMock mock(mock_options(true));
+  ClientOptions system_store = options_for(mock);
+  system_store.ca_file.clear();  // the system store does not know the test CA
+  const Result<AccessToken> untrusted =
+      TokenExchanger(mock.app_config(), system_store).exchange(mock.issue_code());
+  REQUIRE_FALSE(untrusted);
+  CHECK(untrusted.error().category() == ErrorCategory::transport);
+  CHECK(untrusted.error().error_message().find("(libcurl error 60)") != std::string::npos);
+
+  MockOptions other_name = mock_options(true);
+  other_name.certificate_names = {"wrong.example"};
+  InstagramMock wrong_host(other_name);
+  const Result<AccessToken> named = TokenExchanger(wrong_host.app_config(), options_for(wrong_host))
+                                        .exchange(wrong_host.issue_code());
+  REQUIRE_FALSE(named);
+  CHECK(named.error().category() == ErrorCategory::transport);
+  CHECK(named.error().error_message().find("(libcurl error 60)") != std::string::npos);
+  CHECK(wrong_host.requests() == 0);
+}
+
+TEST_CASE("plain http is refused unless allowed, and then only for loopback", "[exchange]") {
+  InstagramMock mock;
+  ClientOptions options = options_for(mock);
+  options.allow_plain_http = false;
+  const Result<AccessToken> refused =
+      TokenExchanger(mock.app_config(), options).exchange(mock.issue_code());
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().category() == ErrorCategory::invalid_argument);
+  CHECK(refused.error().error_message() ==
+        "plain http is refused: https is required (http only with ClientOptions::allow_plain_http "
+        "and a "
+        "loopback host)");
+  CHECK(mock.requests() == 0);
+}
+
+TEST_CASE("an answer over max_response_bytes is refused", "[exchange]") {
+  InstagramMock mock;
+  ClientOptions options = options_for(mock);
+  options.max_response_bytes = 16;
+  const Result<AccessToken> token =
+      TokenExchanger(mock.app_config(), options).exchange(mock.issue_code());
+  REQUIRE_FALSE(token);
+  CHECK(token.error().category() == ErrorCategory::invalid_response);
+  CHECK(token.error().error_message() == "the answer is larger than max_response_bytes (16 bytes)");
+}
+
+TEST_CASE("the Instagram Login preset runs the same flow", "[exchange]") {
+  MockOptions options;
+  options.required_scope = "instagram_business_basic";
+  options.shape = SuccessShape::data;
+  options.permissions = "instagram_business_basic,instagram_business_manage_messages";
+  InstagramMock mock(options);
+  const Result<AccessToken> token =
+      TokenExchanger(mock.app_config(), options_for(mock)).exchange(mock.issue_code());
+  REQUIRE(token);
+  CHECK(token->permissions ==
+        std::vector<std::string>{"instagram_business_basic", "instagram_business_manage_messages"});
+}
