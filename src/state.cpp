@@ -46,25 +46,18 @@ std::string fill_random(std::array<unsigned char, state_bytes>& out) {
 std::string base64url(const unsigned char* data, std::size_t size) {
   constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
-  out.reserve((size * 4 + 2) / 3);
-  std::size_t i = 0;
-  for (; i + 3 <= size; i += 3) {
-    const unsigned n = (unsigned{data[i]} << 16) | (unsigned{data[i + 1]} << 8) | data[i + 2];
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-    out += alphabet[n & 63];
+  out.reserve((size * 8 + 5) / 6);
+  unsigned buffer = 0;
+  int bits = 0;  // bits in `buffer` not yet written
+  for (std::size_t i = 0; i < size; ++i) {
+    buffer = (buffer << 8) | data[i];
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += alphabet[(buffer >> bits) & 63];
+    }
   }
-  if (size - i == 1) {
-    const unsigned n = unsigned{data[i]} << 16;
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-  } else if (size - i == 2) {
-    const unsigned n = (unsigned{data[i]} << 16) | (unsigned{data[i + 1]} << 8);
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-  }
+  if (bits > 0) out += alphabet[(buffer << (6 - bits)) & 63];  // no padding
   return out;
 }
 
