@@ -1,0 +1,22 @@
+#include <cstdlib>
+#include <instagram/oauth.hpp>
+#include <iostream>
+using namespace instagram::oauth;
+
+int main(int argc, char** argv) {
+  const char* secret = std::getenv("INSTAGRAM_CLIENT_SECRET");
+  if (argc < 2 || !secret)
+    return std::cerr << "usage: INSTAGRAM_CLIENT_SECRET=… quickstart REDIRECT\n", 2;
+  const AppConfig app{"990602627938098", secret, "https://socialsizzle.herokuapp.com/auth/", {}};
+  const std::string state = "from-the-users-session";  // generate_state() when sending the user
+  std::cout << AuthorizeUrlBuilder(app).scope("user_profile").state(state).build().value() << '\n';
+
+  // The user allows the app; Instagram redirects to …/auth/?code=AQBx-hBsH3…&state=…#_
+  const Result<AuthorizationCode> code = RedirectParser(app).expected_state(state).parse(argv[1]);
+  if (!code) return std::cerr << code.error().what() << '\n', 1;  // denied, forged, malformed
+
+  const TokenExchanger exchanger(app);  // share one: it pools connections, threads welcome
+  const Result<AccessToken> token = exchanger.exchange(*code);
+  if (!token) return std::cerr << token.error().what() << '\n', 1;
+  std::cout << *token << '\n';  // AccessToken{access_token=IGQV…(redacted), user_id=…}
+}

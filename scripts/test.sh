@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, then builds and runs every stage
+#   dev       the whole suite (unit, loopback HTTP/HTTPS, command line, examples, packaging)
+#   asan      the suite under AddressSanitizer + UndefinedBehaviorSanitizer (leaks on)
+#   tsan      the suite under ThreadSanitizer
+#   fuzz      each libFuzzer target for a bounded time (clang)
+#   tidy      clang-tidy on include/ and src/
+#   coverage  line and branch coverage of include/ and src/, with the thresholds
+# Usage: scripts/test.sh [--only STAGE]...   (default, and always with CI=true: every stage)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+all_stages=(dev asan tsan fuzz tidy coverage)
+stages=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --only) stages+=("$2"); shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "test.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+if [[ ${#stages[@]} -eq 0 || "${CI:-}" == "true" ]]; then stages=("${all_stages[@]}"); fi
+
+scripts/setup-deps.sh build test quality
+
+mkdir -p build
+passed=0
+failed=0
+failed_stages=()
+started=$SECONDS
+
+note() { printf '\n== %s ==\n' "$*"; }
+
+# Configures, builds and runs ctest for one preset; adds ctest's counts to the totals.
+ctest_stage() {
+  local preset=$1; shift
+  local log="build/$preset.log"
+  note "$preset: configure and build"
+  if ! { cmake --preset "$preset" && cmake --build --preset "$preset"; } >"$log" 2>&1; then
+    tail -n 60 "$log"
+    echo "$preset: the build failed (full log: $log)"
+    return 1
+  fi
+  note "$preset: ctest"
+  local out="build/$preset.ctest.txt" status=0
+  ctest --preset "$preset" "$@" >"$out" 2>&1 || status=$?
+  # Passing tests are counted below; failures and ctest's summary are shown whole.
+  grep -vE '^\s+Start |Test +#[0-9]+: .* Passed' "$out" || true
+  local summary
+  summary=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$out" | tail -1 || true)
+  if [[ $summary =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
+    failed=$((failed + BASH_REMATCH[1]))
+    passed=$((passed + BASH_REMATCH[2] - BASH_REMATCH[1]))
+  fi
+  return "$status"
+}
+
+run_stage() {
+  local stage=$1 t0=$SECONDS
+  case "$stage" in
+    dev) ctest_stage dev ;;
+    asan) ctest_stage asan -LE package ;;  # the packaging tests build uninstrumented consumers
+    tsan) ctest_stage tsan -LE package ;;
+    fuzz) scripts/fuzz.sh ;;
+    tidy) scripts/tidy.sh ;;
+    coverage) scripts/coverage.sh ;;
+    *) echo "test.sh: unknown stage $stage" >&2; return 2 ;;
+  esac
+  local status=$?
+  echo "stage $stage: $([[ $status -eq 0 ]] && echo ok || echo FAILED) in $((SECONDS - t0)) s"
+  return $status
+}
+
+for stage in "${stages[@]}"; do
+  if ! run_stage "$stage"; then failed_stages+=("$stage"); fi
+done
+
+echo
+echo "test.sh: stages ${stages[*]} in $((SECONDS - started)) s"
+if [[ ${#failed_stages[@]} -gt 0 ]]; then
+  echo "test.sh: failed stages: ${failed_stages[*]}"
+  [[ $failed -gt 0 ]] || failed=${#failed_stages[@]}
+fi
+echo "tests: $passed passed, $failed failed"
+[[ ${#failed_stages[@]} -eq 0 ]]

@@ -1,0 +1,368 @@
+// The instagram-oauth command, run as a user runs it: exit codes, stdout, stderr,
+// --json parsed, and every output scanned for secrets.
+#include "catch.hpp"
+#include "instagram_mock.hpp"
+#include "process.hpp"
+#include "secret_scan.hpp"
+#include "test_certificates.hpp"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <string>
+
+using namespace instagram::oauth;
+using testing::check_no_leak;
+using testing::InstagramMock;
+using testing::ProcessResult;
+using testing::run_process;
+
+namespace {
+
+const std::string cli = INSTAGRAM_OAUTH_CLI;
+const std::string sample_redirect_uri = "https://socialsizzle.herokuapp.com/auth/";
+
+testing::MockOptions leak_test_mock(bool tls = false) {
+  testing::MockOptions options;
+  options.client_secret = testing::leak_test_secret;
+  options.tls = tls;
+  return options;
+}
+
+testing::Environment with_secret() {
+  return {{"INSTAGRAM_CLIENT_SECRET", testing::leak_test_secret}};
+}
+
+std::vector<std::string> connection_args(const InstagramMock& mock) {
+  std::vector<std::string> args = {"--redirect-uri", sample_redirect_uri, "--endpoint-base",
+                                   mock.base_url()};
+  if (!mock.ca_file().empty()) {
+    args.push_back("--ca-file");
+    args.push_back(mock.ca_file());
+  }
+  return args;
+}
+
+std::vector<std::string> command(std::vector<std::string> head,
+                                 const std::vector<std::string>& tail = {}) {
+  head.insert(head.begin(), cli);
+  head.insert(head.end(), tail.begin(), tail.end());
+  return head;
+}
+
+}  // namespace
+
+TEST_CASE("every subcommand has --help", "[cli]") {
+  for (const char* sub : {"authorize-url", "parse-redirect", "exchange", "long-lived", "refresh",
+                          "mock-server", "login", "demo"}) {
+    const ProcessResult result = run_process({cli, sub, "--help"});
+    INFO(sub);
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.find("Usage:") != std::string::npos);
+  }
+  const ProcessResult none = run_process({cli});
+  CHECK(none.exit_code == 2);
+  const ProcessResult unknown = run_process({cli, "authorize-url", "--no-such-flag"});
+  CHECK(unknown.exit_code == 2);
+}
+
+TEST_CASE("authorize-url prints the document's sample URL", "[cli]") {
+  const ProcessResult result =
+      run_process({cli, "authorize-url", "--client-id", "990602627938098", "--redirect-uri",
+                   sample_redirect_uri, "--scope", "user_profile,user_media"});
+  CHECK(result.exit_code == 0);
+  CHECK(result.out ==
+        "https://api.instagram.com/oauth/authorize?client_id=990602627938098"
+        "&redirect_uri=https%3A%2F%2Fsocialsizzle.herokuapp.com%2Fauth%2F&scope=user_profile%"
+        "2Cuser_media"
+        "&response_type=code\n");
+  CHECK(result.err.empty());
+
+  const ProcessResult automatic =
+      run_process({cli, "authorize-url", "--client-id", "990602627938098", "--redirect-uri",
+                   sample_redirect_uri, "--scope", "instagram_business_basic", "--api",
+                   "instagram-login", "--state", "auto", "--param", "force_reauth=true", "--json"});
+  CHECK(automatic.exit_code == 0);
+  const auto answer = nlohmann::json::parse(automatic.out);
+  const std::string state = answer.at("state").get<std::string>();
+  CHECK(state.size() == 43);
+  CHECK(answer.at("url").get<std::string>().rfind("https://www.instagram.com/oauth/authorize?",
+                                                  0) == 0);
+  CHECK(answer.at("url").get<std::string>().find("&state=" + state + "&force_reauth=true") !=
+        std::string::npos);
+}
+
+TEST_CASE("authorize-url reports invalid arguments with exit code 2", "[cli]") {
+  const ProcessResult result =
+      run_process({cli, "authorize-url", "--client-id", "abc", "--redirect-uri",
+                   sample_redirect_uri, "--scope", "user_profile"});
+  CHECK(result.exit_code == 2);
+  CHECK(result.out.empty());
+  CHECK(result.err ==
+        "invalid_argument: client_id must be a numeric string (the Instagram App ID)\n");
+  const ProcessResult param =
+      run_process({cli, "authorize-url", "--client-id", "1", "--redirect-uri", sample_redirect_uri,
+                   "--scope", "user_profile", "--param", "x"});
+  CHECK(param.exit_code == 2);
+  CHECK(param.err == "invalid_argument: --param takes NAME=VALUE, got 'x'\n");
+}
+
+TEST_CASE("parse-redirect prints the code; a denial exits 3, a bad state 6", "[cli]") {
+  const ProcessResult code =
+      run_process({cli, "parse-redirect", sample_redirect_uri + "?code=AQBx-hBsH3...#_",
+                   "--redirect-uri", sample_redirect_uri});
+  CHECK(code.exit_code == 0);
+  CHECK(code.out == "code:  AQBx-hBsH3...\n");
+
+  const ProcessResult json =
+      run_process({cli, "parse-redirect", "?code=AQBx-hBsH3...&state=s1#_", "--json"});
+  CHECK(json.exit_code == 0);
+  CHECK(nlohmann::json::parse(json.out) ==
+        nlohmann::json{{"code", "AQBx-hBsH3..."}, {"state", "s1"}});
+
+  const ProcessResult denied =
+      run_process({cli, "parse-redirect",
+                   sample_redirect_uri + "?error=access_denied&error_reason=user_denied&error_"
+                                         "description=The+user+denied+your+request"});
+  CHECK(denied.exit_code == 3);
+  CHECK(denied.err ==
+        "authorization_denied: The user denied your request (access_denied, user_denied)\n");
+
+  const ProcessResult state =
+      run_process({cli, "parse-redirect", "?code=AQB1&state=other", "--expect-state", "mine"});
+  CHECK(state.exit_code == 6);
+  CHECK(state.err == "state_mismatch: the redirect's state does not match the expected state\n");
+
+  const ProcessResult base =
+      run_process({cli, "parse-redirect", "https://evil.example/auth/?code=AQB1", "--redirect-uri",
+                   sample_redirect_uri});
+  CHECK(base.exit_code == 6);
+}
+
+TEST_CASE("exchange trades a code; the token is redacted unless --show-token", "[cli]") {
+  InstagramMock mock(leak_test_mock());
+  const ProcessResult plain = run_process(
+      command({"exchange", "--code", mock.issue_code()}, connection_args(mock)), with_secret());
+  CHECK(plain.exit_code == 0);
+  CHECK(plain.out == "access_token: IGQV\u2026(redacted)\nuser_id:      17841405793187218\n");
+  check_no_leak(plain);
+
+  const ProcessResult json = run_process(
+      command({"exchange", "--code", mock.issue_code(), "--json"}, connection_args(mock)),
+      with_secret());
+  CHECK(json.exit_code == 0);
+  const auto answer = nlohmann::json::parse(json.out);
+  CHECK(answer.at("user_id") == "17841405793187218");
+  CHECK(answer.at("access_token") == "IGQV\u2026(redacted)");
+  CHECK(answer.at("access_token_redacted") == true);
+  check_no_leak(json);
+
+  const ProcessResult shown =
+      run_process(command({"exchange", "--code", mock.issue_code(), "--json", "--show-token"},
+                          connection_args(mock)),
+                  with_secret());
+  CHECK(shown.exit_code == 0);
+  const auto token = nlohmann::json::parse(shown.out).at("access_token").get<std::string>();
+  CHECK(token.rfind("IGQVJ", 0) == 0);
+  CHECK(token.size() == 65);
+}
+
+TEST_CASE("exchange exit codes: api 4, transport 5, invalid response 6, usage 2", "[cli]") {
+  InstagramMock mock(leak_test_mock());
+  const std::string code = mock.issue_code();
+  REQUIRE(run_process(command({"exchange", "--code", code}, connection_args(mock)), with_secret())
+              .exit_code == 0);
+  const ProcessResult reused =
+      run_process(command({"exchange", "--code", code}, connection_args(mock)), with_secret());
+  CHECK(reused.exit_code == 4);
+  CHECK(reused.err ==
+        "api: Matching code was not found or was already used (OAuthException, code 400, HTTP "
+        "400)\n");
+  check_no_leak(reused, code);
+
+  mock.set_fault(testing::Fault::html_502);
+  const ProcessResult html = run_process(
+      command({"exchange", "--code", mock.issue_code()}, connection_args(mock)), with_secret());
+  CHECK(html.exit_code == 6);
+  CHECK(html.err.rfind("invalid_response: the answer is not JSON (HTTP 502, text/html)", 0) == 0);
+  check_no_leak(html);
+  mock.set_fault(testing::Fault::none);
+
+  const ProcessResult closed =
+      run_process({cli, "exchange", "--code", "AQB-x", "--redirect-uri", sample_redirect_uri,
+                   "--endpoint-base", "http://127.0.0.1:1"},
+                  with_secret());
+  CHECK(closed.exit_code == 5);
+  CHECK(closed.err.rfind("transport: ", 0) == 0);
+
+  const ProcessResult no_secret =
+      run_process(command({"exchange", "--code", "c"}, connection_args(mock)),
+                  {{"INSTAGRAM_CLIENT_SECRET", std::nullopt}});
+  CHECK(no_secret.exit_code == 2);
+  CHECK(no_secret.err ==
+        "invalid_argument: the client secret comes from $INSTAGRAM_CLIENT_SECRET or "
+        "--client-secret-file, never argv\n");
+
+  const ProcessResult neither =
+      run_process(command({"exchange"}, connection_args(mock)), with_secret());
+  CHECK(neither.exit_code == 2);
+}
+
+TEST_CASE("exchange --redirect checks the state; the secret may come from a file", "[cli]") {
+  InstagramMock mock(leak_test_mock(true));
+  const std::string secret_file = testing::make_temp_directory("cli-secret") + "/secret";
+  std::ofstream(secret_file) << testing::leak_test_secret << "\n";
+  const std::string redirect = sample_redirect_uri + "?code=" + mock.issue_code() + "&state=s1#_";
+  const ProcessResult ok =
+      run_process(command({"exchange", "--redirect", redirect, "--expect-state", "s1",
+                           "--client-secret-file", secret_file},
+                          connection_args(mock)),
+                  {{"INSTAGRAM_CLIENT_SECRET", std::nullopt}});
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("user_id:      17841405793187218") != std::string::npos);
+  check_no_leak(ok);
+  const ProcessResult forged = run_process(
+      command({"exchange", "--redirect", redirect, "--expect-state", "s2"}, connection_args(mock)),
+      with_secret());
+  CHECK(forged.exit_code == 6);
+  check_no_leak(forged);
+}
+
+TEST_CASE("long-lived and refresh take the token from the environment", "[cli]") {
+  InstagramMock mock(leak_test_mock(true));
+  const ProcessResult first =
+      run_process(command({"exchange", "--code", mock.issue_code(), "--json", "--show-token"},
+                          connection_args(mock)),
+                  with_secret());
+  REQUIRE(first.exit_code == 0);
+  const std::string short_lived = nlohmann::json::parse(first.out).at("access_token");
+  testing::Environment env = with_secret();
+  env.emplace_back("INSTAGRAM_ACCESS_TOKEN", short_lived);
+  const ProcessResult long_lived =
+      run_process(command({"long-lived", "--json", "--show-token"}, connection_args(mock)), env);
+  CHECK(long_lived.exit_code == 0);
+  const auto answer = nlohmann::json::parse(long_lived.out);
+  CHECK(answer.at("token_type") == "bearer");
+  CHECK(answer.at("expires_in") == 5183944);
+
+  env.back().second = answer.at("access_token").get<std::string>();
+  const ProcessResult refreshed = run_process(command({"refresh"}, connection_args(mock)), env);
+  CHECK(refreshed.exit_code == 0);
+  CHECK(refreshed.out.find("token_type:   bearer\n") != std::string::npos);
+  CHECK(refreshed.out.find("expires_in:   5183944 s (at ") != std::string::npos);
+  check_no_leak(refreshed, short_lived);
+
+  const ProcessResult missing =
+      run_process(command({"refresh"}, connection_args(mock)), with_secret());
+  CHECK(missing.exit_code == 2);
+  env.back().second = "IGQWR-not-a-real-token-at-all-000";
+  const ProcessResult bogus = run_process(command({"refresh"}, connection_args(mock)), env);
+  CHECK(bogus.exit_code == 4);
+  CHECK(bogus.err.find("IGQWR-not-a-real-token-at-all-000") == std::string::npos);
+}
+
+TEST_CASE("login reads a pasted redirect, checks the state and exchanges the code", "[cli]") {
+  InstagramMock mock(leak_test_mock());
+  const std::string redirect =
+      sample_redirect_uri + "?code=" + mock.issue_code() + "&state=fixed-state#_\n";
+  const ProcessResult ok = run_process(
+      command({"login", "--state", "fixed-state"}, connection_args(mock)), with_secret(), redirect);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("Paste the URL your browser was sent to:") != std::string::npos);
+  CHECK(ok.out.find("user_id:      17841405793187218") != std::string::npos);
+  check_no_leak(ok);
+
+  const ProcessResult cancel = run_process(
+      command({"login", "--state", "fixed-state"}, connection_args(mock)), with_secret(),
+      sample_redirect_uri + "?error=access_denied&error_reason=user_denied&state=fixed-state\n");
+  CHECK(cancel.exit_code == 3);
+  const ProcessResult nothing =
+      run_process(command({"login"}, connection_args(mock)), with_secret(), "");
+  CHECK(nothing.exit_code == 6);
+}
+
+TEST_CASE("login listens on a loopback redirect URI", "[cli]") {
+  const std::string redirect_uri =
+      "http://127.0.0.1:" + std::to_string(testing::free_loopback_port()) + "/callback";
+  testing::MockOptions options = leak_test_mock();
+  options.redirect_uri = redirect_uri;
+  InstagramMock mock(options);
+  testing::Process login(
+      {cli, "login", "--redirect-uri", redirect_uri, "--endpoint-base", mock.base_url(), "--json"},
+      with_secret());
+  REQUIRE(login.wait_for_stdout("Waiting for the redirect", std::chrono::seconds(20)));
+  const std::string printed = login.stdout_so_far();
+  const std::size_t start = printed.find(mock.base_url());
+  const std::string authorize = printed.substr(start, printed.find('\n', start) - start);
+  // The browser: Instagram's window answers with the redirect, which goes to the listener.
+  httplib::Client instagram(mock.base_url());
+  const auto window = instagram.Get(authorize.substr(mock.base_url().size()).c_str());
+  REQUIRE(window);
+  REQUIRE(window->status == 302);
+  const std::string location = window->get_header_value("Location");
+  httplib::Client app(redirect_uri.substr(0, redirect_uri.find("/callback")));
+  const auto landing = app.Get(location.substr(location.find("/callback")).c_str());
+  REQUIRE(landing);
+  CHECK(landing->status == 200);
+  const ProcessResult result = login.wait();
+  CHECK(result.exit_code == 0);
+  CHECK(nlohmann::json::parse(result.out.substr(result.out.rfind('{'))).at("user_id") ==
+        "17841405793187218");
+  check_no_leak(result);
+}
+
+TEST_CASE("mock-server serves the flow to another process", "[cli]") {
+  testing::Process server({cli, "mock-server", "--tls", "--for-seconds", "30"}, with_secret());
+  REQUIRE(server.wait_for_stdout("Stops by itself.", std::chrono::seconds(20)));
+  const std::string printed = server.stdout_so_far();
+  const auto field = [&](const std::string& name) {
+    const std::size_t at = printed.find(name) + name.size();
+    const std::size_t start = printed.find_first_not_of(' ', at);
+    return printed.substr(start, printed.find('\n', start) - start);
+  };
+  const std::string base =
+      printed.substr(printed.find("https://"), printed.find('\n') - printed.find("https://"));
+  const std::string ca_file = field("CA file:");
+  CHECK(field("client secret:") == "the value of $INSTAGRAM_CLIENT_SECRET");
+
+  const ProcessResult url =
+      run_process({cli, "authorize-url", "--client-id", "990602627938098", "--redirect-uri",
+                   sample_redirect_uri, "--scope", "user_profile", "--endpoint-base", base});
+  REQUIRE(url.exit_code == 0);
+  httplib::Client browser(base);
+  browser.set_ca_cert_path(ca_file.c_str());
+  const auto window =
+      browser.Get(url.out.substr(base.size(), url.out.size() - base.size() - 1).c_str());
+  REQUIRE(window);
+  REQUIRE(window->status == 302);
+  const ProcessResult exchanged = run_process(
+      {cli, "exchange", "--redirect", window->get_header_value("Location"), "--redirect-uri",
+       sample_redirect_uri, "--endpoint-base", base, "--ca-file", ca_file},
+      with_secret());
+  CHECK(exchanged.exit_code == 0);
+  CHECK(exchanged.out.find("user_id:      17841405793187218") != std::string::npos);
+  server.terminate();
+  const ProcessResult stopped = server.wait();
+  CHECK(stopped.exit_code == 0);
+  CHECK(stopped.out.find("Served 2 requests.") != std::string::npos);
+  check_no_leak(stopped);
+}
+
+TEST_CASE("demo shows the whole flow and exits 0", "[cli]") {
+  const ProcessResult demo = run_process({cli, "demo"});
+  CHECK(demo.exit_code == 0);
+  CHECK(demo.err.empty());
+  for (const char* line :
+       {"Step 1. Send the user to the Authorization Window",
+        "Step 3. Trade the code for a short-lived token",
+        "user_id 17841405793187219 is kept as exact digits; through a double it would read "
+        "17841405793187220.",
+        "api: Matching code was not found or was already used (OAuthException, code 400, HTTP 400)",
+        "authorization_denied: The user denied your request (access_denied, user_denied)",
+        "state_mismatch: the redirect's state does not match the expected state",
+        "Done: 5 steps, 3 failures caught."}) {
+    CHECK(demo.out.find(line) != std::string::npos);
+  }
+  check_no_leak(demo);
+}

@@ -1,0 +1,43 @@
+// The builder's encoding read back by the parser: state, code and an extra parameter
+// made of arbitrary bytes must come back byte for byte.
+#include <instagram/oauth/authorize_url_builder.hpp>
+#include <instagram/oauth/redirect_parser.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace instagram::oauth;
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  // Three values separated by the first two 0xFF bytes (or what is left).
+  const std::size_t first = input.find('\xFF');
+  const std::string_view state = input.substr(0, first);
+  const std::string_view rest =
+      first == std::string_view::npos ? std::string_view{} : input.substr(first + 1);
+  const std::size_t second = rest.find('\xFF');
+  const std::string_view code = rest.substr(0, second);
+  const std::string_view extra =
+      second == std::string_view::npos ? std::string_view{} : rest.substr(second + 1);
+  if (state.empty() || code.empty()) return 0;
+
+  static const AppConfig config{
+      "990602627938098", "fuzz-secret", "https://socialsizzle.herokuapp.com/auth/", {}};
+  const Result<std::string> url = AuthorizeUrlBuilder(config)
+                                      .scope("user_profile")
+                                      .state(state)
+                                      .extra_param("x", extra)
+                                      .build();
+  if (!url) __builtin_trap();
+  const std::size_t at = url->find("&state=");
+  const std::size_t end = url->find('&', at + 1);
+  const std::string echoed_state = url->substr(at + 7, end - at - 7);
+  const std::string redirect = config.redirect_uri + "?code=" + detail::percent_encode(code) +
+                               "&state=" + echoed_state + "#_";
+  const Result<AuthorizationCode> parsed =
+      RedirectParser(config).expected_state(state).parse(redirect);
+  if (!parsed || parsed->code != code || parsed->state != state) __builtin_trap();
+  if (detail::form_decode(url->substr(url->rfind("&x=") + 3)) != extra) __builtin_trap();
+  return 0;
+}

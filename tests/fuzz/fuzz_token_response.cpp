@@ -1,0 +1,49 @@
+// The JSON mapping of token answers, through TokenExchanger and a stub transport: any
+// body and status gives a token or an error, never a crash, and never leaks the secrets.
+#include <instagram/oauth/token_exchanger.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace {
+
+using namespace instagram::oauth;
+
+class FixedAnswer final : public HttpTransport {
+ public:
+  HttpResponse answer;
+  Result<HttpResponse> send(const HttpRequest&) override { return answer; }
+};
+
+const std::string client_secret = "fuzz-client-secret-7Q";
+const std::string code = "AQB-fuzz-code-9Z";
+
+bool leaks(const std::string& text) {
+  return text.find(client_secret) != std::string::npos || text.find(code) != std::string::npos;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 1) return 0;
+  static const auto transport = std::make_shared<FixedAnswer>();
+  static const TokenExchanger exchanger(
+      AppConfig{"990602627938098", client_secret, "https://socialsizzle.herokuapp.com/auth/", {}},
+      transport);
+  static const long statuses[] = {200, 400, 401, 403, 404, 500, 502, 504};
+  transport->answer.status = statuses[data[0] % 8];
+  transport->answer.content_type = "application/json";
+  transport->answer.body.assign(reinterpret_cast<const char*>(data + 1), size - 1);
+  const Result<AccessToken> token = exchanger.exchange(code);
+  if (!token) {
+    const OAuthException& error = token.error();
+    if (leaks(error.what()) || leaks(error.body_excerpt()) || leaks(error.error_message()))
+      __builtin_trap();
+    if (error.body_excerpt().size() > 512) __builtin_trap();
+  } else if (token->access_token.empty()) {
+    __builtin_trap();
+  }
+  return 0;
+}

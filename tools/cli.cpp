@@ -1,0 +1,125 @@
+#include "cli.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+
+namespace instagram::oauth::cli {
+
+ExitCode exit_code_for(ErrorCategory category) noexcept {
+  switch (category) {
+    case ErrorCategory::authorization_denied:
+      return denied;
+    case ErrorCategory::api:
+      return api_error;
+    case ErrorCategory::transport:
+    case ErrorCategory::timeout:
+    case ErrorCategory::system:
+      return network;
+    case ErrorCategory::invalid_redirect:
+    case ErrorCategory::invalid_response:
+    case ErrorCategory::state_mismatch:
+      return invalid;
+    case ErrorCategory::invalid_argument:
+      return usage;
+  }
+  return usage;
+}
+
+int report(const OAuthException& error) {
+  std::cerr << error.what() << '\n';
+  return exit_code_for(error.category());
+}
+
+int usage_error(const std::string& message) {
+  std::cerr << "invalid_argument: " << message << '\n';
+  return usage;
+}
+
+std::optional<std::string> read_secret(const char* variable, const std::string& file) {
+  if (!file.empty()) {
+    std::ifstream in(file);
+    std::string line;
+    if (!in || !std::getline(in, line)) return std::nullopt;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    return line.empty() ? std::nullopt : std::optional<std::string>(line);
+  }
+  const char* value = std::getenv(variable);
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  return std::string(value);
+}
+
+AppConfig Connection::app_config(std::string client_secret) const {
+  AppConfig config;
+  config.client_id = client_id;
+  config.client_secret = std::move(client_secret);
+  config.redirect_uri = redirect_uri;
+  config.endpoints =
+      api == "instagram-login" ? Endpoints::instagram_login() : Endpoints::basic_display();
+  if (!endpoint_base.empty()) {
+    config.endpoints.authorize = endpoint_base + "/oauth/authorize";
+    config.endpoints.token = endpoint_base + "/oauth/access_token";
+    config.endpoints.graph = endpoint_base;
+  }
+  return config;
+}
+
+ClientOptions Connection::client_options() const {
+  ClientOptions options;
+  options.ca_file = ca_file;
+  options.total_timeout = std::chrono::milliseconds(timeout_ms);
+  // The library still refuses plain http to anything but a loopback host.
+  options.allow_plain_http = endpoint_base.rfind("http://", 0) == 0;
+  return options;
+}
+
+namespace {
+
+std::string shown_token(const AccessToken& token, const TokenOutput& output) {
+  return output.show_token ? token.access_token : redacted(token.access_token);
+}
+
+std::string utc_time(std::chrono::system_clock::time_point when) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return buffer;
+}
+
+}  // namespace
+
+void print_token(std::ostream& out, const AccessToken& token, const TokenOutput& output) {
+  if (output.json) {
+    nlohmann::json answer = {{"access_token", shown_token(token, output)},
+                             {"user_id", token.user_id}};
+    answer["access_token_redacted"] = !output.show_token;
+    if (!token.permissions.empty()) answer["permissions"] = token.permissions;
+    if (!token.token_type.empty()) answer["token_type"] = token.token_type;
+    if (token.expires_in) answer["expires_in"] = token.expires_in->count();
+    if (token.expires_at) answer["expires_at"] = utc_time(*token.expires_at);
+    out << answer.dump() << '\n';
+    return;
+  }
+  out << "access_token: " << shown_token(token, output) << '\n';
+  if (!token.user_id.empty()) out << "user_id:      " << token.user_id << '\n';
+  if (!token.permissions.empty()) {
+    out << "permissions:  ";
+    for (std::size_t i = 0; i < token.permissions.size(); ++i)
+      out << (i ? "," : "") << token.permissions[i];
+    out << '\n';
+  }
+  if (!token.token_type.empty()) out << "token_type:   " << token.token_type << '\n';
+  if (token.expires_in) {
+    out << "expires_in:   " << token.expires_in->count() << " s";
+    if (token.expires_at) out << " (at " << utc_time(*token.expires_at) << ')';
+    out << '\n';
+  }
+}
+
+}  // namespace instagram::oauth::cli

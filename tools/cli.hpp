@@ -1,0 +1,53 @@
+// Shared pieces of the instagram-oauth command: exit codes, secrets from the
+// environment, and the one way a token is printed.
+#pragma once
+
+#include <instagram/oauth.hpp>
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace instagram::oauth::cli {
+
+enum ExitCode : int {
+  success = 0,
+  usage = 2,
+  denied = 3,
+  api_error = 4,
+  network = 5,
+  invalid = 6,  // invalid redirect, response or state
+};
+
+ExitCode exit_code_for(ErrorCategory category) noexcept;
+
+// Prints "category: message" to stderr and returns the exit code for the category.
+int report(const OAuthException& error);
+int usage_error(const std::string& message);
+
+// A secret from an environment variable or the first line of a file, never from argv
+// (other users see argv in ps).
+std::optional<std::string> read_secret(const char* variable, const std::string& file);
+
+// The connection settings every network subcommand takes.
+struct Connection {
+  std::string client_id = "990602627938098";
+  std::string redirect_uri;
+  std::string api = "basic-display";
+  std::string endpoint_base;  // a local Instagram look-alike, e.g. from `mock-server`
+  std::string ca_file;
+  std::string client_secret_file;
+  long timeout_ms = 30'000;
+
+  AppConfig app_config(std::string client_secret) const;
+  ClientOptions client_options() const;
+};
+
+struct TokenOutput {
+  bool json = false;
+  bool show_token = false;
+};
+
+void print_token(std::ostream& out, const AccessToken& token, const TokenOutput& output);
+
+}  // namespace instagram::oauth::cli

@@ -1,0 +1,263 @@
+#include "commands.hpp"
+
+#include "instagram_mock.hpp"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <condition_variable>
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+namespace instagram::oauth::cli {
+namespace {
+
+constexpr const char* secret_variable = "INSTAGRAM_CLIENT_SECRET";
+constexpr const char* token_variable = "INSTAGRAM_ACCESS_TOKEN";
+
+std::optional<std::string> client_secret(const Connection& connection) {
+  return read_secret(secret_variable, connection.client_secret_file);
+}
+
+int missing_client_secret() {
+  return usage_error(
+      "the client secret comes from $INSTAGRAM_CLIENT_SECRET or --client-secret-file, never argv");
+}
+
+int print_result(const Result<AccessToken>& token, const TokenOutput& output) {
+  if (!token) return report(token.error());
+  print_token(std::cout, *token, output);
+  return success;
+}
+
+int run_token_call(const TokenArgs& args, bool refresh) {
+  const std::optional<std::string> secret = client_secret(args.connection);
+  if (!secret) return missing_client_secret();
+  const std::optional<std::string> token = read_secret(token_variable, args.token_file);
+  if (!token)
+    return usage_error("the token comes from $INSTAGRAM_ACCESS_TOKEN or --token-file, never argv");
+  const TokenExchanger exchanger(args.connection.app_config(*secret),
+                                 args.connection.client_options());
+  return print_result(
+      refresh ? exchanger.refresh(*token) : exchanger.exchange_for_long_lived(*token), args.output);
+}
+
+// Blocks SIGINT and SIGTERM in every thread started after it, so that sigtimedwait
+// here receives them.
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+void wait_for_stop(const sigset_t& signals, double seconds) {
+  if (seconds <= 0) {
+    int received = 0;
+    sigwait(&signals, &received);
+    return;
+  }
+  const auto whole = static_cast<time_t>(seconds);
+  const timespec limit{whole, static_cast<long>((seconds - static_cast<double>(whole)) * 1e9)};
+  sigtimedwait(&signals, nullptr, &limit);
+}
+
+// Waits on a loopback redirect URI for the browser's request; the URL it came to.
+std::optional<std::string> receive_redirect(const std::string& redirect_uri, int timeout_seconds) {
+  const auto parts = detail::split_url(redirect_uri);
+  if (!parts) return std::nullopt;
+  std::string host(parts->host);
+  if (host == "[::1]") host = "::1";
+  const std::string path = parts->path.empty() ? "/" : std::string(parts->path);
+  httplib::Server server;
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::optional<std::string> received;
+  server.Get(path, [&](const httplib::Request& request, httplib::Response& response) {
+    const std::string url =
+        redirect_uri.substr(0, redirect_uri.find('?')) +
+        request.target.substr(std::min(request.target.find('?'), request.target.size()));
+    response.set_content(
+        "<!doctype html><title>instagram-oauth</title><p>Signed in: you can close this "
+        "window and return to the terminal.</p>",
+        "text/html; charset=utf-8");
+    std::lock_guard<std::mutex> lock(mutex);
+    received = url;
+    arrived.notify_all();
+  });
+  if (!server.bind_to_port(host.c_str(), parts->port)) return std::nullopt;
+  std::cout << "Waiting for the redirect on " << redirect_uri << " ..." << std::endl;
+  std::thread listener([&] { server.listen_after_bind(); });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    arrived.wait_for(lock, std::chrono::seconds(timeout_seconds),
+                     [&] { return received.has_value(); });
+  }
+  server.stop();
+  listener.join();
+  return received;
+}
+
+}  // namespace
+
+int run_authorize_url(const AuthorizeUrlArgs& args) {
+  AuthorizeUrlBuilder builder(args.connection.app_config({}));
+  builder.scope(args.scope);
+  std::string state = args.state;
+  if (state == "auto") {
+    const Result<std::string> generated = try_generate_state();
+    if (!generated) return report(generated.error());
+    state = *generated;
+  }
+  if (!args.state.empty()) builder.state(state);
+  for (const std::string& param : args.params) {
+    const std::size_t eq = param.find('=');
+    if (eq == std::string::npos)
+      return usage_error("--param takes NAME=VALUE, got '" + param + "'");
+    builder.extra_param(param.substr(0, eq), param.substr(eq + 1));
+  }
+  const Result<std::string> url = builder.build();
+  if (!url) return report(url.error());
+  if (args.json) {
+    nlohmann::json answer = {{"url", *url}};
+    answer["state"] = args.state.empty() ? nlohmann::json() : nlohmann::json(state);
+    std::cout << answer.dump() << '\n';
+  } else {
+    std::cout << *url << '\n';
+    if (args.state == "auto") std::cerr << "state: " << state << '\n';
+  }
+  return success;
+}
+
+int run_parse_redirect(const ParseRedirectArgs& args) {
+  AppConfig config;
+  config.redirect_uri =
+      args.redirect_uri.empty() ? "https://redirect-uri.invalid/" : args.redirect_uri;
+  RedirectParser parser(config);
+  if (!args.expected_state.empty()) parser.expected_state(args.expected_state);
+  // Without --redirect-uri there is no base to check: read the query alone.
+  std::string_view redirect = args.redirect;
+  if (args.redirect_uri.empty() && redirect.find('?') != std::string_view::npos) {
+    redirect = redirect.substr(redirect.find('?'));
+  }
+  const Result<AuthorizationCode> code = parser.parse(redirect);
+  if (!code) return report(code.error());
+  if (args.json) {
+    nlohmann::json answer = {{"code", code->code}};
+    answer["state"] = code->state ? nlohmann::json(*code->state) : nlohmann::json();
+    std::cout << answer.dump() << '\n';
+  } else {
+    std::cout << "code:  " << code->code << '\n';  // printing the code is this command's job
+    if (code->state) std::cout << "state: " << *code->state << '\n';
+  }
+  return success;
+}
+
+int run_exchange(const ExchangeArgs& args) {
+  const std::optional<std::string> secret = client_secret(args.connection);
+  if (!secret) return missing_client_secret();
+  const AppConfig config = args.connection.app_config(*secret);
+  std::string code = args.code;
+  if (!args.redirect.empty()) {
+    RedirectParser parser(config);
+    if (!args.expected_state.empty()) parser.expected_state(args.expected_state);
+    Result<AuthorizationCode> parsed = parser.parse(args.redirect);
+    if (!parsed) return report(parsed.error());
+    code = std::move(parsed->code);
+  }
+  const TokenExchanger exchanger(config, args.connection.client_options());
+  return print_result(exchanger.exchange(code), args.output);
+}
+
+int run_long_lived(const TokenArgs& args) {
+  return run_token_call(args, false);
+}
+
+int run_refresh(const TokenArgs& args) {
+  return run_token_call(args, true);
+}
+
+int run_mock_server(const MockServerArgs& args) {
+  const sigset_t signals = block_stop_signals();
+  testing::MockOptions options;
+  options.tls = args.tls;
+  options.port = args.port;
+  options.client_id = args.client_id;
+  options.redirect_uri = args.redirect_uri;
+  options.shape = args.shape == "data" ? testing::SuccessShape::data : testing::SuccessShape::flat;
+  options.required_scope =
+      args.api == "instagram-login" ? "instagram_business_basic" : "user_profile";
+  const std::optional<std::string> secret = read_secret(secret_variable, {});
+  if (secret) options.client_secret = *secret;
+  std::optional<testing::InstagramMock> mock;
+  try {
+    mock.emplace(options);
+  } catch (const std::exception& error) {
+    std::cerr << "transport: " << error.what() << '\n';
+    return network;
+  }
+  if (args.deny) mock->set_user_decision(testing::UserDecision::deny);
+  const Endpoints endpoints = mock->endpoints();
+  std::cout << "Instagram look-alike listening at " << mock->base_url() << '\n'
+            << "  authorize:     " << endpoints.authorize << '\n'
+            << "  token:         " << endpoints.token << '\n'
+            << "  graph:         " << endpoints.graph << '\n'
+            << "  client_id:     " << options.client_id << '\n'
+            << "  redirect_uri:  " << options.redirect_uri << '\n'
+            << "  client secret: "
+            << (secret ? std::string("the value of $INSTAGRAM_CLIENT_SECRET")
+                       : options.client_secret + " (the default)")
+            << '\n';
+  if (args.tls) std::cout << "  CA file:       " << mock->ca_file() << '\n';
+  std::cout << (args.for_seconds > 0 ? "Stops by itself." : "Press Ctrl-C to stop.") << std::endl;
+  wait_for_stop(signals, args.for_seconds);
+  std::cout << "Served " << mock->requests() << " requests." << std::endl;
+  return success;
+}
+
+int run_login(const LoginArgs& args) {
+  const std::optional<std::string> secret = client_secret(args.connection);
+  if (!secret) return missing_client_secret();
+  const AppConfig config = args.connection.app_config(*secret);
+  std::string state = args.state;
+  if (state.empty()) {
+    const Result<std::string> generated = try_generate_state();
+    if (!generated) return report(generated.error());
+    state = *generated;
+  }
+  const Result<std::string> url =
+      AuthorizeUrlBuilder(config).scope(args.scope).state(state).build();
+  if (!url) return report(url.error());
+  std::cout << "Open this URL in a browser and allow the app:\n" << *url << std::endl;
+
+  const auto parts = detail::split_url(config.redirect_uri);
+  const bool loopback =
+      parts && detail::iequals(parts->scheme, "http") && detail::is_loopback_host(parts->host);
+  std::string redirect;
+  if (loopback) {
+    const std::optional<std::string> received =
+        receive_redirect(config.redirect_uri, args.listen_timeout_seconds);
+    if (!received)
+      return report(OAuthException(ErrorCategory::timeout, "no redirect arrived at redirect_uri"));
+    redirect = *received;
+  } else {
+    std::cout << "Paste the URL your browser was sent to:" << std::endl;
+    if (!std::getline(std::cin, redirect)) {
+      return report(
+          OAuthException(ErrorCategory::invalid_redirect, "no redirect URL on standard input"));
+    }
+  }
+  const Result<AuthorizationCode> code =
+      RedirectParser(config).expected_state(state).parse(redirect);
+  if (!code) return report(code.error());
+  std::cout << "State checked; trading the code for a token." << std::endl;
+  const TokenExchanger exchanger(config, args.connection.client_options());
+  return print_result(exchanger.exchange(*code), args.output);
+}
+
+}  // namespace instagram::oauth::cli

@@ -1,0 +1,68 @@
+// The subcommands of instagram-oauth, each returning its exit code.
+#pragma once
+
+#include "cli.hpp"
+
+#include <string>
+#include <vector>
+
+namespace instagram::oauth::cli {
+
+struct AuthorizeUrlArgs {
+  Connection connection;
+  std::string scope;
+  std::string state;
+  std::vector<std::string> params;
+  bool json = false;
+};
+
+struct ParseRedirectArgs {
+  std::string redirect;
+  std::string redirect_uri;
+  std::string expected_state;
+  bool json = false;
+};
+
+struct ExchangeArgs {
+  Connection connection;
+  std::string code;
+  std::string redirect;
+  std::string expected_state;
+  TokenOutput output;
+};
+
+struct TokenArgs {
+  Connection connection;
+  std::string token_file;
+  TokenOutput output;
+};
+
+struct MockServerArgs {
+  int port = 0;
+  bool tls = false;
+  std::string shape = "flat";
+  std::string client_id = "990602627938098";
+  std::string redirect_uri = "https://socialsizzle.herokuapp.com/auth/";
+  std::string api = "basic-display";
+  bool deny = false;
+  double for_seconds = 0;
+};
+
+struct LoginArgs {
+  Connection connection;
+  std::string scope = "user_profile,user_media";
+  std::string state;
+  int listen_timeout_seconds = 300;
+  TokenOutput output;
+};
+
+int run_authorize_url(const AuthorizeUrlArgs& args);
+int run_parse_redirect(const ParseRedirectArgs& args);
+int run_exchange(const ExchangeArgs& args);
+int run_long_lived(const TokenArgs& args);
+int run_refresh(const TokenArgs& args);
+int run_mock_server(const MockServerArgs& args);
+int run_login(const LoginArgs& args);
+int run_demo();
+
+}  // namespace instagram::oauth::cli

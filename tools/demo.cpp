@@ -1,0 +1,139 @@
+// `instagram-oauth demo`: the whole sign-in flow against an embedded Instagram
+// look-alike, explained step by step; then the two failures every app must handle.
+#include "commands.hpp"
+
+#include "instagram_mock.hpp"
+
+#include <httplib.h>
+
+#include <iostream>
+
+namespace instagram::oauth::cli {
+namespace {
+
+// The browser's part: open the authorize URL and read where Instagram sends the user.
+std::optional<std::string> follow_authorize(const std::string& base_url, const std::string& ca_file,
+                                            const std::string& url) {
+  httplib::Client browser(base_url);
+  browser.set_ca_cert_path(ca_file.c_str());
+  browser.enable_server_certificate_verification(true);
+  const auto answer = browser.Get(url.substr(base_url.size()).c_str());
+  if (!answer || answer->status != 302) return std::nullopt;
+  return answer->get_header_value("Location");
+}
+
+// A redirect as it may be shown: the code is a secret.
+std::string without_code(std::string redirect) {
+  const std::size_t start = redirect.find("code=");
+  if (start == std::string::npos) return redirect;
+  const std::size_t end = redirect.find_first_of("&#", start);
+  return redirect.replace(start + 5, (end == std::string::npos ? redirect.size() : end) - start - 5,
+                          "(redacted)");
+}
+
+void step(int number, const char* title) {
+  std::cout << "\nStep " << number << ". " << title << '\n';
+}
+
+}  // namespace
+
+int run_demo() {
+  testing::MockOptions options;
+  options.tls = true;
+  options.user_id = "17841405793187219";  // odd and above 2^53: a double would change it
+  std::optional<testing::InstagramMock> mock;
+  try {
+    mock.emplace(options);
+  } catch (const std::exception& error) {
+    std::cerr << "transport: " << error.what() << '\n';
+    return network;
+  }
+  const AppConfig config = mock->app_config();
+  ClientOptions client;
+  client.ca_file = mock->ca_file();
+  const TokenExchanger exchanger(config, client);
+
+  std::cout
+      << "instagram-oauth demo: signing a user in with Instagram, end to end, on this machine.\n"
+      << "An Instagram look-alike is serving HTTPS at " << mock->base_url() << "\n"
+      << "(certificate from a throwaway CA; TLS verification stays on). No app, no internet.\n";
+
+  step(1, "Send the user to the Authorization Window");
+  const std::string state = generate_state();
+  const Result<std::string> url =
+      AuthorizeUrlBuilder(config).scopes({"user_profile", "user_media"}).state(state).build();
+  if (!url) return report(url.error());
+  std::cout << "  state (256 random bits against CSRF): " << state << "\n  " << *url << '\n';
+
+  step(2, "The user allows the app; Instagram redirects back with a code");
+  const std::optional<std::string> redirect =
+      follow_authorize(mock->base_url(), mock->ca_file(), *url);
+  if (!redirect)
+    return report(
+        OAuthException(ErrorCategory::transport, "the authorization window did not answer"));
+  std::cout << "  " << without_code(*redirect) << '\n';
+  const Result<AuthorizationCode> code =
+      RedirectParser(config).expected_state(state).parse(*redirect);
+  if (!code) return report(code.error());
+  std::cout
+      << "  RedirectParser: the redirect_uri matches, the state matches, the code is read with\n"
+      << "  Instagram's trailing \"#_\" dropped (" << code->code.size()
+      << " characters, single use).\n";
+
+  step(3, "Trade the code for a short-lived token (POST; the client secret travels in the body)");
+  const Result<AccessToken> short_lived = exchanger.exchange(*code);
+  if (!short_lived) return report(short_lived.error());
+  std::cout << "  " << *short_lived << '\n'
+            << "  user_id " << short_lived->user_id
+            << " is kept as exact digits; through a double it would read "
+            << static_cast<unsigned long long>(
+                   static_cast<double>(std::stoull(short_lived->user_id)))
+            << ".\n";
+
+  step(4,
+       "Trade it for a long-lived token (GET graph /access_token, grant_type=ig_exchange_token)");
+  const Result<AccessToken> long_lived =
+      exchanger.exchange_for_long_lived(short_lived->access_token);
+  if (!long_lived) return report(long_lived.error());
+  std::cout << "  " << *long_lived << "\n  valid for "
+            << (long_lived->expires_in->count() + 43200) / 86400 << " days\n";
+
+  step(5, "Refresh the long-lived token before it expires (GET graph /refresh_access_token)");
+  const Result<AccessToken> refreshed = exchanger.refresh(long_lived->access_token);
+  if (!refreshed) return report(refreshed.error());
+  std::cout << "  " << *refreshed << '\n';
+
+  std::cout << "\nWhat goes wrong, handled:\n";
+  const Result<AccessToken> reused = exchanger.exchange(*code);
+  std::cout
+      << "  The same code a second time (codes are single-use; the library never retries):\n    "
+      << (reused ? std::string("unexpectedly accepted") : std::string(reused.error().what()))
+      << '\n';
+  mock->set_user_decision(testing::UserDecision::deny);
+  const std::string cancel_state = generate_state();
+  const Result<std::string> cancel_url =
+      AuthorizeUrlBuilder(config).scope("user_profile").state(cancel_state).build();
+  const std::optional<std::string> canceled =
+      cancel_url ? follow_authorize(mock->base_url(), mock->ca_file(), *cancel_url) : std::nullopt;
+  if (!canceled)
+    return report(
+        OAuthException(ErrorCategory::transport, "the authorization window did not answer"));
+  const Result<AuthorizationCode> denial =
+      RedirectParser(config).expected_state(cancel_state).parse(*canceled);
+  std::cout << "  The user presses Cancel:\n    "
+            << (denial ? std::string("unexpectedly accepted") : std::string(denial.error().what()))
+            << '\n';
+  const Result<AuthorizationCode> forged = RedirectParser(config).expected_state(state).parse(
+      config.redirect_uri + "?code=AQB-forged&state=attacker-state#_");
+  std::cout << "  A forged redirect with another state (CSRF):\n    "
+            << (forged ? std::string("unexpectedly accepted") : std::string(forged.error().what()))
+            << '\n';
+
+  const bool all_handled = !reused && !denial && !forged;
+  std::cout << "\n"
+            << (all_handled ? "Done: 5 steps, 3 failures caught. " : "Something was not caught. ")
+            << "Next: `instagram-oauth --help`, and examples/ for the code.\n";
+  return all_handled ? success : invalid;
+}
+
+}  // namespace instagram::oauth::cli

@@ -1,0 +1,162 @@
+// instagram-oauth: build an authorize URL, check a pasted redirect, trade a code, run a
+// local Instagram for your own tests, or watch the whole flow (`demo`).
+#include "cli.hpp"
+#include "commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+namespace cli = instagram::oauth::cli;
+
+namespace {
+
+void add_connection(CLI::App& command, cli::Connection& connection, bool needs_secret) {
+  command.add_option("--client-id", connection.client_id, "Instagram App ID (numeric)")
+      ->capture_default_str();
+  command
+      .add_option("--redirect-uri", connection.redirect_uri,
+                  "the app's redirect URI, exactly as registered")
+      ->required();
+  command.add_option("--api", connection.api, "endpoint generation")
+      ->check(CLI::IsMember({"basic-display", "instagram-login"}))
+      ->capture_default_str();
+  command.add_option("--endpoint-base", connection.endpoint_base,
+                     "base URL of a local Instagram look-alike (from `mock-server`)");
+  command.add_option("--ca-file", connection.ca_file,
+                     "PEM file of the CA to trust (default: system store)");
+  command.add_option("--timeout-ms", connection.timeout_ms, "total time limit per request")
+      ->capture_default_str();
+  if (needs_secret) {
+    command.add_option("--client-secret-file", connection.client_secret_file,
+                       "file holding the client secret (default: $INSTAGRAM_CLIENT_SECRET)");
+  }
+}
+
+void add_token_output(CLI::App& command, cli::TokenOutput& output) {
+  command.add_flag("--json", output.json, "print the answer as JSON");
+  command.add_flag("--show-token", output.show_token,
+                   "print the access token itself (it is a secret)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Instagram OAuth from the command line: authorize URLs, redirects, tokens, a local "
+      "Instagram"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(instagram::oauth::version));
+  int result = cli::success;
+
+  cli::AuthorizeUrlArgs authorize;
+  CLI::App* authorize_url =
+      app.add_subcommand("authorize-url", "print the Authorization Window URL");
+  authorize_url->add_option("--client-id", authorize.connection.client_id, "Instagram App ID")
+      ->required();
+  authorize_url
+      ->add_option("--redirect-uri", authorize.connection.redirect_uri, "the app's redirect URI")
+      ->required();
+  authorize_url->add_option("--scope", authorize.scope, "permissions, comma-separated")->required();
+  authorize_url->add_option("--state", authorize.state, "'auto' (256 random bits) or a value");
+  authorize_url->add_option("--api", authorize.connection.api, "endpoint generation")
+      ->check(CLI::IsMember({"basic-display", "instagram-login"}))
+      ->capture_default_str();
+  authorize_url->add_option("--endpoint-base", authorize.connection.endpoint_base,
+                            "a local look-alike's base URL");
+  authorize_url->add_option("--param", authorize.params,
+                            "an extra NAME=VALUE parameter (repeatable)");
+  authorize_url->add_flag("--json", authorize.json, "print {\"url\",\"state\"} as JSON");
+  authorize_url->callback([&] { result = cli::run_authorize_url(authorize); });
+
+  cli::ParseRedirectArgs parse;
+  CLI::App* parse_redirect =
+      app.add_subcommand("parse-redirect", "read the code or the denial from a redirect URL");
+  parse_redirect->add_option("url", parse.redirect, "the URL Instagram redirected to")->required();
+  parse_redirect->add_option("--redirect-uri", parse.redirect_uri,
+                             "check the redirect's base against it");
+  parse_redirect->add_option("--expect-state", parse.expected_state,
+                             "the state the redirect must carry");
+  parse_redirect->add_flag("--json", parse.json, "print {\"code\",\"state\"} as JSON");
+  parse_redirect->callback([&] { result = cli::run_parse_redirect(parse); });
+
+  cli::ExchangeArgs exchange;
+  CLI::App* exchange_command =
+      app.add_subcommand("exchange", "trade a code for a short-lived token");
+  auto* code_option =
+      exchange_command->add_option("--code", exchange.code, "the authorization code");
+  auto* redirect_option = exchange_command->add_option("--redirect", exchange.redirect,
+                                                       "the redirect URL holding the code");
+  code_option->excludes(redirect_option);
+  exchange_command->add_option("--expect-state", exchange.expected_state,
+                               "with --redirect: the state it must carry");
+  add_connection(*exchange_command, exchange.connection, true);
+  add_token_output(*exchange_command, exchange.output);
+  exchange_command->callback([&] {
+    result = exchange.code.empty() && exchange.redirect.empty()
+                 ? cli::usage_error("exchange needs --code or --redirect")
+                 : cli::run_exchange(exchange);
+  });
+
+  cli::TokenArgs long_lived;
+  CLI::App* long_lived_command = app.add_subcommand(
+      "long-lived", "trade a short-lived token ($INSTAGRAM_ACCESS_TOKEN) for a long-lived one");
+  long_lived_command->add_option("--token-file", long_lived.token_file, "file holding the token");
+  add_connection(*long_lived_command, long_lived.connection, true);
+  add_token_output(*long_lived_command, long_lived.output);
+  long_lived_command->callback([&] { result = cli::run_long_lived(long_lived); });
+
+  cli::TokenArgs refresh;
+  CLI::App* refresh_command =
+      app.add_subcommand("refresh", "refresh a long-lived token ($INSTAGRAM_ACCESS_TOKEN)");
+  refresh_command->add_option("--token-file", refresh.token_file, "file holding the token");
+  add_connection(*refresh_command, refresh.connection, true);
+  add_token_output(*refresh_command, refresh.output);
+  refresh_command->callback([&] { result = cli::run_refresh(refresh); });
+
+  cli::MockServerArgs mock;
+  CLI::App* mock_server =
+      app.add_subcommand("mock-server", "run an Instagram look-alike on 127.0.0.1");
+  mock_server->add_option("--port", mock.port, "port (0: any free one)")->capture_default_str();
+  mock_server->add_flag("--tls", mock.tls, "serve HTTPS with a throwaway CA (its file is printed)");
+  mock_server->add_option("--shape", mock.shape, "success answer shape")
+      ->check(CLI::IsMember({"flat", "data"}))
+      ->capture_default_str();
+  mock_server->add_option("--client-id", mock.client_id, "the app it accepts")
+      ->capture_default_str();
+  mock_server->add_option("--redirect-uri", mock.redirect_uri, "the redirect URI it accepts")
+      ->capture_default_str();
+  mock_server->add_option("--api", mock.api, "endpoint generation (its required scope)")
+      ->check(CLI::IsMember({"basic-display", "instagram-login"}))
+      ->capture_default_str();
+  mock_server->add_flag("--deny", mock.deny, "every user cancels the authorization");
+  mock_server->add_option("--for-seconds", mock.for_seconds,
+                          "stop after this long (default: at Ctrl-C)");
+  mock_server->callback([&] { result = cli::run_mock_server(mock); });
+
+  cli::LoginArgs login;
+  CLI::App* login_command =
+      app.add_subcommand("login", "the whole flow: URL, redirect, state check, token");
+  login_command->add_option("--scope", login.scope, "permissions, comma-separated")
+      ->capture_default_str();
+  login_command->add_option("--state", login.state, "a fixed state (default: 256 random bits)");
+  login_command
+      ->add_option("--listen-timeout", login.listen_timeout_seconds,
+                   "seconds to wait for the redirect on a loopback redirect URI")
+      ->capture_default_str();
+  add_connection(*login_command, login.connection, true);
+  add_token_output(*login_command, login.output);
+  login_command->callback([&] { result = cli::run_login(login); });
+
+  CLI::App* demo =
+      app.add_subcommand("demo", "run the whole flow against an embedded Instagram look-alike");
+  demo->callback([&] { result = cli::run_demo(); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? cli::success : cli::usage;
+  }
+  return result;
+}
