@@ -147,36 +147,33 @@ class CurlTransport final : public HttpTransport {
     if (easy == nullptr) return nullptr;
     handle->max_body = options_.max_response_bytes;
     const char* protocols = options_.allow_plain_http ? "http,https" : "https";
-    bool ok = curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
-              curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, handle->error_buffer) == CURLE_OK &&
+    // Comparisons, not branches: one check at the end covers every option.
+    bool failed = false;
+    const auto set = [&](CURLoption option, auto value) {
+      failed |= curl_easy_setopt(easy, option, value) != CURLE_OK;
+    };
+    set(CURLOPT_NOSIGNAL, 1L);
+    set(CURLOPT_ERRORBUFFER, handle->error_buffer);
 #if LIBCURL_VERSION_NUM >= 0x075500
-              curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, protocols) == CURLE_OK &&
-              curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, protocols) == CURLE_OK &&
+    set(CURLOPT_PROTOCOLS_STR, protocols);
+    set(CURLOPT_REDIR_PROTOCOLS_STR, protocols);
 #else
-              curl_easy_setopt(easy, CURLOPT_PROTOCOLS,
-                               options_.allow_plain_http ? long{CURLPROTO_HTTP | CURLPROTO_HTTPS}
-                                                         : long{CURLPROTO_HTTPS}) == CURLE_OK &&
-#endif
-              curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
-              curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                               static_cast<long>(options_.connect_timeout.count())) == CURLE_OK &&
-              curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
-                               static_cast<long>(options_.total_timeout.count())) == CURLE_OK &&
-              curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
-              curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
-              curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers_.get()) == CURLE_OK &&
-              curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_body) == CURLE_OK &&
-              curl_easy_setopt(easy, CURLOPT_WRITEDATA, handle.get()) == CURLE_OK &&
-              curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
-                               static_cast<curl_off_t>(options_.max_response_bytes)) == CURLE_OK;
+    set(CURLOPT_PROTOCOLS,
+        options_.allow_plain_http ? long{CURLPROTO_HTTP | CURLPROTO_HTTPS} : long{CURLPROTO_HTTPS});
     (void)protocols;
-    if (ok && !options_.ca_file.empty()) {
-      ok = curl_easy_setopt(easy, CURLOPT_CAINFO, options_.ca_file.c_str()) == CURLE_OK;
-    }
-    if (ok && !options_.proxy.empty()) {
-      ok = curl_easy_setopt(easy, CURLOPT_PROXY, options_.proxy.c_str()) == CURLE_OK;
-    }
-    return ok ? std::move(handle) : nullptr;
+#endif
+    set(CURLOPT_FOLLOWLOCATION, 0L);
+    set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+    set(CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
+    set(CURLOPT_SSL_VERIFYPEER, 1L);
+    set(CURLOPT_SSL_VERIFYHOST, 2L);
+    set(CURLOPT_HTTPHEADER, headers_.get());
+    set(CURLOPT_WRITEFUNCTION, &on_body);
+    set(CURLOPT_WRITEDATA, handle.get());
+    set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_response_bytes));
+    if (!options_.ca_file.empty()) set(CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (!options_.proxy.empty()) set(CURLOPT_PROXY, options_.proxy.c_str());
+    return failed ? nullptr : std::move(handle);
   }
 
   // URL, method and body: the only options that change per request.

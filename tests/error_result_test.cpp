@@ -105,8 +105,12 @@ TEST_CASE("Result holds a value", "[result]") {
   const Result<std::string>& constant = result;
   CHECK(constant.value() == "IGQVJ");
   CHECK(*constant == "IGQVJ");
+  CHECK(constant->size() == 5);
   std::string moved = std::move(result).value();
   CHECK(moved == "IGQVJ");
+  CHECK(Result<std::string>(std::string("a")).value_or("b") == "a");
+  CHECK(Result<std::string>(OAuthException(ErrorCategory::api, "x")).value_or("b") == "b");
+  CHECK(*Result<std::string>(std::string("c")) == "c");
 }
 
 TEST_CASE("Result holds an error; value() throws the same OAuthException", "[result]") {

@@ -3,6 +3,7 @@
 #include "catch.hpp"
 
 #include <instagram/oauth/token_exchanger.hpp>
+#include <instagram/oauth/version.hpp>
 
 #include "instagram_mock.hpp"
 #include "test_certificates.hpp"
@@ -57,7 +58,7 @@ TEST_CASE("a code is exchanged for a token over HTTP and HTTPS", "[exchange]") {
     CHECK(token->access_token.rfind("IGQVJ", 0) == 0);
     CHECK(token->access_token.size() == 65);
     CHECK(token->user_id == "17841405793187218");
-    CHECK(mock.last_content_type() == "application/x-www-form-urlencoded");
+    CHECK(mock.last_header("Content-Type") == "application/x-www-form-urlencoded");
   }
 }
 
@@ -84,7 +85,7 @@ TEST_CASE("multipart form bodies, as the document's curl -F", "[exchange]") {
   options.form_encoding = FormEncoding::multipart;
   const TokenExchanger exchanger(mock.app_config(), options);
   REQUIRE(exchanger.exchange(mock.issue_code()));
-  CHECK(mock.last_content_type().rfind("multipart/form-data; boundary=", 0) == 0);
+  CHECK(mock.last_header("Content-Type").rfind("multipart/form-data; boundary=", 0) == 0);
   REQUIRE(exchanger.exchange(mock.issue_code()));
 }
 
@@ -321,6 +322,39 @@ TEST_CASE("an answer over max_response_bytes is refused", "[exchange]") {
   REQUIRE_FALSE(token);
   CHECK(token.error().category() == ErrorCategory::invalid_response);
   CHECK(token.error().error_message() == "the answer is larger than max_response_bytes (16 bytes)");
+}
+
+TEST_CASE("the user agent is ours unless one is given", "[exchange]") {
+  InstagramMock mock;
+  REQUIRE(TokenExchanger(mock.app_config(), options_for(mock)).exchange(mock.issue_code()));
+  CHECK(mock.last_header("User-Agent") == std::string("instagram-oauth-cpp/") + version);
+  ClientOptions options = options_for(mock);
+  options.user_agent = "my-app/2.0";
+  REQUIRE(TokenExchanger(mock.app_config(), options).exchange(mock.issue_code()));
+  CHECK(mock.last_header("User-Agent") == "my-app/2.0");
+}
+
+TEST_CASE("a configured proxy is used", "[exchange]") {
+  AppConfig config = InstagramMock().app_config();
+  config.endpoints = Endpoints::basic_display();
+  ClientOptions options;
+  options.proxy = "http://127.0.0.1:1";  // nothing listens: the proxy is where it fails
+  const Result<AccessToken> token = TokenExchanger(config, options).exchange("AQBx-code");
+  REQUIRE_FALSE(token);
+  CHECK(token.error().category() == ErrorCategory::transport);
+  CHECK(token.error().error_message().find("127.0.0.1") != std::string::npos);
+}
+
+TEST_CASE("requests other than POST and GET, and URLs other than http(s), are refused",
+          "[exchange]") {
+  const auto transport = make_curl_transport();
+  const Result<HttpResponse> put = transport->send(HttpRequest{"PUT", "https://127.0.0.1/", {}});
+  REQUIRE_FALSE(put);
+  CHECK(put.error().category() == ErrorCategory::invalid_argument);
+  CHECK(put.error().error_message() == "HttpRequest::method must be POST or GET");
+  const Result<HttpResponse> ftp = transport->send(HttpRequest{"GET", "ftp://127.0.0.1/", {}});
+  REQUIRE_FALSE(ftp);
+  CHECK(ftp.error().error_message() == "the request URL must be an absolute https URL");
 }
 
 TEST_CASE("the Instagram Login preset runs the same flow", "[exchange]") {

@@ -326,3 +326,70 @@ TEST_CASE("a token prints redacted", "[token][secrets]") {
         "AccessToken{access_token=(redacted), user_id=17841405793187218, token_type=bearer, "
         "expires_in=60s}");
 }
+
+TEST_CASE("error fields of unexpected types still give a clear api error", "[mapping]") {
+  const Result<AccessToken> token = exchange_with(
+      json_answer(400, R"({"error_type":"OAuthException","code":"400","error_message":""})"));
+  REQUIRE_FALSE(token);
+  CHECK(token.error().category() == ErrorCategory::api);
+  CHECK(token.error().code() == 400);
+  CHECK(token.error().error_message() == "Instagram answered with an error and no message");
+  const Result<AccessToken> huge = exchange_with(
+      json_answer(400, R"({"error":{"message":"m","code":99999999999,"error_subcode":"x"}})"));
+  REQUIRE_FALSE(huge);
+  CHECK(huge.error().code() == 0);
+  CHECK(huge.error().error_subcode() == 0);
+  const Result<AccessToken> bare =
+      exchange_with(json_answer(400, R"({"error":"invalid_request"})"));
+  REQUIRE_FALSE(bare);
+  CHECK(bare.error().error_type() == "invalid_request");
+  CHECK(bare.error().error_message() == "Instagram answered with an error and no message");
+}
+
+TEST_CASE("expires_in may be a string of digits, never a huge or negative number", "[mapping]") {
+  const Result<AccessToken> text = exchange_with(
+      json_answer(200, R"({"access_token":"t","token_type":"bearer","expires_in":"3600"})"));
+  REQUIRE(text);
+  CHECK(text->expires_in == std::chrono::seconds(3600));
+  for (const char* body :
+       {R"({"access_token":"t","expires_in":100000000000000})",
+        R"({"access_token":"t","expires_in":-1})", R"({"access_token":"t","expires_in":1.5})"}) {
+    INFO(body);
+    const Result<AccessToken> token = exchange_with(json_answer(200, body));
+    REQUIRE_FALSE(token);
+    CHECK(token.error().error_message() == "the answer's expires_in is not a number of seconds");
+  }
+}
+
+namespace {
+
+// A transport of someone else's that throws instead of returning an error.
+class ThrowingTransport final : public HttpTransport {
+ public:
+  explicit ThrowingTransport(bool oauth) : oauth_(oauth) {}
+  Result<HttpResponse> send(const HttpRequest&) override {
+    if (oauth_) throw OAuthException(ErrorCategory::timeout, "gave up on eb8c7-sample-secret");
+    throw std::runtime_error("socket closed while sending code AQBx-SECRET-CODE");
+  }
+
+ private:
+  bool oauth_;
+};
+
+}  // namespace
+
+TEST_CASE("a transport that throws is turned into an error; nothing else escapes", "[mapping]") {
+  const Result<AccessToken> oauth =
+      TokenExchanger(sample_app(), std::make_shared<ThrowingTransport>(true))
+          .exchange("AQBx-SECRET-CODE");
+  REQUIRE_FALSE(oauth);
+  CHECK(oauth.error().category() == ErrorCategory::timeout);
+  CHECK(oauth.error().error_message() == "gave up on (redacted)");
+  const Result<AccessToken> other =
+      TokenExchanger(sample_app(), std::make_shared<ThrowingTransport>(false))
+          .exchange("AQBx-SECRET-CODE");
+  REQUIRE_FALSE(other);
+  CHECK(other.error().category() == ErrorCategory::transport);
+  CHECK(other.error().error_message() ==
+        "the transport failed: socket closed while sending code (redacted)");
+}

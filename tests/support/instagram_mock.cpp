@@ -93,7 +93,7 @@ struct InstagramMock::Impl {
   std::set<std::pair<std::string, int>> peers;
   std::size_t request_count = 0;
   std::atomic<std::size_t> redirect_hits{0};
-  std::string last_content_type;
+  httplib::Headers last_headers;
 
   explicit Impl(MockOptions mock_options) : options(std::move(mock_options)), shape(options.shape) {
     if (options.tls) {
@@ -306,7 +306,7 @@ struct InstagramMock::Impl {
       return req.get_param_value(name);
     };
     std::lock_guard<std::mutex> lock(mutex);
-    last_content_type = req.get_header_value("Content-Type");
+    last_headers = req.headers;
     std::map<std::string, std::string> form;
     for (const char* name : {"client_id", "client_secret", "grant_type", "redirect_uri", "code"}) {
       auto value = field(name);
@@ -446,9 +446,10 @@ std::size_t InstagramMock::redirect_target_hits() const {
   return impl_->redirect_hits.load();
 }
 
-std::string InstagramMock::last_content_type() const {
+std::string InstagramMock::last_header(const std::string& name) const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->last_content_type;
+  const auto found = impl_->last_headers.find(name);
+  return found == impl_->last_headers.end() ? std::string() : found->second;
 }
 
 struct ResetServer::Impl {

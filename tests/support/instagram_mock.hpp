@@ -76,8 +76,8 @@ class InstagramMock {
 
   std::size_t connections() const;  // distinct client connections seen
   std::size_t requests() const;
-  std::size_t redirect_target_hits() const;  // requests that followed redirect_307
-  std::string last_content_type() const;     // of the last token request
+  std::size_t redirect_target_hits() const;                // requests that followed redirect_307
+  std::string last_header(const std::string& name) const;  // of the last token request
 
  private:
   struct Impl;
