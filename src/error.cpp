@@ -17,21 +17,33 @@ void append_one_line(std::string& out, std::string_view text) {
 // "api: Matching code was not found or was already used (OAuthException, code 400, HTTP 400)"
 std::string what_line(const ErrorDetails& details) {
   std::string line(to_string(details.category));
+  line.reserve(line.size() + details.error_message.size() + details.error_type.size() +
+               details.error_reason.size() + 48);
   line += ": ";
   append_one_line(line, details.error_message);
-  std::string extra;
-  const auto add = [&extra](std::string_view part) {
+  bool first = true;
+  const auto add = [&](std::string_view part) {
     if (part.empty()) return;
-    if (!extra.empty()) extra += ", ";
-    append_one_line(extra, part);
+    line += first ? " (" : ", ";
+    first = false;
+    append_one_line(line, part);
+  };
+  const auto add_number = [&](const char* label, int number) {
+    if (number != 0) add(label + std::to_string(number));
   };
   add(details.error_type);
   add(details.error_reason);
-  if (details.code != 0) add("code " + std::to_string(details.code));
-  if (details.error_subcode != 0) add("subcode " + std::to_string(details.error_subcode));
-  if (details.http_status != 0) add("HTTP " + std::to_string(details.http_status));
-  if (!extra.empty()) line += " (" + extra + ")";
+  add_number("code ", details.code);
+  add_number("subcode ", details.error_subcode);
+  add_number("HTTP ", details.http_status);
+  if (!first) line += ')';
   return line;
+}
+
+std::shared_ptr<const detail::StoredError> store(ErrorDetails details) {
+  std::string what = what_line(details);
+  return std::make_shared<const detail::StoredError>(
+      detail::StoredError{std::move(details), std::move(what)});
 }
 
 }  // namespace
@@ -60,9 +72,9 @@ std::string_view to_string(ErrorCategory category) noexcept {
   return "unknown";
 }
 
+// The base keeps an empty message (no allocation); what() reads the shared line.
 OAuthException::OAuthException(ErrorDetails details)
-    : std::runtime_error(what_line(details)),
-      details_(std::make_shared<const ErrorDetails>(std::move(details))) {}
+    : std::runtime_error(""), stored_(store(std::move(details))) {}
 
 namespace {
 ErrorDetails local_error(ErrorCategory category, std::string error_message) {

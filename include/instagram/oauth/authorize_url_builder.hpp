@@ -21,7 +21,10 @@ class AuthorizeUrlBuilder {
       : client_id_(config.client_id),
         redirect_uri_(config.redirect_uri),
         authorize_endpoint_(config.endpoints.authorize),
-        required_scope_(config.endpoints.required_scope) {}
+        required_scope_(config.endpoints.required_scope),
+        config_problem_(config_problem(client_id_, redirect_uri_, authorize_endpoint_)) {
+    scopes_.reserve(4);
+  }
 
   // Repeatable; order kept, duplicates dropped. "a,b" and "a b" add both permissions.
   AuthorizeUrlBuilder& scope(std::string_view permissions) {
@@ -59,8 +62,14 @@ class AuthorizeUrlBuilder {
     if (std::string problem = check(); !problem.empty()) {
       return OAuthException(ErrorCategory::invalid_argument, std::move(problem));
     }
+    // The longest the URL can be, every byte escaped: one allocation.
+    std::size_t longest =
+        authorize_endpoint_.size() + client_id_.size() + 3 * redirect_uri_.size() + 64;
+    for (const std::string& permission : scopes_) longest += 3 * permission.size() + 3;
+    if (state_) longest += 7 + 3 * state_->size();
+    for (const auto& [name, value] : extra_params_) longest += 2 + 3 * (name.size() + value.size());
     std::string url;
-    url.reserve(authorize_endpoint_.size() + client_id_.size() + 3 * redirect_uri_.size() + 128);
+    url.reserve(longest);
     url += authorize_endpoint_;
     url += authorize_endpoint_.find('?') == std::string::npos ? "?client_id=" : "&client_id=";
     url += client_id_;  // digits only: nothing to encode
@@ -86,19 +95,22 @@ class AuthorizeUrlBuilder {
   }
 
  private:
-  std::string check() const {
-    if (client_id_.empty()) return "client_id is empty";
-    if (!std::all_of(client_id_.begin(), client_id_.end(),
+  // What the configuration gets wrong, found once: it cannot change after construction.
+  static std::string config_problem(const std::string& client_id, const std::string& redirect_uri,
+                                    const std::string& authorize_endpoint) {
+    if (client_id.empty()) return "client_id is empty";
+    if (!std::all_of(client_id.begin(), client_id.end(),
                      [](char c) { return c >= '0' && c <= '9'; })) {
       return "client_id must be a numeric string (the Instagram App ID)";
     }
-    if (std::string problem = detail::check_url("redirect_uri", redirect_uri_); !problem.empty()) {
+    if (std::string problem = detail::check_url("redirect_uri", redirect_uri); !problem.empty()) {
       return problem;
     }
-    if (std::string problem = detail::check_url("endpoints.authorize", authorize_endpoint_);
-        !problem.empty()) {
-      return problem;
-    }
+    return detail::check_url("endpoints.authorize", authorize_endpoint);
+  }
+
+  std::string check() const {
+    if (!config_problem_.empty()) return config_problem_;
     if (scopes_.empty()) return "scope is empty: request at least one permission";
     if (!required_scope_.empty() &&
         std::find(scopes_.begin(), scopes_.end(), required_scope_) == scopes_.end()) {
@@ -123,6 +135,7 @@ class AuthorizeUrlBuilder {
   std::string redirect_uri_;
   std::string authorize_endpoint_;
   std::string required_scope_;
+  std::string config_problem_;  // empty when the configuration is usable
   std::vector<std::string> scopes_;
   std::optional<std::string> state_;
   std::vector<std::pair<std::string, std::string>> extra_params_;

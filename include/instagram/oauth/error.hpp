@@ -39,26 +39,37 @@ struct ErrorDetails {
   std::string fbtrace_id;     // graph.instagram.com's "fbtrace_id"
 };
 
+namespace detail {
+// What an OAuthException shares between its copies: its details and its what() line.
+struct StoredError {
+  ErrorDetails details;
+  std::string what;
+};
+}  // namespace detail
+
 class INSTAGRAM_OAUTH_EXPORT OAuthException : public std::runtime_error {
  public:
   // The caller must have masked secrets already; what() is built from these fields.
   explicit OAuthException(ErrorDetails details);
   OAuthException(ErrorCategory category, std::string error_message);
 
-  ErrorCategory category() const noexcept { return details_->category; }
-  const std::string& error_type() const noexcept { return details_->error_type; }
-  int code() const noexcept { return details_->code; }
-  const std::string& error_message() const noexcept { return details_->error_message; }
-  const std::string& error_reason() const noexcept { return details_->error_reason; }
-  int http_status() const noexcept { return details_->http_status; }
-  const std::string& body_excerpt() const noexcept { return details_->body_excerpt; }
-  int error_subcode() const noexcept { return details_->error_subcode; }
-  const std::string& fbtrace_id() const noexcept { return details_->fbtrace_id; }
-  const ErrorDetails& details() const noexcept { return *details_; }
+  // One readable line, "category: message (type, code N, HTTP N)", never a secret.
+  const char* what() const noexcept override { return stored_->what.c_str(); }
+
+  ErrorCategory category() const noexcept { return details().category; }
+  const std::string& error_type() const noexcept { return details().error_type; }
+  int code() const noexcept { return details().code; }
+  const std::string& error_message() const noexcept { return details().error_message; }
+  const std::string& error_reason() const noexcept { return details().error_reason; }
+  int http_status() const noexcept { return details().http_status; }
+  const std::string& body_excerpt() const noexcept { return details().body_excerpt; }
+  int error_subcode() const noexcept { return details().error_subcode; }
+  const std::string& fbtrace_id() const noexcept { return details().fbtrace_id; }
+  const ErrorDetails& details() const noexcept { return stored_->details; }
 
  private:
-  // Shared so that copying an exception never throws.
-  std::shared_ptr<const ErrorDetails> details_;
+  // Shared so that copying an exception never throws; one allocation holds it all.
+  std::shared_ptr<const detail::StoredError> stored_;
 };
 
 }  // namespace instagram::oauth

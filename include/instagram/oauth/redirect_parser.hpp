@@ -25,7 +25,15 @@ class RedirectParser {
   // The redirect's base (scheme, host, port, path) is checked against config.redirect_uri.
   explicit RedirectParser(const AppConfig& config)
       : redirect_uri_(config.redirect_uri),
-        config_problem_(detail::check_url("redirect_uri", config.redirect_uri)) {}
+        config_problem_(detail::check_url("redirect_uri", config.redirect_uri)) {
+    if (!config_problem_.empty()) return;
+    // The base is split once here, so that parse() compares without splitting it again.
+    const detail::UrlParts expected = *detail::split_url(redirect_uri_);
+    expected_scheme_ = expected.scheme;
+    expected_host_ = expected.host;
+    expected_port_ = expected.port;
+    expected_path_ = expected.path.empty() ? std::string_view("/") : expected.path;
+  }
 
   // When set, a redirect without this state, or with another, is state_mismatch.
   RedirectParser& expected_state(std::string_view state) {
@@ -100,9 +108,24 @@ class RedirectParser {
     std::string_view duplicate;
 
     bool take(std::string_view name, std::string_view value) {
-      return set(name, value, "code", code) && set(name, value, "state", state) &&
-             set(name, value, "error", error) && set(name, value, "error_reason", error_reason) &&
-             set(name, value, "error_description", error_description);
+      if (name.find_first_of("%+") != std::string_view::npos) {  // escaped: compare decoded
+        return set(name, value, "code", code) && set(name, value, "state", state) &&
+               set(name, value, "error", error) && set(name, value, "error_reason", error_reason) &&
+               set(name, value, "error_description", error_description);
+      }
+      // Most names are none of the five: rule them out by length before comparing.
+      switch (name.size()) {
+        case 4:
+          return set(name, value, "code", code);
+        case 5:
+          return set(name, value, "state", state) && set(name, value, "error", error);
+        case 12:
+          return set(name, value, "error_reason", error_reason);
+        case 17:
+          return set(name, value, "error_description", error_description);
+        default:
+          return true;
+      }
     }
 
    private:
@@ -144,15 +167,10 @@ class RedirectParser {
 
   // Why the redirect's base differs from redirect_uri, or empty when it does not.
   std::string base_mismatch(const detail::UrlParts& actual, std::string_view redirect) const {
-    const std::optional<detail::UrlParts> expected = detail::split_url(redirect_uri_);
-    const auto path_or_root = [](std::string_view path) {
-      return path.empty() ? std::string_view("/") : path;
-    };
-    const std::string_view actual_path = path_or_root(actual.path);
-    const std::string_view expected_path = path_or_root(expected->path);
-    if (detail::iequals(actual.scheme, expected->scheme) &&
-        detail::iequals(actual.host, expected->host) && actual.port == expected->port &&
-        !actual.has_userinfo && actual_path == expected_path) {
+    const std::string_view actual_path = actual.path.empty() ? std::string_view("/") : actual.path;
+    if (detail::iequals(actual.scheme, expected_scheme_) &&
+        detail::iequals(actual.host, expected_host_) && actual.port == expected_port_ &&
+        !actual.has_userinfo && actual_path == expected_path_) {
       return {};
     }
     const std::string_view actual_base = redirect.substr(0, redirect.find('?'));
@@ -161,8 +179,8 @@ class RedirectParser {
     const auto longer_by_slash = [](std::string_view a, std::string_view b) {
       return a.size() == b.size() + 1 && a.back() == '/' && a.substr(0, b.size()) == b;
     };
-    if (longer_by_slash(actual_path, expected_path) ||
-        longer_by_slash(expected_path, actual_path)) {
+    if (longer_by_slash(actual_path, expected_path_) ||
+        longer_by_slash(expected_path_, actual_path)) {
       message += " (they differ by a trailing slash)";
     }
     return message;
@@ -176,6 +194,10 @@ class RedirectParser {
 
   std::string redirect_uri_;
   std::string config_problem_;  // why redirect_uri is unusable, or empty
+  std::string expected_scheme_;
+  std::string expected_host_;
+  int expected_port_ = -1;
+  std::string expected_path_;  // "/" for an empty path
   std::optional<std::string> expected_state_;
 };
 

@@ -19,17 +19,37 @@ constexpr bool is_unreserved(unsigned char c) noexcept {
          c == '.' || c == '_' || c == '~';
 }
 
+// is_unreserved as a table: one load per byte in the encoder's loop.
+struct UnreservedTable {
+  bool byte[256] = {};
+  constexpr UnreservedTable() {
+    for (int c = 0; c < 256; ++c) byte[c] = is_unreserved(static_cast<unsigned char>(c));
+  }
+};
+inline constexpr UnreservedTable unreserved_table{};
+
 inline void append_percent_encoded(std::string& out, std::string_view value) {
   constexpr char hex[] = "0123456789ABCDEF";
+  // Encoded through a small buffer and appended in blocks: no per-byte capacity check and
+  // no zero-filling of a worst-case reservation.
+  char block[3 * 64];
+  std::size_t used = 0;
   for (const char ch : value) {
     const auto c = static_cast<unsigned char>(ch);
-    if (is_unreserved(c)) {
-      out.push_back(ch);
+    if (unreserved_table.byte[c]) {
+      block[used++] = ch;
     } else {
-      const char escape[3] = {'%', hex[c >> 4], hex[c & 0x0F]};
-      out.append(escape, 3);
+      block[used] = '%';
+      block[used + 1] = hex[c >> 4];
+      block[used + 2] = hex[c & 0x0F];
+      used += 3;
+    }
+    if (used > sizeof block - 3) {
+      out.append(block, used);
+      used = 0;
     }
   }
+  out.append(block, used);
 }
 
 inline std::string percent_encode(std::string_view value) {
@@ -71,7 +91,12 @@ inline std::string form_decode(std::string_view raw) {
 
 // True when the raw (still encoded) name decodes to `name`; allocates only for escapes.
 inline bool form_name_equals(std::string_view raw, std::string_view name) {
-  if (raw.find_first_of("%+") == std::string_view::npos) return raw == name;
+  if (raw == name) return true;
+  // Decoding never lengthens, and without '%' or '+' the raw name is the decoded one.
+  if (raw.size() < name.size() ||
+      (raw.find('%') == std::string_view::npos && raw.find('+') == std::string_view::npos)) {
+    return false;
+  }
   return form_decode(raw) == name;
 }
 
@@ -99,6 +124,7 @@ constexpr char ascii_lower(char c) noexcept {
 
 constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
+  if (a == b) return true;  // the usual case, compared a word at a time
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   }
@@ -195,22 +221,24 @@ inline std::optional<UrlParts> split_url(std::string_view url) {
 // Why `url` cannot serve as `field` (redirect_uri, endpoints.token, …), or empty when it
 // can: absolute, https (http only for loopback hosts), no user info, no fragment.
 inline std::string check_url(std::string_view field, std::string_view url) {
-  const std::string name(field);
-  if (url.empty()) return name + " is empty";
+  // The message is only built on failure: a valid URL costs no allocation.
+  const auto problem = [field](std::string_view rule) { return std::string(field) += rule; };
+  if (url.empty()) return problem(" is empty");
   for (const char c : url) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte <= 0x20 || byte == 0x7F)
-      return name + " must not contain spaces or control characters";
+      return problem(" must not contain spaces or control characters");
   }
   const std::optional<UrlParts> parts = split_url(url);
-  if (!parts) return name + " must be an absolute URL such as https://example.com/auth/";
-  if (parts->has_userinfo) return name + " must not contain user information ('@' before the host)";
+  if (!parts) return problem(" must be an absolute URL such as https://example.com/auth/");
+  if (parts->has_userinfo)
+    return problem(" must not contain user information ('@' before the host)");
   const bool https = iequals(parts->scheme, "https");
   const bool loopback_http = iequals(parts->scheme, "http") && is_loopback_host(parts->host);
   if (!https && !loopback_http) {
-    return name + " must use https (http is allowed only for 127.0.0.1, ::1 and localhost)";
+    return problem(" must use https (http is allowed only for 127.0.0.1, ::1 and localhost)");
   }
-  if (parts->fragment) return name + " must not contain a fragment ('#')";
+  if (parts->fragment) return problem(" must not contain a fragment ('#')");
   return {};
 }
 
