@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds in Release and runs every benchmark, printing one report:
+#   1. the non-network work next to Boost.URL (Google Benchmark, ns/op and allocations/op)
+#   2. sequential exchanges, TokenExchanger against raw libcurl, over HTTP and HTTPS
+#   3. threads sharing one TokenExchanger
+#   4. the cost of compiling <instagram/oauth.hpp>
+# Client and server are pinned to one core (taskset -c 0) for 1 and 2: on a small virtual
+# machine a wake-up across cores costs more than the difference being measured.
+#   BENCH_REQUESTS (2000), BENCH_ROUNDS (5), BENCH_PER_THREAD (2000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-deps.sh build test bench
+{ cmake --preset release && cmake --build --preset release --target micro_bench exchange_bench; } >build/bench-build.log 2>&1 \
+  || { tail -n 40 build/bench-build.log; exit 1; }
+pin=(taskset -c 0)
+command -v taskset >/dev/null 2>&1 || pin=()
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr)"
+echo
+echo "## 1. Non-network work (pinned), against Boost.URL $(dpkg-query -W -f='${Version}' libboost-url1.81-dev 2>/dev/null)"
+"${pin[@]}" build/release/bench/micro_bench --benchmark_min_time=1 --benchmark_repetitions=3 \
+  --benchmark_report_aggregates_only=true 2>/dev/null | grep -E '^(Benchmark|-|[a-z_]+_median)' || true
+echo
+echo "## 2. Exchanges over loopback (pinned), nginx $(nginx -v 2>&1 | cut -d/ -f2) answering a fixed token"
+"${pin[@]}" build/release/bench/exchange_bench "${BENCH_REQUESTS:-2000}" "${BENCH_ROUNDS:-5}" 1 | sed '/^Threads/,$d'
+echo "## 3. Threads (unpinned)"
+build/release/bench/exchange_bench 1 1 "${BENCH_PER_THREAD:-2000}" | sed -n '/^Threads/,$p'
+echo
+echo "## 4. Compile time of one translation unit (median of 5, g++ -std=c++17 -O2 -c)"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf '#include <instagram/oauth.hpp>\nint main() { return 0; }\n' >"$tmp/library.cpp"
+printf '#include <chrono>\n#include <optional>\n#include <string>\n#include <vector>\nint main() { return 0; }\n' >"$tmp/standard.cpp"
+compile_ms() {
+  local times=()
+  for _ in 1 2 3 4 5; do
+    local start end
+    start=$(date +%s%N)
+    g++ -std=c++17 -O2 -Iinclude -Ibuild/release/generated/include -DINSTAGRAM_OAUTH_STATIC_DEFINE -c "$1" -o "$tmp/out.o"
+    end=$(date +%s%N)
+    times+=($(((end - start) / 1000000)))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
+}
+library=$(compile_ms "$tmp/library.cpp")
+standard=$(compile_ms "$tmp/standard.cpp")
+echo "| TU | ms |"
+echo "|---|---|"
+echo "| #include <instagram/oauth.hpp> | $library |"
+echo "| <string> <vector> <optional> <chrono> | $standard |"
+awk -v a="$library" -v b="$standard" 'BEGIN { printf "ratio: %.2f\n", a / b }'
