@@ -1,10 +1,10 @@
+#include <instagram/oauth/detail/checks.hpp>
 #include <instagram/oauth/detail/url.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
 
 #include "secret_mask.hpp"
 #include "token_response.hpp"
 
-#include <algorithm>
 #include <exception>
 #include <utility>
 
@@ -13,11 +13,8 @@ namespace {
 
 // Why `config` cannot serve an exchange, or empty: checked once per exchanger.
 std::string config_problem(const AppConfig& config) {
-  if (config.client_id.empty()) return "client_id is empty";
-  if (!std::all_of(config.client_id.begin(), config.client_id.end(),
-                   [](char c) { return c >= '0' && c <= '9'; })) {
-    return "client_id must be a numeric string (the Instagram App ID)";
-  }
+  if (std::string problem = detail::client_id_problem(config.client_id); !problem.empty())
+    return problem;
   if (config.client_secret.empty()) return "client_secret is empty";
   for (const auto& [field, url] : {std::pair{"redirect_uri", &config.redirect_uri},
                                    std::pair{"endpoints.token", &config.endpoints.token},

@@ -2,9 +2,10 @@
 
 #include "secret_mask.hpp"
 
+#include <instagram/oauth/detail/checks.hpp>
+
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <limits>
 #include <optional>
 #include <string>
@@ -15,11 +16,6 @@ namespace instagram::oauth::detail {
 namespace {
 
 using nlohmann::json;
-
-bool is_digits(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 bool is_success(long status) {
   return status >= 200 && status < 300;
@@ -65,7 +61,7 @@ int int_field(const json& object, const char* key) {
   }
   if (it->is_string()) {
     const std::string text = it->get<std::string>();
-    if (is_digits(text) && text.size() < 10) return std::stoi(text);
+    if (is_decimal(text) && text.size() < 10) return std::stoi(text);
   }
   return 0;
 }
@@ -105,7 +101,7 @@ std::optional<std::string> decimal_field(const json& value) {
   if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
     return std::to_string(value.get<std::int64_t>());
   }
-  if (value.is_string() && is_digits(value.get_ref<const std::string&>())) {
+  if (value.is_string() && is_decimal(value.get_ref<const std::string&>())) {
     return value.get<std::string>();
   }
   return std::nullopt;

@@ -2,10 +2,10 @@
 #pragma once
 
 #include <instagram/oauth/config.hpp>
+#include <instagram/oauth/detail/checks.hpp>
 #include <instagram/oauth/detail/url.hpp>
 #include <instagram/oauth/result.hpp>
 
-#include <algorithm>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -31,8 +31,7 @@ class AuthorizeUrlBuilder {
     while (!permissions.empty()) {
       const std::size_t end = permissions.find_first_of(", ");
       const std::string_view permission = permissions.substr(0, end);
-      if (!permission.empty() &&
-          std::find(scopes_.begin(), scopes_.end(), permission) == scopes_.end()) {
+      if (!permission.empty() && !has_scope(permission)) {
         scopes_.emplace_back(permission);
       }
       permissions =
@@ -98,34 +97,38 @@ class AuthorizeUrlBuilder {
   // What the configuration gets wrong, found once: it cannot change after construction.
   static std::string config_problem(const std::string& client_id, const std::string& redirect_uri,
                                     const std::string& authorize_endpoint) {
-    if (client_id.empty()) return "client_id is empty";
-    if (!std::all_of(client_id.begin(), client_id.end(),
-                     [](char c) { return c >= '0' && c <= '9'; })) {
-      return "client_id must be a numeric string (the Instagram App ID)";
-    }
+    if (std::string problem = detail::client_id_problem(client_id); !problem.empty())
+      return problem;
     if (std::string problem = detail::check_url("redirect_uri", redirect_uri); !problem.empty()) {
       return problem;
     }
     return detail::check_url("endpoints.authorize", authorize_endpoint);
   }
 
+  bool has_scope(std::string_view permission) const noexcept {
+    for (const std::string& scope : scopes_) {
+      if (scope == permission) return true;
+    }
+    return false;
+  }
+
   std::string check() const {
     if (!config_problem_.empty()) return config_problem_;
     if (scopes_.empty()) return "scope is empty: request at least one permission";
-    if (!required_scope_.empty() &&
-        std::find(scopes_.begin(), scopes_.end(), required_scope_) == scopes_.end()) {
+    if (!required_scope_.empty() && !has_scope(required_scope_)) {
       return "scope must include " + required_scope_ + ", which this endpoint requires";
     }
     if (state_ && state_->empty()) return "state is empty: omit state() or pass a non-empty value";
-    for (auto it = extra_params_.begin(); it != extra_params_.end(); ++it) {
-      const std::string& name = it->first;
+    for (std::size_t i = 0; i < extra_params_.size(); ++i) {
+      const std::string& name = extra_params_[i].first;
       if (name.empty()) return "extra_param name is empty";
       if (name == "client_id" || name == "redirect_uri" || name == "scope" ||
           name == "response_type" || name == "state") {
         return "extra_param '" + name + "' would override a core parameter";
       }
-      if (std::any_of(extra_params_.begin(), it, [&](const auto& p) { return p.first == name; })) {
-        return "extra_param '" + name + "' is given twice";
+      for (std::size_t earlier = 0; earlier < i; ++earlier) {
+        if (extra_params_[earlier].first == name)
+          return "extra_param '" + name + "' is given twice";
       }
     }
     return {};
