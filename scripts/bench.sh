@@ -9,9 +9,9 @@
 #   BENCH_REQUESTS (2000), BENCH_ROUNDS (5), BENCH_PER_THREAD (2000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 scripts/setup-deps.sh build test bench
-{ cmake --preset release && cmake --build --preset release --target micro_bench exchange_bench; } >build/bench-build.log 2>&1 \
-  || { tail -n 40 build/bench-build.log; exit 1; }
+build_preset release --target micro_bench exchange_bench
 pin=(taskset -c 0)
 command -v taskset >/dev/null 2>&1 || pin=()
 

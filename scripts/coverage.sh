@@ -3,17 +3,12 @@
 # and src/ (gcovr). Fails under 95% of lines or 85% of branches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 if ! command -v gcovr >/dev/null 2>&1; then
   echo "coverage.sh: gcovr is not installed; skipping (scripts/setup-deps.sh quality)"
   exit 0
 fi
-log=build/coverage.log
-mkdir -p build
-if ! { cmake --preset coverage && cmake --build --preset coverage; } >"$log" 2>&1; then
-  tail -n 40 "$log"
-  echo "coverage.sh: the build failed (full log: $log)"
-  exit 1
-fi
+build_preset coverage
 find build/coverage -name '*.gcda' -delete
 if ! ctest --preset coverage -LE "package|valgrind" >build/coverage.ctest.txt 2>&1; then
   grep -E 'tests passed|Failed' build/coverage.ctest.txt

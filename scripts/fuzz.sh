@@ -5,18 +5,13 @@
 #   FUZZ_SECONDS (default 30) per target; FUZZ_RUNS to bound by executions instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 if ! command -v clang++ >/dev/null 2>&1; then
   echo "fuzz.sh: clang++ is not installed; skipping the fuzzers (scripts/setup-deps.sh quality)"
   exit 0
 fi
 seconds=${FUZZ_SECONDS:-30}
-log=build/fuzz.log
-mkdir -p build
-if ! { cmake --preset fuzz && cmake --build --preset fuzz; } >"$log" 2>&1; then
-  tail -n 40 "$log"
-  echo "fuzz.sh: the fuzz build failed (full log: $log)"
-  exit 1
-fi
+build_preset fuzz
 status=0
 for target in redirect_parser roundtrip token_response; do
   work=build/fuzz/work/$target

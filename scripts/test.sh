@@ -9,6 +9,7 @@
 # Usage: scripts/test.sh [--only STAGE]...   (default, and always with CI=true: every stage)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 all_stages=(dev asan tsan fuzz tidy coverage)
 stages=()
@@ -34,13 +35,8 @@ note() { printf '\n== %s ==\n' "$*"; }
 # Configures, builds and runs ctest for one preset; adds ctest's counts to the totals.
 ctest_stage() {
   local preset=$1; shift
-  local log="build/$preset.log"
   note "$preset: configure and build"
-  if ! { cmake --preset "$preset" && cmake --build --preset "$preset"; } >"$log" 2>&1; then
-    tail -n 60 "$log"
-    echo "$preset: the build failed (full log: $log)"
-    return 1
-  fi
+  build_preset "$preset" || return 1
   note "$preset: ctest"
   local out="build/$preset.ctest.txt" status=0
   ctest --preset "$preset" "$@" >"$out" 2>&1 || status=$?

@@ -1,6 +1,7 @@
 #include "catch.hpp"
 #include "random_bytes.hpp"
 #include "reference_query.hpp"
+#include "sample_app.hpp"
 
 #include <instagram/oauth/authorize_url_builder.hpp>
 #include <instagram/oauth/redirect_parser.hpp>
@@ -10,18 +11,10 @@
 #include <vector>
 
 using namespace instagram::oauth;
+using testing::sample_app;
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
-
-// The protocol document's sample app.
-AppConfig sample_app() {
-  AppConfig config;
-  config.client_id = "990602627938098";
-  config.client_secret = "eb8c7-sample-secret";
-  config.redirect_uri = "https://socialsizzle.herokuapp.com/auth/";
-  return config;
-}
 
 std::string build_error(const AuthorizeUrlBuilder& builder) {
   const Result<std::string> url = builder.build();
@@ -67,7 +60,7 @@ TEST_CASE("state and extra parameters come last, in order", "[builder]") {
                {"hl", "pt BR"}});
 }
 
-TEST_CASE("scopes keep their order and drop duplicates; comma and space lists split", "[builder]") {
+TEST_CASE("scopes keep their order and drop duplicates, comma and space lists split", "[builder]") {
   const Result<std::string> url = AuthorizeUrlBuilder(sample_app())
                                       .scope("user_media")
                                       .scope("user_profile,user_media")

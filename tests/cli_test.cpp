@@ -108,7 +108,7 @@ TEST_CASE("authorize-url reports invalid arguments with exit code 2", "[cli]") {
   CHECK(param.err == "invalid_argument: --param takes NAME=VALUE, got 'x'\n");
 }
 
-TEST_CASE("parse-redirect prints the code; a denial exits 3, a bad state 6", "[cli]") {
+TEST_CASE("parse-redirect prints the code, a denial exits 3, a bad state 6", "[cli]") {
   const ProcessResult code =
       run_process({cli, "parse-redirect", sample_redirect_uri + "?code=AQBx-hBsH3...#_",
                    "--redirect-uri", sample_redirect_uri});
@@ -140,7 +140,7 @@ TEST_CASE("parse-redirect prints the code; a denial exits 3, a bad state 6", "[c
   CHECK(base.exit_code == 6);
 }
 
-TEST_CASE("exchange trades a code; the token is redacted unless --show-token", "[cli]") {
+TEST_CASE("exchange trades a code, the token is redacted unless --show-token", "[cli]") {
   InstagramMock mock(leak_test_mock());
   const ProcessResult plain = run_process(
       command({"exchange", "--code", mock.issue_code()}, connection_args(mock)), with_secret());
@@ -209,7 +209,7 @@ TEST_CASE("exchange exit codes: api 4, transport 5, invalid response 6, usage 2"
   CHECK(neither.exit_code == 2);
 }
 
-TEST_CASE("exchange --redirect checks the state; the secret may come from a file", "[cli]") {
+TEST_CASE("exchange --redirect checks the state, the secret may come from a file", "[cli]") {
   InstagramMock mock(leak_test_mock(true));
   const std::string secret_file = testing::make_temp_directory("cli-secret") + "/secret";
   std::ofstream(secret_file) << testing::leak_test_secret << "\n";

@@ -13,21 +13,10 @@
 using namespace instagram::oauth;
 using testing::InstagramMock;
 
-namespace {
-
-ClientOptions options_for(const InstagramMock& mock) {
-  ClientOptions options;
-  options.allow_plain_http = mock.base_url().rfind("http://", 0) == 0;
-  options.ca_file = mock.ca_file();
-  return options;
-}
-
-}  // namespace
-
 TEST_CASE("8 threads x 250 exchanges share one TokenExchanger and the pool's connections",
           "[concurrency]") {
   InstagramMock mock;
-  ClientOptions options = options_for(mock);
+  ClientOptions options = mock.client_options();
   options.max_connections = 4;
   const TokenExchanger exchanger(mock.app_config(), options);
   constexpr int threads = 8;
@@ -64,7 +53,7 @@ TEST_CASE("1,000 sequential exchanges use one connection, over HTTP and HTTPS", 
     testing::MockOptions mock_options;
     mock_options.tls = tls;
     InstagramMock mock(mock_options);
-    const TokenExchanger exchanger(mock.app_config(), options_for(mock));
+    const TokenExchanger exchanger(mock.app_config(), mock.client_options());
     int succeeded = 0;
     for (int i = 0; i < 1000; ++i)
       succeeded += exchanger.exchange(mock.issue_code()).has_value() ? 1 : 0;

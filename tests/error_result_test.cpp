@@ -60,7 +60,7 @@ TEST_CASE("an API error shows Instagram's fields in one line", "[error]") {
       "api: Matching code was not found or was already used (OAuthException, code 400, HTTP 400)");
 }
 
-TEST_CASE("a graph error keeps subcode and fbtrace_id; what() stays one line", "[error]") {
+TEST_CASE("a graph error keeps subcode and fbtrace_id, what() stays one line", "[error]") {
   ErrorDetails details;
   details.category = ErrorCategory::api;
   details.error_type = "IGApiException";
@@ -113,7 +113,7 @@ TEST_CASE("Result holds a value", "[result]") {
   CHECK(*Result<std::string>(std::string("c")) == "c");
 }
 
-TEST_CASE("Result holds an error; value() throws the same OAuthException", "[result]") {
+TEST_CASE("Result holds an error, value() throws the same OAuthException", "[result]") {
   const Result<int> result =
       OAuthException(ErrorCategory::state_mismatch, "the redirect's state differs");
   REQUIRE_FALSE(result.has_value());

@@ -1,21 +1,15 @@
 #include "catch.hpp"
 #include "random_bytes.hpp"
+#include "sample_app.hpp"
 
 #include <instagram/oauth/redirect_parser.hpp>
 
 #include <string>
 
 using namespace instagram::oauth;
+using testing::sample_app;
 
 namespace {
-
-AppConfig sample_app() {
-  AppConfig config;
-  config.client_id = "990602627938098";
-  config.client_secret = "eb8c7-sample-secret";
-  config.redirect_uri = "https://socialsizzle.herokuapp.com/auth/";
-  return config;
-}
 
 // The category and message of a parse that must fail.
 std::pair<ErrorCategory, std::string> failure(const RedirectParser& parser,
@@ -67,7 +61,7 @@ TEST_CASE("a query, a bare query and surrounding whitespace are accepted", "[par
   }
 }
 
-TEST_CASE("values are decoded; %23 is a '#' in the code, the raw '#' starts the fragment",
+TEST_CASE("values are decoded, %23 is a '#' in the code, the raw '#' starts the fragment",
           "[parser]") {
   const Result<AuthorizationCode> result =
       RedirectParser(sample_app()).parse("?code=a%2Bb+c%23d%&state=x%3D1#_&code=ignored");

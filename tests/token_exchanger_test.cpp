@@ -19,15 +19,6 @@ using testing::SuccessShape;
 
 namespace {
 
-ClientOptions options_for(const InstagramMock& mock) {
-  ClientOptions options;
-  options.allow_plain_http = mock.base_url().rfind("http://", 0) == 0;
-  options.ca_file = mock.ca_file();
-  options.connect_timeout = std::chrono::milliseconds(2000);
-  options.total_timeout = std::chrono::milliseconds(5000);
-  return options;
-}
-
 MockOptions mock_options(bool tls) {
   MockOptions options;
   options.tls = tls;
@@ -52,7 +43,7 @@ TEST_CASE("a code is exchanged for a token over HTTP and HTTPS", "[exchange]") {
   for (const bool tls : {false, true}) {
     INFO("tls=" << tls);
     InstagramMock mock(mock_options(tls));
-    const TokenExchanger exchanger(mock.app_config(), options_for(mock));
+    const TokenExchanger exchanger(mock.app_config(), mock.client_options());
     const Result<AccessToken> token = exchanger.exchange(mock.issue_code());
     REQUIRE(token);
     CHECK(token->access_token.rfind("IGQVJ", 0) == 0);
@@ -66,7 +57,7 @@ TEST_CASE("an odd user_id above 2^53 arrives exactly", "[exchange]") {
   MockOptions options;
   options.user_id = "17841405793187219";
   InstagramMock mock(options);
-  const TokenExchanger exchanger(mock.app_config(), options_for(mock));
+  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
   for (const SuccessShape shape : {SuccessShape::flat, SuccessShape::string_user_id,
                                    SuccessShape::data, SuccessShape::permissions_array}) {
     mock.set_shape(shape);
@@ -81,7 +72,7 @@ TEST_CASE("an odd user_id above 2^53 arrives exactly", "[exchange]") {
 
 TEST_CASE("multipart form bodies, as the document's curl -F", "[exchange]") {
   InstagramMock mock;
-  ClientOptions options = options_for(mock);
+  ClientOptions options = mock.client_options();
   options.form_encoding = FormEncoding::multipart;
   const TokenExchanger exchanger(mock.app_config(), options);
   REQUIRE(exchanger.exchange(mock.issue_code()));
@@ -91,7 +82,7 @@ TEST_CASE("multipart form bodies, as the document's curl -F", "[exchange]") {
 
 TEST_CASE("a reused code gives the document's error", "[exchange]") {
   InstagramMock mock;
-  const TokenExchanger exchanger(mock.app_config(), options_for(mock));
+  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
   const std::string code = mock.issue_code();
   REQUIRE(exchanger.exchange(code));
   const Result<AccessToken> again = exchanger.exchange(code);
@@ -106,7 +97,7 @@ TEST_CASE("a reused code gives the document's error", "[exchange]") {
 
 TEST_CASE("a code older than an hour has expired", "[exchange]") {
   InstagramMock mock;
-  const TokenExchanger exchanger(mock.app_config(), options_for(mock));
+  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
   const std::string code = mock.issue_code();
   mock.advance_clock(std::chrono::minutes(61));
   const Result<AccessToken> token = exchanger.exchange(code);
@@ -119,7 +110,7 @@ TEST_CASE("a changed redirect_uri or client secret is rejected", "[exchange]") {
   AppConfig config = mock.app_config();
   config.redirect_uri = "https://socialsizzle.herokuapp.com/auth";
   const Result<AccessToken> moved =
-      TokenExchanger(config, options_for(mock)).exchange(mock.issue_code());
+      TokenExchanger(config, mock.client_options()).exchange(mock.issue_code());
   REQUIRE_FALSE(moved);
   CHECK(moved.error().category() == ErrorCategory::api);
   CHECK(moved.error().error_message() ==
@@ -130,7 +121,7 @@ TEST_CASE("a changed redirect_uri or client secret is rejected", "[exchange]") {
   config = mock.app_config();
   config.client_secret = "not-the-secret";
   const Result<AccessToken> wrong =
-      TokenExchanger(config, options_for(mock)).exchange(mock.issue_code());
+      TokenExchanger(config, mock.client_options()).exchange(mock.issue_code());
   REQUIRE_FALSE(wrong);
   CHECK(wrong.error().error_message() == "Error validating client secret.");
   CHECK(std::string(wrong.error().what()).find("not-the-secret") == std::string::npos);
@@ -139,7 +130,7 @@ TEST_CASE("a changed redirect_uri or client secret is rejected", "[exchange]") {
 TEST_CASE("long-lived exchange and refresh against graph", "[exchange]") {
   for (const bool tls : {false, true}) {
     InstagramMock mock(mock_options(tls));
-    const TokenExchanger exchanger(mock.app_config(), options_for(mock));
+    const TokenExchanger exchanger(mock.app_config(), mock.client_options());
     const Result<AccessToken> short_lived = exchanger.exchange(mock.issue_code());
     REQUIRE(short_lived);
     const Result<AccessToken> long_lived =
@@ -166,7 +157,7 @@ TEST_CASE("long-lived exchange and refresh against graph", "[exchange]") {
 
 TEST_CASE("every fault the look-alike serves maps to its category", "[exchange][faults]") {
   InstagramMock mock;
-  const TokenExchanger exchanger(mock.app_config(), options_for(mock));
+  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
   const auto fail_with = [&](Fault fault) {
     mock.set_fault(fault);
     const std::string code = mock.issue_code();
@@ -220,7 +211,7 @@ TEST_CASE("a 307 is not followed and the secret goes nowhere else", "[exchange][
   InstagramMock mock;
   mock.set_fault(Fault::redirect_307);
   const Result<AccessToken> token =
-      TokenExchanger(mock.app_config(), options_for(mock)).exchange(mock.issue_code());
+      TokenExchanger(mock.app_config(), mock.client_options()).exchange(mock.issue_code());
   REQUIRE_FALSE(token);
   CHECK(token.error().category() == ErrorCategory::invalid_response);
   CHECK(token.error().http_status() == 307);
@@ -233,7 +224,7 @@ TEST_CASE("a 307 is not followed and the secret goes nowhere else", "[exchange][
 TEST_CASE("a stalled server times out within the configured limit", "[exchange][faults]") {
   InstagramMock mock;
   mock.set_fault(Fault::stall);
-  ClientOptions options = options_for(mock);
+  ClientOptions options = mock.client_options();
   options.total_timeout = std::chrono::milliseconds(300);
   const TokenExchanger exchanger(mock.app_config(), options);
   const auto start = std::chrono::steady_clock::now();
@@ -279,7 +270,7 @@ TEST_CASE("nothing listening is a transport error", "[exchange][faults]") {
 TEST_CASE("an untrusted certificate and a wrong host name are transport errors",
           "[exchange][tls]") {
   InstagramMock mock(mock_options(true));
-  ClientOptions system_store = options_for(mock);
+  ClientOptions system_store = mock.client_options();
   system_store.ca_file.clear();  // the system store does not know the test CA
   const Result<AccessToken> untrusted =
       TokenExchanger(mock.app_config(), system_store).exchange(mock.issue_code());
@@ -290,8 +281,9 @@ TEST_CASE("an untrusted certificate and a wrong host name are transport errors",
   MockOptions other_name = mock_options(true);
   other_name.certificate_names = {"wrong.example"};
   InstagramMock wrong_host(other_name);
-  const Result<AccessToken> named = TokenExchanger(wrong_host.app_config(), options_for(wrong_host))
-                                        .exchange(wrong_host.issue_code());
+  const Result<AccessToken> named =
+      TokenExchanger(wrong_host.app_config(), wrong_host.client_options())
+          .exchange(wrong_host.issue_code());
   REQUIRE_FALSE(named);
   CHECK(named.error().category() == ErrorCategory::transport);
   CHECK(named.error().error_message().find("(libcurl error 60)") != std::string::npos);
@@ -300,7 +292,7 @@ TEST_CASE("an untrusted certificate and a wrong host name are transport errors",
 
 TEST_CASE("plain http is refused unless allowed, and then only for loopback", "[exchange]") {
   InstagramMock mock;
-  ClientOptions options = options_for(mock);
+  ClientOptions options = mock.client_options();
   options.allow_plain_http = false;
   const Result<AccessToken> refused =
       TokenExchanger(mock.app_config(), options).exchange(mock.issue_code());
@@ -315,7 +307,7 @@ TEST_CASE("plain http is refused unless allowed, and then only for loopback", "[
 
 TEST_CASE("an answer over max_response_bytes is refused", "[exchange]") {
   InstagramMock mock;
-  ClientOptions options = options_for(mock);
+  ClientOptions options = mock.client_options();
   options.max_response_bytes = 16;
   const Result<AccessToken> token =
       TokenExchanger(mock.app_config(), options).exchange(mock.issue_code());
@@ -326,9 +318,9 @@ TEST_CASE("an answer over max_response_bytes is refused", "[exchange]") {
 
 TEST_CASE("the user agent is ours unless one is given", "[exchange]") {
   InstagramMock mock;
-  REQUIRE(TokenExchanger(mock.app_config(), options_for(mock)).exchange(mock.issue_code()));
+  REQUIRE(TokenExchanger(mock.app_config(), mock.client_options()).exchange(mock.issue_code()));
   CHECK(mock.last_header("User-Agent") == std::string("instagram-oauth-cpp/") + version);
-  ClientOptions options = options_for(mock);
+  ClientOptions options = mock.client_options();
   options.user_agent = "my-app/2.0";
   REQUIRE(TokenExchanger(mock.app_config(), options).exchange(mock.issue_code()));
   CHECK(mock.last_header("User-Agent") == "my-app/2.0");
@@ -364,7 +356,7 @@ TEST_CASE("the Instagram Login preset runs the same flow", "[exchange]") {
   options.permissions = "instagram_business_basic,instagram_business_manage_messages";
   InstagramMock mock(options);
   const Result<AccessToken> token =
-      TokenExchanger(mock.app_config(), options_for(mock)).exchange(mock.issue_code());
+      TokenExchanger(mock.app_config(), mock.client_options()).exchange(mock.issue_code());
   REQUIRE(token);
   CHECK(token->permissions ==
         std::vector<std::string>{"instagram_business_basic", "instagram_business_manage_messages"});

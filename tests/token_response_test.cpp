@@ -1,6 +1,7 @@
 // The JSON mapping of every documented answer shape, through TokenExchanger with a
 // stub transport (no network needed for the mapping itself).
 #include "catch.hpp"
+#include "sample_app.hpp"
 #include "stub_transport.hpp"
 
 #include <instagram/oauth/token_exchanger.hpp>
@@ -11,17 +12,10 @@
 
 using namespace instagram::oauth;
 using testing::json_answer;
+using testing::sample_app;
 using testing::StubTransport;
 
 namespace {
-
-AppConfig sample_app() {
-  AppConfig config;
-  config.client_id = "990602627938098";
-  config.client_secret = "eb8c7-sample-secret";
-  config.redirect_uri = "https://socialsizzle.herokuapp.com/auth/";
-  return config;
-}
 
 Result<AccessToken> exchange_with(HttpResponse answer, std::string_view code = "AQBx-hBsH3...") {
   return TokenExchanger(sample_app(), std::make_shared<StubTransport>(std::move(answer)))
@@ -160,7 +154,7 @@ TEST_CASE("a 2xx that carries an error body is api", "[mapping]") {
   CHECK(token.error().error_message() == "Invalid platform app");
 }
 
-TEST_CASE("non-JSON answers are invalid_response with an excerpt; 504 is a timeout", "[mapping]") {
+TEST_CASE("non-JSON answers are invalid_response with an excerpt, 504 is a timeout", "[mapping]") {
   const Result<AccessToken> html = exchange_with(
       HttpResponse{502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>"});
   REQUIRE_FALSE(html);
@@ -378,7 +372,7 @@ class ThrowingTransport final : public HttpTransport {
 
 }  // namespace
 
-TEST_CASE("a transport that throws is turned into an error; nothing else escapes", "[mapping]") {
+TEST_CASE("a transport that throws is turned into an error, nothing else escapes", "[mapping]") {
   const Result<AccessToken> oauth =
       TokenExchanger(sample_app(), std::make_shared<ThrowingTransport>(true))
           .exchange("AQBx-SECRET-CODE");

@@ -1,7 +1,5 @@
 #include "commands.hpp"
 
-#include "instagram_mock.hpp"
-
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -105,6 +103,16 @@ std::optional<std::string> receive_redirect(const std::string& redirect_uri, int
 
 }  // namespace
 
+bool start_mock(std::optional<testing::InstagramMock>& mock, const testing::MockOptions& options) {
+  try {
+    mock.emplace(options);
+    return true;
+  } catch (const std::exception& error) {
+    std::cerr << "transport: the look-alike could not start: " << error.what() << '\n';
+    return false;
+  }
+}
+
 int run_authorize_url(const AuthorizeUrlArgs& args) {
   AuthorizeUrlBuilder builder(args.connection.app_config({}));
   builder.scope(args.scope);
@@ -195,12 +203,7 @@ int run_mock_server(const MockServerArgs& args) {
   const std::optional<std::string> secret = read_secret(secret_variable, {});
   if (secret) options.client_secret = *secret;
   std::optional<testing::InstagramMock> mock;
-  try {
-    mock.emplace(options);
-  } catch (const std::exception& error) {
-    std::cerr << "transport: " << error.what() << '\n';
-    return network;
-  }
+  if (!start_mock(mock, options)) return network;
   if (args.deny) mock->set_user_decision(testing::UserDecision::deny);
   const Endpoints endpoints = mock->endpoints();
   std::cout << "Instagram look-alike listening at " << mock->base_url() << '\n'

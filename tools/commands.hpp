@@ -2,7 +2,9 @@
 #pragma once
 
 #include "cli.hpp"
+#include "instagram_mock.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +57,9 @@ struct LoginArgs {
   int listen_timeout_seconds = 300;
   TokenOutput output;
 };
+
+// Starts the look-alike in `mock`; false, with the reason on stderr, when it cannot.
+bool start_mock(std::optional<testing::InstagramMock>& mock, const testing::MockOptions& options);
 
 int run_authorize_url(const AuthorizeUrlArgs& args);
 int run_parse_redirect(const ParseRedirectArgs& args);

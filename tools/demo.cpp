@@ -2,8 +2,6 @@
 // look-alike, explained step by step; then the two failures every app must handle.
 #include "commands.hpp"
 
-#include "instagram_mock.hpp"
-
 #include <httplib.h>
 
 #include <iostream>
@@ -42,12 +40,7 @@ int run_demo() {
   options.tls = true;
   options.user_id = "17841405793187219";  // odd and above 2^53: a double would change it
   std::optional<testing::InstagramMock> mock;
-  try {
-    mock.emplace(options);
-  } catch (const std::exception& error) {
-    std::cerr << "transport: " << error.what() << '\n';
-    return network;
-  }
+  if (!start_mock(mock, options)) return network;
   const AppConfig config = mock->app_config();
   ClientOptions client;
   client.ca_file = mock->ca_file();

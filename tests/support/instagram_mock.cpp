@@ -407,6 +407,13 @@ const std::string& InstagramMock::ca_file() const {
   return impl_->certificates.ca_file;
 }
 
+ClientOptions InstagramMock::client_options() const {
+  ClientOptions options;
+  options.allow_plain_http = !impl_->options.tls;
+  options.ca_file = ca_file();
+  return options;
+}
+
 std::string InstagramMock::issue_code() {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   return impl_->issue_code_locked(impl_->options.redirect_uri);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <instagram/oauth/config.hpp>
+#include <instagram/oauth/http.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -63,9 +64,10 @@ class InstagramMock {
 
   std::string base_url() const;  // "http://127.0.0.1:PORT" or "https://…"
   int port() const;
-  Endpoints endpoints() const;         // authorize, token and graph on this server
-  AppConfig app_config() const;        // this server's app: id, secret, redirect_uri, endpoints
-  const std::string& ca_file() const;  // the CA to trust when tls; empty otherwise
+  Endpoints endpoints() const;           // authorize, token and graph on this server
+  AppConfig app_config() const;          // this server's app: id, secret, redirect_uri, endpoints
+  const std::string& ca_file() const;    // the CA to trust when tls; empty otherwise
+  ClientOptions client_options() const;  // what a client needs to reach it (CA, plain http)
 
   // A fresh code for the configured redirect_uri, as if a user had just allowed the app.
   std::string issue_code();
