@@ -10,6 +10,10 @@ if(MODE STREQUAL "pkg_config")
   if(failed)
     message(FATAL_ERROR "pkg-config does not know instagram-oauth")
   endif()
+  execute_process(COMMAND ${PKG_CONFIG} --variable=libdir instagram-oauth
+    OUTPUT_VARIABLE libdir OUTPUT_STRIP_TRAILING_WHITESPACE)
+  # A shared build is found at run time through the rpath, as an installed one would be.
+  string(APPEND flags " -Wl,-rpath,${libdir}")
   separate_arguments(flags UNIX_COMMAND "${flags}")
   file(MAKE_DIRECTORY "${build_dir}")
   execute_process(COMMAND ${CXX} -std=c++17 ${SOURCE}/main.cpp ${flags} -o ${build_dir}/consumer
