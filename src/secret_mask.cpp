@@ -60,7 +60,7 @@ std::size_t mask_value_after_key(std::string& text, std::size_t at, std::size_t 
 
 }  // namespace
 
-std::string mask_secrets(std::string_view text, std::initializer_list<std::string_view> known) {
+std::string mask_secrets(std::string_view text, Secrets known) {
   std::string masked(text);
   for (const std::string_view secret : known) replace_all(masked, secret);
   for (const std::string_view key : secret_keys) {
@@ -74,21 +74,22 @@ std::string mask_secrets(std::string_view text, std::initializer_list<std::strin
   return masked;
 }
 
-std::string body_excerpt(std::string_view body, std::initializer_list<std::string_view> known) {
-  constexpr std::size_t excerpt_limit = 512;
+std::string body_excerpt(std::string_view body, Secrets known) {
   // Mask a wider window first so that a secret straddling the cut is masked whole.
   std::string excerpt = mask_secrets(body.substr(0, 2 * excerpt_limit), known);
   if (excerpt.size() > excerpt_limit) excerpt.resize(excerpt_limit);
   return excerpt;
 }
 
-OAuthException mask_error(const OAuthException& error,
-                          std::initializer_list<std::string_view> known) {
+OAuthException mask_error(const OAuthException& error, Secrets known) {
   ErrorDetails details = error.details();
   bool changed = false;
   for (std::string* field : {&details.error_message, &details.error_type, &details.error_reason,
                              &details.body_excerpt, &details.fbtrace_id}) {
     std::string masked = mask_secrets(*field, known);
+    // A value cut at the end of an excerpt is masked whole: the mask may be the longer.
+    if (field == &details.body_excerpt && masked.size() > excerpt_limit)
+      masked.resize(excerpt_limit);
     if (masked != *field) {
       *field = std::move(masked);
       changed = true;

@@ -11,17 +11,21 @@
 namespace instagram::oauth::detail {
 
 inline constexpr std::string_view redaction_marker = "(redacted)";
+inline constexpr std::size_t excerpt_limit = 512;
+
+// Values known to be secret in one exchange: the client secret, the code or the token.
+using Secrets = std::initializer_list<std::string_view>;
 
 // `text` with every occurrence of a known secret, and the value after any
 // access_token / client_secret / code / refresh_token key (JSON strings and form or
 // query values), replaced by "(redacted)".
-std::string mask_secrets(std::string_view text, std::initializer_list<std::string_view> known = {});
+std::string mask_secrets(std::string_view text, Secrets known = {});
 
 // The first ≤ 512 bytes of an unexpected answer, masked.
-std::string body_excerpt(std::string_view body, std::initializer_list<std::string_view> known = {});
+std::string body_excerpt(std::string_view body, Secrets known = {});
 
-// The same error with every text field masked; `error` itself when nothing changes.
-OAuthException mask_error(const OAuthException& error,
-                          std::initializer_list<std::string_view> known);
+// The same error with every text field masked (the excerpt still ≤ 512 bytes); `error`
+// itself when nothing changes.
+OAuthException mask_error(const OAuthException& error, Secrets known);
 
 }  // namespace instagram::oauth::detail

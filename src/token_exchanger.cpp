@@ -98,8 +98,8 @@ Result<AccessToken> TokenExchanger::send(const HttpRequest& request,
   try {
     Result<HttpResponse> response = transport_->send(request);
     if (!response) return masked(response.error());
-    Result<AccessToken> token =
-        detail::read_token_response(*response, std::chrono::system_clock::now());
+    Result<AccessToken> token = detail::read_token_response(
+        *response, std::chrono::system_clock::now(), {config_.client_secret, secret});
     if (!token) return masked(token.error());
     return token;
   } catch (const OAuthException& error) {

@@ -21,31 +21,43 @@ bool is_success(long status) {
   return status >= 200 && status < 300;
 }
 
-// An answer that is not what the endpoint documents, with a masked excerpt of it.
-OAuthException unexpected_answer(const HttpResponse& response, std::string message,
-                                 ErrorCategory category = ErrorCategory::invalid_response) {
-  ErrorDetails details;
-  details.category = category;
-  details.http_status = static_cast<int>(response.status);
-  details.body_excerpt = body_excerpt(response.body);
-  details.error_message = std::move(message);
-  return OAuthException(std::move(details));
-}
+// The answer being read, and the secrets that must not show in anything made from it.
+struct Answer {
+  const HttpResponse& response;
+  Secrets secrets;
 
-// A proxy's HTML page, a truncated body, an empty one: say so, with a short excerpt in
-// the message. 408 and 504 mean a time limit elapsed somewhere on the way.
-OAuthException not_json(const HttpResponse& response) {
-  constexpr std::size_t message_excerpt = 80;
-  std::string message = response.body.empty() ? "the answer is empty" : "the answer is not JSON";
-  message += " (HTTP " + std::to_string(response.status);
-  if (!response.content_type.empty()) message += ", " + response.content_type;
-  message += ')';
-  if (!response.body.empty())
-    message += ": " + body_excerpt(response.body).substr(0, message_excerpt);
-  const bool timed_out = response.status == 408 || response.status == 504;
-  return unexpected_answer(response, std::move(message),
-                           timed_out ? ErrorCategory::timeout : ErrorCategory::invalid_response);
-}
+  // An answer that is not what the endpoint documents, with a masked excerpt of it.
+  OAuthException unexpected(std::string message,
+                            ErrorCategory category = ErrorCategory::invalid_response) const {
+    return error(std::move(message), category, body_excerpt(response.body, secrets));
+  }
+
+  // A proxy's HTML page, a truncated body, an empty one: say so, with the start of the
+  // excerpt in the message. 408 and 504 mean a time limit elapsed somewhere on the way.
+  OAuthException not_json() const {
+    constexpr std::size_t message_excerpt = 80;
+    std::string excerpt = body_excerpt(response.body, secrets);
+    std::string message = response.body.empty() ? "the answer is empty" : "the answer is not JSON";
+    message += " (HTTP " + std::to_string(response.status);
+    if (!response.content_type.empty()) message += ", " + response.content_type;
+    message += ')';
+    if (!excerpt.empty()) message += ": " + excerpt.substr(0, message_excerpt);
+    const bool timed_out = response.status == 408 || response.status == 504;
+    return error(std::move(message),
+                 timed_out ? ErrorCategory::timeout : ErrorCategory::invalid_response,
+                 std::move(excerpt));
+  }
+
+ private:
+  OAuthException error(std::string message, ErrorCategory category, std::string excerpt) const {
+    ErrorDetails details;
+    details.category = category;
+    details.http_status = static_cast<int>(response.status);
+    details.body_excerpt = std::move(excerpt);
+    details.error_message = std::move(message);
+    return OAuthException(std::move(details));
+  }
+};
 
 std::string string_field(const json& object, const char* key) {
   const auto it = object.find(key);
@@ -132,43 +144,41 @@ std::optional<std::vector<std::string>> permission_list(const json& value) {
   return std::nullopt;
 }
 
-Result<AccessToken> read_success(const json& answer, const HttpResponse& response,
+Result<AccessToken> read_success(const json& answer, const Answer& context,
                                  std::chrono::system_clock::time_point received) {
   const json* fields = &answer;
   if (answer.is_object()) {
     if (const auto data = answer.find("data"); data != answer.end()) {
       if (!data->is_array() || data->empty() || !data->front().is_object()) {
-        return unexpected_answer(response, "the answer's data is not a list of tokens");
+        return context.unexpected("the answer's data is not a list of tokens");
       }
       fields = &data->front();
     }
   }
-  if (!fields->is_object()) return unexpected_answer(response, "the answer is not a JSON object");
+  if (!fields->is_object()) return context.unexpected("the answer is not a JSON object");
   const auto token = fields->find("access_token");
   if (token == fields->end() || !token->is_string() ||
       token->get_ref<const std::string&>().empty()) {
-    return unexpected_answer(response, "the answer has no access_token");
+    return context.unexpected("the answer has no access_token");
   }
   AccessToken result;
   result.access_token = token->get<std::string>();
   if (const auto user_id = fields->find("user_id"); user_id != fields->end()) {
     std::optional<std::string> digits = decimal_field(*user_id);
-    if (!digits)
-      return unexpected_answer(response, "the answer's user_id is not a decimal integer");
+    if (!digits) return context.unexpected("the answer's user_id is not a decimal integer");
     result.user_id = std::move(*digits);
   }
   if (const auto permissions = fields->find("permissions"); permissions != fields->end()) {
     auto list = permission_list(*permissions);
     if (!list)
-      return unexpected_answer(response,
-                               "the answer's permissions are neither a list nor a string");
+      return context.unexpected("the answer's permissions are neither a list nor a string");
     result.permissions = std::move(*list);
   }
   result.token_type = string_field(*fields, "token_type");
   if (const auto expires_in = fields->find("expires_in"); expires_in != fields->end()) {
     const std::optional<std::string> digits = decimal_field(*expires_in);
     if (!digits || digits->size() > 12) {
-      return unexpected_answer(response, "the answer's expires_in is not a number of seconds");
+      return context.unexpected("the answer's expires_in is not a number of seconds");
     }
     result.expires_in = std::chrono::seconds(std::stoll(*digits));
     result.expires_at = received + *result.expires_in;
@@ -179,17 +189,19 @@ Result<AccessToken> read_success(const json& answer, const HttpResponse& respons
 }  // namespace
 
 Result<AccessToken> read_token_response(const HttpResponse& response,
-                                        std::chrono::system_clock::time_point received) {
+                                        std::chrono::system_clock::time_point received,
+                                        Secrets secrets) {
+  const Answer context{response, secrets};
   const json answer = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-  if (answer.is_discarded()) return not_json(response);
+  if (answer.is_discarded()) return context.not_json();
   if (answer.is_object()) {
     if (std::optional<OAuthException> error = api_error(answer, response)) return std::move(*error);
   }
   if (!is_success(response.status)) {
-    return unexpected_answer(response, "the answer is HTTP " + std::to_string(response.status) +
-                                           " with JSON that is not an Instagram error");
+    return context.unexpected("the answer is HTTP " + std::to_string(response.status) +
+                              " with JSON that is not an Instagram error");
   }
-  return read_success(answer, response, received);
+  return read_success(answer, context, received);
 }
 
 }  // namespace instagram::oauth::detail

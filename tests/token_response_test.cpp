@@ -387,3 +387,21 @@ TEST_CASE("a transport that throws is turned into an error, nothing else escapes
   CHECK(other.error().error_message() ==
         "the transport failed: socket closed while sending code (redacted)");
 }
+
+TEST_CASE("the excerpt stays within 512 bytes and never ends in part of a secret",
+          "[mapping][secrets]") {
+  // Masks longer than what they replace, near the cut.
+  std::string body(500, 'a');
+  for (int i = 0; i < 20; ++i) body += " code=x";
+  const Result<AccessToken> longer =
+      exchange_with(HttpResponse{502, "text/plain", body}, "AQBx-SECRET-CODE");
+  REQUIRE_FALSE(longer);
+  CHECK(longer.error().body_excerpt().size() == 512);
+
+  // A secret across the cut is masked before cutting: no prefix of it survives.
+  const Result<AccessToken> across = exchange_with(
+      HttpResponse{502, "text/plain", std::string(505, 'a') + "eb8c7-sample-secret and more"},
+      "AQBx-SECRET-CODE");
+  REQUIRE_FALSE(across);
+  CHECK(across.error().body_excerpt() == std::string(505, 'a') + "(redact");
+}
