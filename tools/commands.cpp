@@ -16,13 +16,16 @@ namespace {
 constexpr const char* secret_variable = "INSTAGRAM_CLIENT_SECRET";
 constexpr const char* token_variable = "INSTAGRAM_ACCESS_TOKEN";
 
-std::optional<std::string> client_secret(const Connection& connection) {
-  return read_secret(secret_variable, connection.client_secret_file);
-}
-
-int missing_client_secret() {
-  return usage_error(
-      "the client secret comes from $INSTAGRAM_CLIENT_SECRET or --client-secret-file, never argv");
+// The app with its client secret, or nullopt after saying where the secret comes from.
+std::optional<AppConfig> app_with_secret(const Connection& connection) {
+  std::optional<std::string> secret = read_secret(secret_variable, connection.client_secret_file);
+  if (!secret) {
+    usage_error(
+        "the client secret comes from $INSTAGRAM_CLIENT_SECRET or --client-secret-file, never "
+        "argv");
+    return std::nullopt;
+  }
+  return connection.app_config(std::move(*secret));
 }
 
 int print_result(const Result<AccessToken>& token, const TokenOutput& output) {
@@ -32,13 +35,12 @@ int print_result(const Result<AccessToken>& token, const TokenOutput& output) {
 }
 
 int run_token_call(const TokenArgs& args, bool refresh) {
-  const std::optional<std::string> secret = client_secret(args.connection);
-  if (!secret) return missing_client_secret();
+  const std::optional<AppConfig> config = app_with_secret(args.connection);
+  if (!config) return usage;
   const std::optional<std::string> token = read_secret(token_variable, args.token_file);
   if (!token)
     return usage_error("the token comes from $INSTAGRAM_ACCESS_TOKEN or --token-file, never argv");
-  const TokenExchanger exchanger(args.connection.app_config(*secret),
-                                 args.connection.client_options());
+  const TokenExchanger exchanger(*config, args.connection.client_options());
   return print_result(
       refresh ? exchanger.refresh(*token) : exchanger.exchange_for_long_lived(*token), args.output);
 }
@@ -167,9 +169,9 @@ int run_parse_redirect(const ParseRedirectArgs& args) {
 }
 
 int run_exchange(const ExchangeArgs& args) {
-  const std::optional<std::string> secret = client_secret(args.connection);
-  if (!secret) return missing_client_secret();
-  const AppConfig config = args.connection.app_config(*secret);
+  const std::optional<AppConfig> app = app_with_secret(args.connection);
+  if (!app) return usage;
+  const AppConfig& config = *app;
   std::string code = args.code;
   if (!args.redirect.empty()) {
     RedirectParser parser(config);
@@ -224,9 +226,9 @@ int run_mock_server(const MockServerArgs& args) {
 }
 
 int run_login(const LoginArgs& args) {
-  const std::optional<std::string> secret = client_secret(args.connection);
-  if (!secret) return missing_client_secret();
-  const AppConfig config = args.connection.app_config(*secret);
+  const std::optional<AppConfig> app = app_with_secret(args.connection);
+  if (!app) return usage;
+  const AppConfig& config = *app;
   std::string state = args.state;
   if (state.empty()) {
     const Result<std::string> generated = try_generate_state();
