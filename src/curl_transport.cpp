@@ -70,6 +70,12 @@ class CurlTransport final : public HttpTransport {
     const std::string agent = options.user_agent.empty() ? std::string("instagram-oauth-cpp/") +
                                                                INSTAGRAM_OAUTH_VERSION_STRING
                                                          : options.user_agent;
+    for (const char c : agent) {
+      const auto byte = static_cast<unsigned char>(c);
+      // A line break would let the value add headers of its own to every request.
+      if (byte < 0x20 || byte == 0x7F)
+        options_problem_ = "ClientOptions::user_agent must not contain control characters";
+    }
     // A prebuilt header line costs less per request than CURLOPT_USERAGENT.
     headers_.reset(curl_slist_append(nullptr, ("User-Agent: " + agent).c_str()));
   }
@@ -78,6 +84,8 @@ class CurlTransport final : public HttpTransport {
     if (const std::string& problem = global_init_problem(); !problem.empty()) {
       return OAuthException(ErrorCategory::transport, problem);
     }
+    if (!options_problem_.empty())
+      return OAuthException(ErrorCategory::invalid_argument, options_problem_);
     if (std::string problem = refused_url(request.url); !problem.empty()) {
       return OAuthException(ErrorCategory::invalid_argument, std::move(problem));
     }
@@ -270,6 +278,7 @@ class CurlTransport final : public HttpTransport {
   }
 
   ClientOptions options_;
+  std::string options_problem_;                            // why options_ cannot serve, or empty
   std::unique_ptr<curl_slist, CurlSlistDeleter> headers_;  // outlives the handles below
   std::mutex mutex_;
   std::condition_variable available_;

@@ -326,6 +326,19 @@ TEST_CASE("the user agent is ours unless one is given", "[exchange]") {
   CHECK(mock.last_header("User-Agent") == "my-app/2.0");
 }
 
+TEST_CASE("a user agent with a line break is refused before any request", "[exchange]") {
+  InstagramMock mock;
+  ClientOptions options = mock.client_options();
+  options.user_agent = "my-app\r\nX-Injected: 1";
+  const Result<AccessToken> token =
+      TokenExchanger(mock.app_config(), options).exchange(mock.issue_code());
+  REQUIRE_FALSE(token);
+  CHECK(token.error().category() == ErrorCategory::invalid_argument);
+  CHECK(token.error().error_message() ==
+        "ClientOptions::user_agent must not contain control characters");
+  CHECK(mock.requests() == 0);
+}
+
 TEST_CASE("a configured proxy is used", "[exchange]") {
   AppConfig config = InstagramMock().app_config();
   config.endpoints = Endpoints::basic_display();
