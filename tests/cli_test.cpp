@@ -282,6 +282,19 @@ TEST_CASE("login reads a pasted redirect, checks the state and exchanges the cod
   CHECK(nothing.exit_code == 6);
 }
 
+TEST_CASE("login asks for the required scope of the chosen API by default", "[cli]") {
+  testing::MockOptions options = leak_test_mock();
+  options.required_scope = "instagram_business_basic";
+  InstagramMock mock(options);
+  const std::string redirect = sample_redirect_uri + "?code=" + mock.issue_code() + "&state=s#_\n";
+  const ProcessResult ok = run_process(
+      command({"login", "--state", "s", "--api", "instagram-login"}, connection_args(mock)),
+      with_secret(), redirect);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("&scope=instagram_business_basic&response_type=code") != std::string::npos);
+  check_no_leak(ok);
+}
+
 TEST_CASE("login listens on a loopback redirect URI", "[cli]") {
   const std::string redirect_uri =
       "http://127.0.0.1:" + std::to_string(testing::free_loopback_port()) + "/callback";

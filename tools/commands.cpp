@@ -236,7 +236,10 @@ int run_login(const LoginArgs& args) {
     state = *generated;
   }
   const Result<std::string> url =
-      AuthorizeUrlBuilder(config).scope(args.scope).state(state).build();
+      AuthorizeUrlBuilder(config)
+          .scope(args.scope.empty() ? config.endpoints.required_scope : args.scope)
+          .state(state)
+          .build();
   if (!url) return report(url.error());
   std::cout << "Open this URL in a browser and allow the app:\n" << *url << std::endl;
 

@@ -52,7 +52,8 @@ struct MockServerArgs {
 
 struct LoginArgs {
   Connection connection;
-  std::string scope = "user_profile,user_media";
+  std::string
+      scope;  // empty: the generation's required scope (user_profile, instagram_business_basic)
   std::string state;
   int listen_timeout_seconds = 300;
   TokenOutput output;

@@ -137,8 +137,8 @@ int main(int argc, char** argv) {
   cli::LoginArgs login;
   CLI::App* login_command =
       app.add_subcommand("login", "the whole flow: URL, redirect, state check, token");
-  login_command->add_option("--scope", login.scope, "permissions, comma-separated")
-      ->capture_default_str();
+  login_command->add_option("--scope", login.scope,
+                            "permissions, comma-separated (default: the API's required one)");
   login_command->add_option("--state", login.state, "a fixed state (default: 256 random bits)");
   login_command
       ->add_option("--listen-timeout", login.listen_timeout_seconds,
