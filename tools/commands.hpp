@@ -52,8 +52,7 @@ struct MockServerArgs {
 
 struct LoginArgs {
   Connection connection;
-  std::string
-      scope;  // empty: the generation's required scope (user_profile, instagram_business_basic)
+  std::string scope;  // empty: the API's required scope
   std::string state;
   int listen_timeout_seconds = 300;
   TokenOutput output;
