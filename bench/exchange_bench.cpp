@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
@@ -104,6 +105,24 @@ class Nginx {
            "://127.0.0.1:" + std::to_string(tls ? https_port_ : http_port_) + "/oauth/access_token";
   }
   const std::string& ca_file() const { return certificates_.ca_file; }
+
+  // What wrk measures of the fixed answer (GET, 1 thread, 8 connections, 2 s), so that the
+  // server is seen not to be the bottleneck.
+  std::string capacity() const {
+    if (std::system("command -v wrk >/dev/null 2>&1") != 0)
+      return "not measured (wrk is not installed)";
+    const std::string command = "wrk -t1 -c8 -d2s " + url(false) + " 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) return "not measured";
+    std::string output;
+    char buffer[512];
+    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+    pclose(pipe);
+    const std::size_t at = output.find("Requests/sec:");
+    if (at == std::string::npos) return "not measured";
+    return std::to_string(std::atol(output.c_str() + at + 13)) +
+           " requests/s (wrk, GET, 1 thread, 8 connections)";
+  }
 
   // Connections nginx has accepted so far, not counting this query's own; -1 if it is down.
   long accepted() const {
@@ -230,8 +249,10 @@ void print_row(const char* who, const char* protocol, const std::vector<Run>& ru
     rates.push_back(requests / run.wall_seconds);
     connections = std::max(connections, run.connections);
   }
-  std::printf("| %-22s | %-5s | %9.1f | %8.1f | %10.0f | %9.1f | %11ld |\n", who, protocol,
-              median(medians), median(p99s), median(rates), median(cpus), connections);
+  // Each new connection to the HTTPS port is one TLS handshake.
+  const long handshakes = std::strcmp(protocol, "HTTPS") == 0 ? connections : 0;
+  std::printf("| %-22s | %-5s | %9.1f | %8.1f | %10.0f | %9.1f | %11ld | %10ld |\n", who, protocol,
+              median(medians), median(p99s), median(rates), median(cpus), connections, handshakes);
 }
 
 }  // namespace
@@ -245,14 +266,15 @@ int main(int argc, char** argv) {
   const AppConfig base_app{
       "990602627938098", "eb8c7-sample-secret", "https://socialsizzle.herokuapp.com/auth/", {}};
 
+  std::printf("Server capacity: %s\n\n", nginx.capacity().c_str());
   std::printf("Sequential exchanges: %d per run, %d alternating rounds; median of the rounds.\n",
               requests, rounds);
-  std::printf("| %-22s | %-5s | %9s | %8s | %10s | %9s | %11s |\n", "client", "proto", "median us",
-              "p99 us", "exchanges/s", "CPU us/op", "connections");
-  std::printf("|%s|%s|%s|%s|%s|%s|%s|\n", std::string(24, '-').c_str(), std::string(7, '-').c_str(),
-              std::string(11, '-').c_str(), std::string(10, '-').c_str(),
-              std::string(12, '-').c_str(), std::string(11, '-').c_str(),
-              std::string(13, '-').c_str());
+  std::printf("| %-22s | %-5s | %9s | %8s | %10s | %9s | %11s | %10s |\n", "client", "proto",
+              "median us", "p99 us", "exchanges/s", "CPU us/op", "connections", "handshakes");
+  std::printf(
+      "|%s|%s|%s|%s|%s|%s|%s|%s|\n", std::string(24, '-').c_str(), std::string(7, '-').c_str(),
+      std::string(11, '-').c_str(), std::string(10, '-').c_str(), std::string(12, '-').c_str(),
+      std::string(11, '-').c_str(), std::string(13, '-').c_str(), std::string(12, '-').c_str());
   for (const bool tls : {false, true}) {
     AppConfig app = base_app;
     app.endpoints.token = nginx.url(tls);
