@@ -11,6 +11,13 @@ namespace cli = instagram::oauth::cli;
 
 namespace {
 
+// The API generation: Basic Display (the protocol document's) or Instagram Login.
+void add_api_option(CLI::App& command, std::string& api) {
+  command.add_option("--api", api, "endpoint generation")
+      ->check(CLI::IsMember({"basic-display", "instagram-login"}))
+      ->capture_default_str();
+}
+
 void add_connection(CLI::App& command, cli::Connection& connection, bool needs_secret) {
   command.add_option("--client-id", connection.client_id, "Instagram App ID (numeric)")
       ->capture_default_str();
@@ -18,9 +25,7 @@ void add_connection(CLI::App& command, cli::Connection& connection, bool needs_s
       .add_option("--redirect-uri", connection.redirect_uri,
                   "the app's redirect URI, exactly as registered")
       ->required();
-  command.add_option("--api", connection.api, "endpoint generation")
-      ->check(CLI::IsMember({"basic-display", "instagram-login"}))
-      ->capture_default_str();
+  add_api_option(command, connection.api);
   command.add_option("--endpoint-base", connection.endpoint_base,
                      "base URL of a local Instagram look-alike (from `mock-server`)");
   command.add_option("--ca-file", connection.ca_file,
@@ -59,9 +64,7 @@ int main(int argc, char** argv) {
       ->required();
   authorize_url->add_option("--scope", authorize.scope, "permissions, comma-separated")->required();
   authorize_url->add_option("--state", authorize.state, "'auto' (256 random bits) or a value");
-  authorize_url->add_option("--api", authorize.connection.api, "endpoint generation")
-      ->check(CLI::IsMember({"basic-display", "instagram-login"}))
-      ->capture_default_str();
+  add_api_option(*authorize_url, authorize.connection.api);
   authorize_url->add_option("--endpoint-base", authorize.connection.endpoint_base,
                             "a local look-alike's base URL");
   authorize_url->add_option("--param", authorize.params,
@@ -126,9 +129,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   mock_server->add_option("--redirect-uri", mock.redirect_uri, "the redirect URI it accepts")
       ->capture_default_str();
-  mock_server->add_option("--api", mock.api, "endpoint generation (its required scope)")
-      ->check(CLI::IsMember({"basic-display", "instagram-login"}))
-      ->capture_default_str();
+  add_api_option(*mock_server, mock.api);
   mock_server->add_flag("--deny", mock.deny, "every user cancels the authorization");
   mock_server->add_option("--for-seconds", mock.for_seconds,
                           "stop after this long (default: at Ctrl-C)");
