@@ -1,6 +1,7 @@
 // HttpTransport over libcurl, used the way its authors ask: global init once, one easy
 // handle per caller at a time (a small pool, each handle keeping its connection alive),
 // every invariant option set once per handle, bodies capped in the write callback.
+#include <instagram/oauth/detail/checks.hpp>
 #include <instagram/oauth/detail/url.hpp>
 #include <instagram/oauth/http.hpp>
 #include <instagram/oauth/version.hpp>
@@ -70,11 +71,11 @@ class CurlTransport final : public HttpTransport {
     const std::string agent = options.user_agent.empty() ? std::string("instagram-oauth-cpp/") +
                                                                INSTAGRAM_OAUTH_VERSION_STRING
                                                          : options.user_agent;
+    // A line break would let the value add headers of its own to every request.
     for (const char c : agent) {
-      const auto byte = static_cast<unsigned char>(c);
-      // A line break would let the value add headers of its own to every request.
-      if (byte < 0x20 || byte == 0x7F)
+      if (detail::is_control(c)) {
         options_problem_ = "ClientOptions::user_agent must not contain control characters";
+      }
     }
     // A prebuilt header line costs less per request than CURLOPT_USERAGENT.
     headers_.reset(curl_slist_append(nullptr, ("User-Agent: " + agent).c_str()));

@@ -1,3 +1,4 @@
+#include <instagram/oauth/detail/checks.hpp>
 #include <instagram/oauth/error.hpp>
 
 #include <string>
@@ -8,10 +9,7 @@ namespace {
 
 // One line: control characters (an answer's newlines among them) become spaces.
 void append_one_line(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    out.push_back(byte < 0x20 || byte == 0x7F ? ' ' : c);
-  }
+  for (const char c : text) out.push_back(detail::is_control(c) ? ' ' : c);
 }
 
 // "api: Matching code was not found or was already used (OAuthException, code 400, HTTP 400)"

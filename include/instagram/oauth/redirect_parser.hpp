@@ -3,6 +3,7 @@
 #pragma once
 
 #include <instagram/oauth/config.hpp>
+#include <instagram/oauth/detail/checks.hpp>
 #include <instagram/oauth/detail/constant_time.hpp>
 #include <instagram/oauth/detail/url.hpp>
 #include <instagram/oauth/result.hpp>
@@ -49,8 +50,7 @@ class RedirectParser {
     if (redirect.empty()) return fail(ErrorCategory::invalid_redirect, "the redirect is empty");
     redirect = redirect.substr(0, redirect.find('#'));  // the fragment, Instagram's "#_" among it
     for (const char c : redirect) {
-      const auto byte = static_cast<unsigned char>(c);
-      if (byte < 0x20 || byte == 0x7F) {
+      if (detail::is_control(c)) {
         return fail(ErrorCategory::invalid_redirect, "the redirect contains a control character");
       }
     }

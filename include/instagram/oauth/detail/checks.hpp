@@ -6,6 +6,12 @@
 
 namespace instagram::oauth::detail {
 
+// A C0 control byte or DEL: never part of a URL, a header line or a one-line message.
+constexpr bool is_control(char c) noexcept {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7F;
+}
+
 constexpr bool is_decimal(std::string_view text) noexcept {
   if (text.empty()) return false;
   for (const char c : text) {

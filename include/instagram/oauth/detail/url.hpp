@@ -7,6 +7,8 @@
 // valid escape stays as it is. Decoding yields bytes, never U+FFFD.
 #pragma once
 
+#include <instagram/oauth/detail/checks.hpp>
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -225,9 +227,7 @@ inline std::string check_url(std::string_view field, std::string_view url) {
   const auto problem = [field](std::string_view rule) { return std::string(field) += rule; };
   if (url.empty()) return problem(" is empty");
   for (const char c : url) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte <= 0x20 || byte == 0x7F)
-      return problem(" must not contain spaces or control characters");
+    if (c == ' ' || is_control(c)) return problem(" must not contain spaces or control characters");
   }
   const std::optional<UrlParts> parts = split_url(url);
   if (!parts) return problem(" must be an absolute URL such as https://example.com/auth/");
