@@ -134,6 +134,13 @@ TEST_CASE("parse-redirect prints the code, a denial exits 3, a bad state 6", "[c
   CHECK(state.exit_code == 6);
   CHECK(state.err == "state_mismatch: the redirect's state does not match the expected state\n");
 
+  const ProcessResult empty_state =
+      run_process({cli, "parse-redirect", "?code=AQB1&state=", "--expect-state", ""});
+  CHECK(empty_state.exit_code == 2);
+  CHECK(empty_state.err ==
+        "invalid_argument: expected state is empty: pass the state sent with this user's "
+        "authorization request\n");
+
   const ProcessResult base =
       run_process({cli, "parse-redirect", "https://evil.example/auth/?code=AQB1", "--redirect-uri",
                    sample_redirect_uri});

@@ -132,6 +132,17 @@ TEST_CASE("examples/web_login signs a user in through the browser's round trip",
             "Not signed in: the redirect&#39;s state does not match the expected state") !=
         std::string::npos);
 
+  // The attacker's link opened in a browser without the state cookie: refused.
+  const auto no_cookie = browser.Get(callback_path.c_str());
+  REQUIRE(no_cookie);
+  CHECK(no_cookie->status == 400);
+  CHECK(no_cookie->body.find("Not signed in: expected state is empty") != std::string::npos);
+  const auto empty_state =
+      browser.Get((callback_path.substr(0, callback_path.find("state=") + 6)).c_str());
+  REQUIRE(empty_state);
+  CHECK(empty_state->status == 400);
+  CHECK(empty_state->body.find("Signed in") == std::string::npos);
+
   const auto signed_in = browser.Get(callback_path.c_str(), {{"Cookie", state_cookie}});
   REQUIRE(signed_in);
   CHECK(signed_in->status == 200);

@@ -137,6 +137,37 @@ TEST_CASE("checks run in a fixed order: duplicates, base, state, error, code", "
   CHECK(ok->state == std::optional<std::string>("s1"));
 }
 
+TEST_CASE("an empty expected state is refused, never a match (login CSRF)", "[parser]") {
+  // A browser without the state cookie yields ""; a redirect with "state=" must not match it.
+  const std::string attack = "https://socialsizzle.herokuapp.com/auth/?code=attackers-code&state=";
+  const Failure refused{ErrorCategory::invalid_argument,
+                        "expected state is empty: pass the state sent with this user's "
+                        "authorization request"};
+  RedirectParser set_once(sample_app());
+  set_once.expected_state("");
+  for (const char* redirect : {attack.c_str(), "?code=attackers-code", "?code=c&state=s1"}) {
+    INFO(redirect);
+    CHECK(failure(set_once, redirect) == refused);
+    const Result<AuthorizationCode> per_call = RedirectParser(sample_app()).parse(redirect, "");
+    REQUIRE_FALSE(per_call);
+    CHECK(Failure{per_call.error().category(), per_call.error().error_message()} == refused);
+  }
+}
+
+TEST_CASE("parse(redirect, expected_state): one parser serves every request", "[parser]") {
+  const RedirectParser parser(sample_app());
+  const Result<AuthorizationCode> ok = parser.parse("?code=a&state=s1", "s1");
+  REQUIRE(ok);
+  CHECK(ok->code == "a");
+  const Result<AuthorizationCode> other = parser.parse("?code=a&state=s1", "s2");
+  REQUIRE_FALSE(other);
+  CHECK(other.error().category() == ErrorCategory::state_mismatch);
+  CHECK(other.error().error_message() == "the redirect's state does not match the expected state");
+  const Result<AuthorizationCode> missing = parser.parse("?code=a", "s1");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().error_message() == "the redirect carries no state, but one was expected");
+}
+
 TEST_CASE("a denial without a description still says what happened", "[parser]") {
   const Result<AuthorizationCode> result =
       RedirectParser(sample_app()).parse("?error=access_denied");

@@ -149,7 +149,7 @@ int run_parse_redirect(const ParseRedirectArgs& args) {
   config.redirect_uri =
       args.redirect_uri.empty() ? "https://redirect-uri.invalid/" : args.redirect_uri;
   RedirectParser parser(config);
-  if (!args.expected_state.empty()) parser.expected_state(args.expected_state);
+  if (args.expected_state) parser.expected_state(*args.expected_state);
   // Without --redirect-uri there is no base to check: read the query alone.
   std::string_view redirect = args.redirect;
   if (args.redirect_uri.empty() && redirect.find('?') != std::string_view::npos) {
@@ -175,7 +175,7 @@ int run_exchange(const ExchangeArgs& args) {
   std::string code = args.code;
   if (!args.redirect.empty()) {
     RedirectParser parser(config);
-    if (!args.expected_state.empty()) parser.expected_state(args.expected_state);
+    if (args.expected_state) parser.expected_state(*args.expected_state);
     Result<AuthorizationCode> parsed = parser.parse(args.redirect);
     if (!parsed) return report(parsed.error());
     code = std::move(parsed->code);

@@ -21,7 +21,7 @@ struct AuthorizeUrlArgs {
 struct ParseRedirectArgs {
   std::string redirect;
   std::string redirect_uri;
-  std::string expected_state;
+  std::optional<std::string> expected_state;  // given, even empty: checked (empty is refused)
   bool json = false;
 };
 
@@ -29,7 +29,7 @@ struct ExchangeArgs {
   Connection connection;
   std::string code;
   std::string redirect;
-  std::string expected_state;
+  std::optional<std::string> expected_state;
   TokenOutput output;
 };
 

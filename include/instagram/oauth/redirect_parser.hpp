@@ -36,15 +36,39 @@ class RedirectParser {
     expected_path_ = expected.path.empty() ? std::string_view("/") : expected.path;
   }
 
-  // When set, a redirect without this state, or with another, is state_mismatch.
+  // When set, a redirect without this state, or with another, is state_mismatch. An empty
+  // state is remembered as such: parse() then fails with invalid_argument, never a match.
   RedirectParser& expected_state(std::string_view state) {
     expected_state_.emplace(state);
     return *this;
   }
 
   // A full URL, "?query" or a bare query; surrounding whitespace ignored. Checks, in
-  // order: duplicate code/state/error, the base, the state, a denial, the code.
+  // order: duplicate code/state/error, the base, the state set with expected_state() (if
+  // any), a denial, the code.
+  // Errors: invalid_argument (redirect_uri unusable, or an empty expected state),
+  // invalid_redirect, state_mismatch, authorization_denied. Thread-safe (const).
   Result<AuthorizationCode> parse(std::string_view redirect) const {
+    if (expected_state_) return parse(redirect, *expected_state_);
+    return parse_checked(redirect, nullptr);
+  }
+
+  // As parse(redirect), with the state this request must carry: one parser per app serves
+  // every request and thread. An empty expected_state is invalid_argument ("expected state
+  // is empty"): a missing cookie or session value must never match a redirect's empty state.
+  Result<AuthorizationCode> parse(std::string_view redirect,
+                                  std::string_view expected_state) const {
+    if (expected_state.empty()) {
+      return fail(ErrorCategory::invalid_argument,
+                  "expected state is empty: pass the state sent with this user's authorization "
+                  "request");
+    }
+    return parse_checked(redirect, &expected_state);
+  }
+
+ private:
+  Result<AuthorizationCode> parse_checked(std::string_view redirect,
+                                          const std::string_view* expected_state) const {
     if (!config_problem_.empty()) return fail(ErrorCategory::invalid_argument, config_problem_);
     redirect = trim(redirect);
     if (redirect.empty()) return fail(ErrorCategory::invalid_redirect, "the redirect is empty");
@@ -82,12 +106,12 @@ class RedirectParser {
     }
     std::optional<std::string> state;
     if (params.state) state = detail::form_decode(*params.state);
-    if (expected_state_) {
+    if (expected_state != nullptr) {
       if (!state) {
         return fail(ErrorCategory::state_mismatch,
                     "the redirect carries no state, but one was expected");
       }
-      if (!detail::constant_time_equals(*expected_state_, *state)) {
+      if (!detail::constant_time_equals(*expected_state, *state)) {
         return fail(ErrorCategory::state_mismatch,
                     "the redirect's state does not match the expected state");
       }
@@ -101,7 +125,6 @@ class RedirectParser {
     return AuthorizationCode{detail::form_decode(*params.code), std::move(state)};
   }
 
- private:
   // The raw values of the parameters the parser reads; the first duplicate stops it.
   struct Params {
     std::optional<std::string_view> code, state, error, error_reason, error_description;
