@@ -30,13 +30,13 @@ install(FILES
   "${PROJECT_BINARY_DIR}/InstagramOAuthConfigVersion.cmake"
   DESTINATION ${INSTAGRAM_OAUTH_CMAKE_DIR})
 
-# pkg-config: a static library's users need libcurl on their link line too.
+# pkg-config: a static library's users need libcurl and libcrypto on their link line too.
 if(BUILD_SHARED_LIBS)
   set(INSTAGRAM_OAUTH_PC_REQUIRES "")
-  set(INSTAGRAM_OAUTH_PC_REQUIRES_PRIVATE "libcurl")
+  set(INSTAGRAM_OAUTH_PC_REQUIRES_PRIVATE "libcurl libcrypto")
   set(INSTAGRAM_OAUTH_PC_CFLAGS "")
 else()
-  set(INSTAGRAM_OAUTH_PC_REQUIRES "libcurl")
+  set(INSTAGRAM_OAUTH_PC_REQUIRES "libcurl libcrypto")
   set(INSTAGRAM_OAUTH_PC_REQUIRES_PRIVATE "")
   set(INSTAGRAM_OAUTH_PC_CFLAGS "-DINSTAGRAM_OAUTH_STATIC_DEFINE")
 endif()
@@ -46,3 +46,18 @@ string(REGEX REPLACE "/$" "" INSTAGRAM_OAUTH_PC_TO_PREFIX "${INSTAGRAM_OAUTH_PC_
 configure_file(cmake/instagram-oauth.pc.in "${PROJECT_BINARY_DIR}/instagram-oauth.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/instagram-oauth.pc"
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# `cpack -G DEB` (or TGZ) from a build tree: the installed files as a package.
+if(PROJECT_IS_TOP_LEVEL)
+  set(CPACK_PACKAGE_NAME instagram-oauth)
+  set(CPACK_PACKAGE_VENDOR "instagram-oauth-cpp")
+  set(CPACK_PACKAGE_CONTACT "instagram-oauth-cpp maintainers")
+  set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+  set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
+  set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+  set(CPACK_GENERATOR TGZ)
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4-openssl-dev, libssl-dev")
+  set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+  set(CPACK_PACKAGE_FILE_NAME instagram-oauth-${PROJECT_VERSION})
+  include(CPack)
+endif()

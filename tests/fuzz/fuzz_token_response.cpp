@@ -2,6 +2,8 @@
 // body and status gives a token or an error, never a crash, and never leaks the secrets.
 #include <instagram/oauth/token_exchanger.hpp>
 
+#include "stub_transport.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -10,12 +12,6 @@
 namespace {
 
 using namespace instagram::oauth;
-
-class FixedAnswer final : public HttpTransport {
- public:
-  HttpResponse answer;
-  Result<HttpResponse> send(const HttpRequest&) override { return answer; }
-};
 
 const std::string client_secret = "fuzz-client-secret-7Q";
 const std::string code = "AQB-fuzz-code-9Z";
@@ -28,7 +24,7 @@ bool leaks(const std::string& text) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
-  static const auto transport = std::make_shared<FixedAnswer>();
+  static const auto transport = std::make_shared<testing::StubTransport>(HttpResponse{});
   static const TokenExchanger exchanger(
       AppConfig{"990602627938098", client_secret, "https://socialsizzle.herokuapp.com/auth/", {}},
       transport);
@@ -36,6 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   transport->answer.status = statuses[data[0] % 8];
   transport->answer.content_type = "application/json";
   transport->answer.body.assign(reinterpret_cast<const char*>(data + 1), size - 1);
+  transport->requests.clear();
   const Result<AccessToken> token = exchanger.exchange(code);
   if (!token) {
     const OAuthException& error = token.error();

@@ -13,19 +13,19 @@ namespace instagram::oauth::testing {
 
 class StubTransport final : public HttpTransport {
  public:
-  explicit StubTransport(HttpResponse answer) : answer_(std::move(answer)) {}
+  explicit StubTransport(HttpResponse fixed_answer) : answer(std::move(fixed_answer)) {}
   explicit StubTransport(OAuthException failure) : failure_(std::move(failure)) {}
 
   Result<HttpResponse> send(const HttpRequest& request) override {
     requests.push_back(request);
     if (failure_) return *failure_;
-    return answer_;
+    return answer;
   }
 
-  std::vector<HttpRequest> requests;
+  HttpResponse answer;                // what every request gets, unless made with a failure
+  std::vector<HttpRequest> requests;  // what it was asked, in order
 
  private:
-  HttpResponse answer_;
   std::optional<OAuthException> failure_;
 };
 
