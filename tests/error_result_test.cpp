@@ -130,11 +130,18 @@ TEST_CASE("Result holds an error, value() throws the same OAuthException", "[res
   }
 }
 
-TEST_CASE("Result::error() on a value is a fixed error, not undefined behaviour", "[result]") {
-  const Result<int> result = 42;
-  CHECK(result.error().category() == ErrorCategory::invalid_argument);
-  CHECK(result.error().error_message() ==
-        "Result::error() was called on a Result that holds a value");
+TEST_CASE("Result says which it holds, and converts what T can be made from", "[result]") {
+  const Result<int> value = 42;
+  CHECK(value.has_value());
+  CHECK_FALSE(value.has_error());
+  const Result<int> error = OAuthException(ErrorCategory::api, "x");
+  CHECK(error.has_error());
+  CHECK_FALSE(error.has_value());
+  const Result<std::string> from_literal = "IGQVJ";
+  CHECK(*from_literal == "IGQVJ");
+  const Result<std::string> from_view = std::string_view("view");
+  CHECK(*from_view == "view");
+  static_assert(!std::is_convertible_v<int, Result<std::string>>);
 }
 
 TEST_CASE("Result holds move-only values", "[result]") {

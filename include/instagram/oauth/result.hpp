@@ -1,8 +1,10 @@
 // Result<T>: a value or an OAuthException, with the interface of std::expected.
+// [[nodiscard]]: ignoring a Result is a compiler warning, as abseil's StatusOr.
 #pragma once
 
 #include <instagram/oauth/error.hpp>
 
+#include <cassert>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -10,7 +12,7 @@
 namespace instagram::oauth {
 
 template <class T>
-class Result {
+class [[nodiscard]] Result {
   static_assert(!std::is_reference_v<T>, "Result<T> holds values");
   static_assert(!std::is_same_v<std::decay_t<T>, OAuthException>, "Result<OAuthException>");
 
@@ -22,10 +24,19 @@ class Result {
       : storage_(std::in_place_index<0>, value) {}
   Result(T&& value) noexcept(std::is_nothrow_move_constructible_v<T>)  // NOLINT: implicit
       : storage_(std::in_place_index<0>, std::move(value)) {}
+  // Anything T can be made from, e.g. a Result<std::string> from a const char* or a
+  // std::string_view: forwarded to T's constructor.
+  template <class U,
+            class = std::enable_if_t<
+                std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, Result> &&
+                !std::is_same_v<std::decay_t<U>, T> && !std::is_convertible_v<U&&, OAuthException>>>
+  Result(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>)  // NOLINT: implicit
+      : storage_(std::in_place_index<0>, std::forward<U>(value)) {}
   Result(OAuthException error) noexcept  // NOLINT: implicit, as std::unexpected converts
       : storage_(std::in_place_index<1>, std::move(error)) {}
 
   bool has_value() const noexcept { return storage_.index() == 0; }
+  bool has_error() const noexcept { return storage_.index() == 1; }
   explicit operator bool() const noexcept { return has_value(); }
 
   // The value, or the held OAuthException thrown.
@@ -42,19 +53,18 @@ class Result {
     return std::move(*std::get_if<0>(&storage_));
   }
 
-  // Precondition: !has_value(). Violating it returns a fixed invalid_argument error
-  // rather than undefined behaviour.
+  // Precondition: has_error(), asserted in debug builds (as Boost's system::result).
   const OAuthException& error() const noexcept {
-    if (const auto* error = std::get_if<1>(&storage_)) return *error;
-    return no_error();
+    assert(has_error() && "Result::error() on a Result that holds a value");
+    return *std::get_if<1>(&storage_);
   }
 
-  // Precondition: has_value().
-  T& operator*() & noexcept { return *std::get_if<0>(&storage_); }
-  const T& operator*() const& noexcept { return *std::get_if<0>(&storage_); }
-  T&& operator*() && noexcept { return std::move(*std::get_if<0>(&storage_)); }
-  T* operator->() noexcept { return std::get_if<0>(&storage_); }
-  const T* operator->() const noexcept { return std::get_if<0>(&storage_); }
+  // Precondition: has_value(), asserted in debug builds.
+  T& operator*() & noexcept { return *get(); }
+  const T& operator*() const& noexcept { return *get(); }
+  T&& operator*() && noexcept { return std::move(*get()); }
+  T* operator->() noexcept { return get(); }
+  const T* operator->() const noexcept { return get(); }
 
   template <class U>
   T value_or(U&& fallback) const& {
@@ -71,10 +81,13 @@ class Result {
   void throw_if_error() const {
     if (const auto* error = std::get_if<1>(&storage_)) throw *error;
   }
-  static const OAuthException& no_error() noexcept {
-    static const OAuthException error(ErrorCategory::invalid_argument,
-                                      "Result::error() was called on a Result that holds a value");
-    return error;
+  T* get() noexcept {
+    assert(has_value() && "Result: the value of a Result that holds an error");
+    return std::get_if<0>(&storage_);
+  }
+  const T* get() const noexcept {
+    assert(has_value() && "Result: the value of a Result that holds an error");
+    return std::get_if<0>(&storage_);
   }
 
   std::variant<T, OAuthException> storage_;
