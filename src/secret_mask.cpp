@@ -1,9 +1,13 @@
 #include "secret_mask.hpp"
 
+#include <instagram/oauth/detail/url.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 namespace instagram::oauth::detail {
 namespace {
@@ -15,68 +19,166 @@ bool is_word_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
 }
 
-// Codes, secrets and tokens are long; masking a value of a few characters would only
-// mangle the text around it ("OAuthE(redacted)ception" for a code "x").
-constexpr std::size_t shortest_masked_secret = 8;
+bool is_json_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
-void replace_all(std::string& text, std::string_view secret) {
-  if (secret.size() < shortest_masked_secret) return;
-  for (std::size_t at = text.find(secret); at != std::string::npos;
-       at = text.find(secret, at + redaction_marker.size())) {
-    text.replace(at, secret.size(), redaction_marker);
+// `text` with the escapes a JSON parser or a URL decoder would undo for URL-safe
+// characters (\u0049, \/, %49) decoded, and for each decoded character where it starts in
+// `text`. Quotes and backslashes stay escaped, so string ends are still found.
+struct Normalized {
+  std::string text;
+  std::vector<std::size_t> origin;  // origin[i]: where text[i] starts; one extra at the end
+};
+
+Normalized normalize(std::string_view raw) {
+  Normalized out;
+  out.text.reserve(raw.size());
+  out.origin.reserve(raw.size() + 1);
+  const auto hex = [&](std::size_t at, std::size_t digits) {
+    int value = 0;
+    for (std::size_t i = at; i < at + digits; ++i) {
+      const int digit = i < raw.size() ? hex_digit_value(raw[i]) : -1;
+      if (digit < 0) return -1;
+      value = value * 16 + digit;
+    }
+    return value;
+  };
+  const auto url_safe = [](int c) {
+    return c >= 0 && c < 0x80 && (is_unreserved(static_cast<unsigned char>(c)));
+  };
+  for (std::size_t i = 0; i < raw.size();) {
+    out.origin.push_back(i);
+    int decoded = -1;
+    std::size_t length = 1;
+    if (raw[i] == '\\' && i + 1 < raw.size() && raw[i + 1] == 'u') {
+      decoded = hex(i + 2, 4);
+      length = 6;
+    } else if (raw[i] == '\\' && i + 1 < raw.size() && raw[i + 1] == '/') {
+      decoded = '/';
+      length = 2;
+    } else if (raw[i] == '%') {
+      decoded = hex(i + 1, 2);
+      length = 3;
+    }
+    if (decoded == '/' || url_safe(decoded)) {
+      out.text.push_back(static_cast<char>(decoded));
+      i += length;
+    } else {
+      out.text.push_back(raw[i]);
+      ++i;
+    }
+  }
+  out.origin.push_back(raw.size());
+  return out;
+}
+
+// Ranges of the normalized text to mask, as [begin, end) pairs.
+using Ranges = std::vector<std::pair<std::size_t, std::size_t>>;
+
+// Every 8-character window of the text that is also a window of a known secret.
+void mark_secret_windows(const std::string& text, Secrets known, Ranges& ranges) {
+  std::unordered_set<std::string_view> windows;
+  for (const std::string_view secret : known) {
+    for (std::size_t at = 0; at + secret_window <= secret.size(); ++at) {
+      windows.insert(secret.substr(at, secret_window));
+    }
+  }
+  if (windows.empty()) return;
+  const std::string_view view(text);
+  for (std::size_t at = 0; at + secret_window <= view.size(); ++at) {
+    if (windows.count(view.substr(at, secret_window)) != 0) {
+      ranges.emplace_back(at, at + secret_window);
+    }
   }
 }
 
-// After `key` at `at`: `"key": "value"` or `key=value`; masks the value, returns where to go on.
-std::size_t mask_value_after_key(std::string& text, std::size_t at, std::size_t key_size) {
-  std::size_t i = at + key_size;
-  const auto skip_spaces = [&] {
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-  };
+// After `key` ending at `i`: `"key": "value"` (JSON whitespace allowed) or `key=value`.
+void mark_value_after_key(const std::string& text, std::size_t i, Ranges& ranges) {
   if (i < text.size() && text[i] == '"') ++i;
-  skip_spaces();
-  if (i >= text.size() || (text[i] != ':' && text[i] != '=')) return at + key_size;
+  while (i < text.size() && is_json_space(text[i])) ++i;
+  if (i >= text.size() || (text[i] != ':' && text[i] != '=')) return;
   const bool form = text[i] == '=';
   ++i;
-  skip_spaces();
+  while (i < text.size() && is_json_space(text[i])) ++i;
   std::size_t begin = i;
   std::size_t end = i;
   if (!form && i < text.size() && text[i] == '"') {
     begin = i + 1;
     end = begin;
-    while (end < text.size() && text[end] != '"')
-      end += text[end] == '\\' && end + 1 < text.size() ? 2 : 1;
+    while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
     end = std::min(end, text.size());
   } else if (form) {
     end = text.find_first_of("& \t\r\n\"", begin);
     if (end == std::string::npos) end = text.size();
   } else {
-    return at + key_size;  // a number or another JSON value ("code": 400): not a secret
+    return;  // a number or another JSON value ("code": 400): not a secret
   }
-  if (end == begin) return end;
-  text.replace(begin, end - begin, redaction_marker);
-  return begin + redaction_marker.size();
+  if (end > begin) ranges.emplace_back(begin, end);
+}
+
+void mark_key_values(const std::string& text, Ranges& ranges) {
+  for (const std::string_view key : secret_keys) {
+    for (std::size_t at = text.find(key); at != std::string::npos;
+         at = text.find(key, at + key.size())) {
+      const std::size_t end = at + key.size();
+      const bool whole_word = (at == 0 || !is_word_char(text[at - 1])) &&
+                              (end >= text.size() || !is_word_char(text[end]));
+      if (whole_word) mark_value_after_key(text, end, ranges);
+    }
+  }
+}
+
+// `raw` with the marked ranges (normalized positions) replaced, each merged run once.
+std::string apply(std::string_view raw, const Normalized& normalized, Ranges& ranges) {
+  if (ranges.empty()) return std::string(raw);
+  std::sort(ranges.begin(), ranges.end());
+  std::string out;
+  out.reserve(raw.size());
+  std::size_t copied = 0;  // in raw
+  for (std::size_t r = 0; r < ranges.size();) {
+    std::size_t begin = ranges[r].first;
+    std::size_t end = ranges[r].second;
+    for (++r; r < ranges.size() && ranges[r].first <= end; ++r) {
+      end = std::max(end, ranges[r].second);
+    }
+    const std::size_t raw_begin = normalized.origin[begin];
+    const std::size_t raw_end = normalized.origin[end];
+    out.append(raw.substr(copied, raw_begin - copied));
+    out.append(redaction_marker);
+    copied = raw_end;
+  }
+  out.append(raw.substr(copied));
+  return out;
 }
 
 }  // namespace
 
 std::string mask_secrets(std::string_view text, Secrets known) {
-  std::string masked(text);
-  for (const std::string_view secret : known) replace_all(masked, secret);
-  for (const std::string_view key : secret_keys) {
-    for (std::size_t at = masked.find(key); at != std::string::npos; at = masked.find(key, at)) {
-      const bool whole_word =
-          (at == 0 || !is_word_char(masked[at - 1])) &&
-          (at + key.size() >= masked.size() || !is_word_char(masked[at + key.size()]));
-      at = whole_word ? mask_value_after_key(masked, at, key.size()) : at + key.size();
-    }
+  const Normalized normalized = normalize(text);
+  Ranges ranges;
+  mark_secret_windows(normalized.text, known, ranges);
+  mark_key_values(normalized.text, ranges);
+  return apply(text, normalized, ranges);
+}
+
+std::string mask_known(std::string_view text, std::string_view secret) {
+  if (secret.empty()) return std::string(text);
+  std::string out;
+  out.reserve(text.size());
+  std::size_t copied = 0;
+  for (std::size_t at = text.find(secret); at != std::string_view::npos;
+       at = text.find(secret, copied)) {
+    out.append(text.substr(copied, at - copied));
+    out.append(redaction_marker);
+    copied = at + secret.size();
   }
-  return masked;
+  out.append(text.substr(copied));
+  return out;
 }
 
 std::string body_excerpt(std::string_view body, Secrets known) {
-  // Mask a wider window first so that a secret straddling the cut is masked whole.
-  std::string excerpt = mask_secrets(body.substr(0, 2 * excerpt_limit), known);
+  std::string excerpt = mask_secrets(body, known);
   if (excerpt.size() > excerpt_limit) excerpt.resize(excerpt_limit);
   return excerpt;
 }

@@ -1,5 +1,5 @@
 // The one place where secrets are masked out of text that may be shown: error messages,
-// body excerpts, what().
+// body excerpts, what(). One linear pass over the text, however hostile.
 #pragma once
 
 #include <instagram/oauth/error.hpp>
@@ -12,16 +12,25 @@ namespace instagram::oauth::detail {
 
 inline constexpr std::string_view redaction_marker = "(redacted)";
 inline constexpr std::size_t excerpt_limit = 512;
+// Codes, secrets and tokens are long; a shorter value is not masked by content (it would
+// only mangle the text around it), and no run of this many characters of a longer one
+// survives masking.
+inline constexpr std::size_t secret_window = 8;
 
 // Values known to be secret in one exchange: the client secret, the code or the token.
 using Secrets = std::initializer_list<std::string_view>;
 
-// `text` with every occurrence of a known secret, and the value after any
-// access_token / client_secret / code / refresh_token key (JSON strings and form or
-// query values), replaced by "(redacted)".
+// `text` with every run of it that shares 8 or more characters with a known secret, and
+// the value after any access_token / client_secret / code / refresh_token key (JSON
+// strings and form or query values), replaced by "(redacted)". Matching sees through JSON
+// whitespace, \uXXXX and \/ escapes and percent-encoding of URL-safe characters, so a
+// secret spelled another way is masked too.
 std::string mask_secrets(std::string_view text, Secrets known = {});
 
-// The first ≤ 512 bytes of an unexpected answer, masked.
+// `text` with every occurrence of `secret`, of any length, replaced by "(redacted)".
+std::string mask_known(std::string_view text, std::string_view secret);
+
+// The first ≤ 512 bytes of an unexpected answer, masked whole before it is cut.
 std::string body_excerpt(std::string_view body, Secrets known = {});
 
 // The same error with every text field masked (the excerpt still ≤ 512 bytes); `error`
