@@ -1,21 +1,54 @@
-// HttpTransport over libcurl, used the way its authors ask: global init once, one easy
-// handle per caller at a time (a small pool, each handle keeping its connection alive),
-// every invariant option set once per handle, bodies capped in the write callback.
+// HttpTransport over libcurl, used the way its authors ask for many transfers at once: one
+// curl multi handle driven by one engine thread (curl_multi_poll, woken by
+// curl_multi_wakeup), easy handles added and removed only on that thread, reused from a
+// free list with every invariant option set once, one shared connection cache, HTTP/2
+// streams multiplexed where the server offers h2. Other threads hand work over through a
+// locked queue; send() is send_async() and a wait.
 #include <instagram/oauth/detail/checks.hpp>
 #include <instagram/oauth/detail/url.hpp>
 #include <instagram/oauth/http.hpp>
 #include <instagram/oauth/version.hpp>
 
+#include "secret_mask.hpp"
+
 #include <curl/curl.h>
 
-#include <condition_variable>
+#include <cstdlib>
+#include <deque>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 namespace instagram::oauth {
+
+// The adapter for a transport that has only a blocking send().
+void HttpTransport::send_async(HttpRequest request, Completion done) {
+  Result<HttpResponse> response = send(request);
+  done(std::move(response));
+}
+
+std::string client_options_problem(const ClientOptions& options) {
+  if (options.connect_timeout.count() <= 0) {
+    return "ClientOptions::connect_timeout must be positive (0 or less would mean no limit)";
+  }
+  if (options.total_timeout.count() <= 0) {
+    return "ClientOptions::total_timeout must be positive (0 or less would mean no limit)";
+  }
+  if (options.max_response_bytes == 0) return "ClientOptions::max_response_bytes must be positive";
+  if (options.max_connections == 0) return "ClientOptions::max_connections must be positive";
+  if (options.max_in_flight == 0) return "ClientOptions::max_in_flight must be positive";
+  // A line break would let the value add headers of its own to every request.
+  for (const char c : options.user_agent) {
+    if (detail::is_control(c))
+      return "ClientOptions::user_agent must not contain control characters";
+  }
+  return {};
+}
+
 namespace {
 
 const std::string& global_init_problem() {
@@ -33,6 +66,9 @@ const std::string& global_init_problem() {
 struct CurlEasyDeleter {
   void operator()(CURL* easy) const noexcept { curl_easy_cleanup(easy); }
 };
+struct CurlMultiDeleter {
+  void operator()(CURLM* multi) const noexcept { curl_multi_cleanup(multi); }
+};
 struct CurlSlistDeleter {
   void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
 };
@@ -40,66 +76,462 @@ struct CurlMimeDeleter {
   void operator()(curl_mime* mime) const noexcept { curl_mime_free(mime); }
 };
 
-// One pooled easy handle and the buffers that live as long as it does.
-struct Handle {
+OAuthException cancelled(std::string message) {
+  return OAuthException(ErrorCategory::cancelled, std::move(message));
+}
+
+// Calls `done` once; what it throws stays here, so the engine goes on.
+void complete(HttpTransport::Completion& done, Result<HttpResponse> result) noexcept {
+  try {
+    done(std::move(result));
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a user's callback must not stop the engine
+  }
+}
+
+// One easy handle, the buffers that live as long as it does, and its current request.
+struct Transfer {
   std::unique_ptr<CURL, CurlEasyDeleter> easy{curl_easy_init()};
   std::string body;
   std::size_t max_body = 0;
   bool body_too_large = false;
-  std::string post_fields;  // CURLOPT_POSTFIELDS points here until the next request
+  std::string upload;  // the urlencoded POST body, handed to libcurl by on_upload
+  std::size_t uploaded = 0;
+  int request_starts = 0;  // on_request_start calls for the current request
+  std::unique_ptr<curl_mime, CurlMimeDeleter> mime;
   char error_buffer[CURL_ERROR_SIZE] = {};
+  HttpTransport::Completion done;
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) noexcept {
-  auto& handle = *static_cast<Handle*>(user);
+  auto& transfer = *static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
-  if (bytes > handle.max_body - handle.body.size()) {
-    handle.body_too_large = true;  // also for chunked bodies, which CURLOPT_MAXFILESIZE misses
+  if (bytes > transfer.max_body - transfer.body.size()) {
+    transfer.body_too_large = true;  // also for chunked bodies, which CURLOPT_MAXFILESIZE misses
     return 0;
   }
   try {
-    handle.body.append(data, bytes);
+    transfer.body.append(data, bytes);
   } catch (...) {
     return 0;
   }
   return bytes;
 }
 
-class CurlTransport final : public HttpTransport {
+// The POST body through a read callback and without a seek callback: libcurl cannot
+// rewind it, so it cannot silently resend it on a new connection.
+std::size_t on_upload(char* buffer, std::size_t size, std::size_t count, void* user) noexcept {
+  auto& transfer = *static_cast<Transfer*>(user);
+  const std::size_t bytes = std::min(size * count, transfer.upload.size() - transfer.uploaded);
+  transfer.upload.copy(buffer, bytes, transfer.uploaded);
+  transfer.uploaded += bytes;
+  return bytes;
+}
+
+// Called each time libcurl is about to send the request on a connection. A second call
+// for one request is libcurl retrying it after a reused connection died before any
+// answer: the request may have reached the server (a single-use code among it), so stop.
+int on_request_start(void* user, char*, char*, int, int) noexcept {
+  auto& transfer = *static_cast<Transfer*>(user);
+  return ++transfer.request_starts > 1 ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
+}
+
+// The user information of every proxy the process may use: never shown in an error.
+std::vector<std::string> proxy_credentials(const std::string& configured) {
+  std::vector<std::string> credentials;
+  const auto add = [&](const char* proxy) {
+    if (proxy == nullptr) return;
+    const std::string_view text(proxy);
+    const std::size_t at = text.rfind('@');
+    if (at == std::string_view::npos) return;
+    const std::size_t scheme = text.find("://");
+    const std::size_t start = scheme != std::string_view::npos && scheme < at ? scheme + 3 : 0;
+    if (at > start) credentials.emplace_back(text.substr(start, at - start));
+  };
+  add(configured.c_str());
+  for (const char* variable :
+       {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+    add(std::getenv(variable));  // NOLINT(concurrency-mt-unsafe): read once, at construction
+  }
+  return credentials;
+}
+
+class Engine {
  public:
-  explicit CurlTransport(const ClientOptions& options) : options_(options) {
+  explicit Engine(const ClientOptions& options)
+      : options_(options), proxy_credentials_(proxy_credentials(options.proxy)) {
     const std::string agent = options.user_agent.empty() ? std::string("instagram-oauth-cpp/") +
                                                                INSTAGRAM_OAUTH_VERSION_STRING
                                                          : options.user_agent;
-    // A line break would let the value add headers of its own to every request.
-    for (const char c : agent) {
-      if (detail::is_control(c)) {
-        options_problem_ = "ClientOptions::user_agent must not contain control characters";
-      }
-    }
     // A prebuilt header line costs less per request than CURLOPT_USERAGENT.
     headers_.reset(curl_slist_append(nullptr, ("User-Agent: " + agent).c_str()));
+    multi_.reset(curl_multi_init());
+    if (multi_) {
+      curl_multi_setopt(multi_.get(), CURLMOPT_PIPELINING, long{CURLPIPE_MULTIPLEX});
+      curl_multi_setopt(multi_.get(), CURLMOPT_MAX_HOST_CONNECTIONS,
+                        static_cast<long>(options.max_connections));
+    }
   }
 
+  ~Engine() {
+    // Only the engine thread adds handles; it has finished, so none is in the multi handle.
+    for (auto& transfer : transfers_) transfer->easy.reset();
+  }
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  bool usable() const { return multi_ && headers_; }
+
+  // Queues the request, or completes it at once (cancelled) when full or shut down.
+  void submit(HttpRequest request, HttpTransport::Completion done) {
+    std::string refusal;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) {
+        refusal = "the transport shut down before the request was sent";
+      } else if (outstanding_ >= options_.max_in_flight) {
+        refusal = "more than ClientOptions::max_in_flight (" +
+                  std::to_string(options_.max_in_flight) +
+                  ") requests are waiting or in flight; not sent";
+      } else {
+        queue_.push_back(Pending{std::move(request), std::move(done)});
+        ++outstanding_;
+      }
+    }
+    if (!refusal.empty()) return complete(done, cancelled(std::move(refusal)));
+    curl_multi_wakeup(multi_.get());
+  }
+
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    curl_multi_wakeup(multi_.get());
+  }
+
+  // The engine thread's loop; returns after every request has been completed.
+  void run() {
+    while (true) {
+      std::deque<Pending> arrived;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopping_) break;
+        arrived.swap(queue_);
+      }
+      for (Pending& pending : arrived) start(std::move(pending));
+      int running = 0;
+      curl_multi_perform(multi_.get(), &running);
+      finish_completed();
+      curl_multi_poll(multi_.get(), nullptr, 0, 1000, nullptr);
+    }
+    cancel_everything();
+  }
+
+ private:
+  struct Pending {
+    HttpRequest request;
+    HttpTransport::Completion done;
+  };
+
+  Transfer* idle_transfer() {
+    if (!idle_.empty()) {
+      Transfer* transfer = idle_.back();
+      idle_.pop_back();
+      return transfer;
+    }
+    auto transfer = std::make_unique<Transfer>();
+    if (!transfer->easy || !set_invariant_options(*transfer)) return nullptr;
+    transfers_.push_back(std::move(transfer));
+    return transfers_.back().get();
+  }
+
+  // Every option that does not change between requests, set once per handle.
+  bool set_invariant_options(Transfer& transfer) const {
+    CURL* easy = transfer.easy.get();
+    transfer.max_body = options_.max_response_bytes;
+    const char* protocols = options_.allow_plain_http ? "http,https" : "https";
+    // Comparisons, not branches: one check at the end covers every option.
+    bool failed = false;
+    const auto set = [&](CURLoption option, auto value) {
+      failed |= curl_easy_setopt(easy, option, value) != CURLE_OK;
+    };
+    set(CURLOPT_PRIVATE, &transfer);
+    set(CURLOPT_NOSIGNAL, 1L);
+    set(CURLOPT_ERRORBUFFER, transfer.error_buffer);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    set(CURLOPT_PROTOCOLS_STR, protocols);
+    set(CURLOPT_REDIR_PROTOCOLS_STR, protocols);
+#else
+    set(CURLOPT_PROTOCOLS,
+        options_.allow_plain_http ? long{CURLPROTO_HTTP | CURLPROTO_HTTPS} : long{CURLPROTO_HTTPS});
+    (void)protocols;
+#endif
+    set(CURLOPT_FOLLOWLOCATION, 0L);
+    set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+    set(CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
+    set(CURLOPT_SSL_VERIFYPEER, 1L);
+    set(CURLOPT_SSL_VERIFYHOST, 2L);
+    set(CURLOPT_HTTPHEADER, headers_.get());
+    set(CURLOPT_WRITEFUNCTION, &on_body);
+    set(CURLOPT_WRITEDATA, &transfer);
+    set(CURLOPT_READFUNCTION, &on_upload);
+    set(CURLOPT_READDATA, &transfer);
+    set(CURLOPT_PREREQFUNCTION, &on_request_start);
+    set(CURLOPT_PREREQDATA, &transfer);
+    set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_response_bytes));
+    if (options_.http_version == HttpVersion::negotiate) {
+      set(CURLOPT_HTTP_VERSION, long{CURL_HTTP_VERSION_2TLS});
+      set(CURLOPT_PIPEWAIT, 1L);  // wait to multiplex on a connection being set up
+    } else {
+      set(CURLOPT_HTTP_VERSION, long{CURL_HTTP_VERSION_1_1});
+    }
+    if (!options_.ca_file.empty()) set(CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (!options_.proxy.empty()) set(CURLOPT_PROXY, options_.proxy.c_str());
+    return !failed;
+  }
+
+  // URL, proxy bypass, method and body: the only options that change per request.
+  void start(Pending pending) {
+    Transfer* transfer = idle_transfer();
+    if (transfer == nullptr) {
+      return finish(pending.done,
+                    OAuthException(ErrorCategory::transport, "libcurl could not create a handle"));
+    }
+    const HttpRequest& request = pending.request;
+    CURL* easy = transfer->easy.get();
+    transfer->body.clear();
+    transfer->body_too_large = false;
+    transfer->request_starts = 0;
+    transfer->error_buffer[0] = '\0';
+    transfer->done = std::move(pending.done);
+    curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+    // Plain http (loopback only) never goes through a proxy: it would read the secrets.
+    const bool plain_http = detail::iequals(detail::absolute_url_scheme(request.url), "http");
+    curl_easy_setopt(easy, CURLOPT_NOPROXY, plain_http ? "*" : nullptr);
+    if (request.method == HttpMethod::get) {
+      curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    } else if (options_.form_encoding == FormEncoding::multipart) {
+      transfer->mime.reset(curl_mime_init(easy));
+      for (const auto& [name, value] : request.form) {
+        curl_mimepart* part = curl_mime_addpart(transfer->mime.get());
+        curl_mime_name(part, name.c_str());
+        curl_mime_data(part, value.data(), value.size());
+      }
+      curl_easy_setopt(easy, CURLOPT_MIMEPOST, transfer->mime.get());
+    } else {
+      transfer->upload.clear();
+      transfer->uploaded = 0;
+      for (const auto& [name, value] : request.form) {
+        if (!transfer->upload.empty()) transfer->upload += '&';
+        detail::append_percent_encoded(transfer->upload, name);
+        transfer->upload += '=';
+        detail::append_percent_encoded(transfer->upload, value);
+      }
+      curl_easy_setopt(easy, CURLOPT_POST, 1L);
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(transfer->upload.size()));
+    }
+    if (curl_multi_add_handle(multi_.get(), easy) != CURLM_OK) {
+      Result<HttpResponse> failed =
+          OAuthException(ErrorCategory::transport, "libcurl could not start the request");
+      return release(*transfer, std::move(failed));
+    }
+    ++running_;
+  }
+
+  void finish_completed() {
+    int left = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi_.get(), &left)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      CURL* easy = message->easy_handle;
+      const CURLcode code = message->data.result;
+      Transfer* transfer = nullptr;
+      curl_easy_getinfo(easy, CURLINFO_PRIVATE, &transfer);
+      curl_multi_remove_handle(multi_.get(), easy);
+      --running_;
+      release(*transfer, code == CURLE_OK ? response(*transfer) : failure(*transfer, code));
+    }
+  }
+
+  // Back to the free list, then the callback: it may queue more work.
+  void release(Transfer& transfer, Result<HttpResponse> result) {
+    if (transfer.mime) {
+      curl_easy_setopt(transfer.easy.get(), CURLOPT_MIMEPOST, static_cast<curl_mime*>(nullptr));
+      transfer.mime.reset();
+    }
+    HttpTransport::Completion done = std::move(transfer.done);
+    transfer.done = nullptr;
+    idle_.push_back(&transfer);
+    finish(done, std::move(result));
+  }
+
+  void finish(HttpTransport::Completion& done, Result<HttpResponse> result) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      --outstanding_;
+    }
+    complete(done, std::move(result));
+  }
+
+  void cancel_everything() {
+    for (const auto& transfer : transfers_) {
+      if (!transfer->done) continue;
+      curl_multi_remove_handle(multi_.get(), transfer->easy.get());
+      release(*transfer, cancelled("the transport shut down before an answer"));
+    }
+    std::deque<Pending> waiting;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      waiting.swap(queue_);
+    }
+    for (Pending& pending : waiting) {
+      finish(pending.done, cancelled("the transport shut down before the request was sent"));
+    }
+  }
+
+  Result<HttpResponse> response(Transfer& transfer) const {
+    CURL* easy = transfer.easy.get();
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 300 && status < 400) return redirect_refused(transfer, status);
+    HttpResponse answer;
+    answer.status = static_cast<int>(status);
+    const char* content_type = nullptr;
+    if (curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK && content_type) {
+      answer.content_type = content_type;
+    }
+    answer.body = std::move(transfer.body);
+    return answer;
+  }
+
+  // Never followed: the body, the client secret among it, must not go to another place.
+  static OAuthException redirect_refused(const Transfer& transfer, long status) {
+    std::string message = "the server answered HTTP " + std::to_string(status) + " with a redirect";
+    const char* location = nullptr;
+    if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_REDIRECT_URL, &location) == CURLE_OK &&
+        location) {
+      // Only the host: the rest of a Location may carry secrets.
+      if (const auto parts = detail::split_url(location)) {
+        message += " to " + std::string(parts->host) + ':' + std::to_string(parts->port);
+      }
+    }
+    message += "; redirects are not followed";
+    ErrorDetails details;
+    details.category = ErrorCategory::invalid_response;
+    details.error_message = std::move(message);
+    details.http_status = static_cast<int>(status);
+    return OAuthException(std::move(details));
+  }
+
+  OAuthException failure(const Transfer& transfer, CURLcode code) const {
+    std::string detail =
+        transfer.error_buffer[0] != '\0' ? transfer.error_buffer : curl_easy_strerror(code);
+    // libcurl quotes proxy strings in its messages: their credentials are secrets.
+    for (const std::string& credentials : proxy_credentials_) {
+      detail = detail::mask_known(detail, credentials);
+    }
+    switch (code) {
+      case CURLE_OPERATION_TIMEDOUT:
+        return OAuthException(ErrorCategory::timeout, "the request timed out: " + detail);
+      case CURLE_WRITE_ERROR:
+        if (!transfer.body_too_large) break;
+        [[fallthrough]];
+      case CURLE_FILESIZE_EXCEEDED:
+        return OAuthException(ErrorCategory::invalid_response,
+                              "the answer is larger than max_response_bytes (" +
+                                  std::to_string(options_.max_response_bytes) + " bytes)");
+      case CURLE_PARTIAL_FILE:
+        return OAuthException(ErrorCategory::invalid_response,
+                              "the answer was cut short: " + detail);
+      case CURLE_UNSUPPORTED_PROTOCOL:
+      case CURLE_URL_MALFORMAT:
+        return OAuthException(ErrorCategory::invalid_argument,
+                              "the request URL was refused: " + detail);
+      case CURLE_ABORTED_BY_CALLBACK:
+      case CURLE_SEND_FAIL_REWIND:
+        if (transfer.request_starts < 2 && code == CURLE_ABORTED_BY_CALLBACK) break;
+        return OAuthException(
+            ErrorCategory::transport,
+            "the connection closed after the request was sent and before an answer; it was not "
+            "sent again, since it may have reached the server (an authorization code may have "
+            "been used: start a new login)");
+      default:
+        break;
+    }
+    return OAuthException(
+        ErrorCategory::transport,
+        detail + " (libcurl error " + std::to_string(static_cast<int>(code)) + ")");
+  }
+
+  const ClientOptions options_;
+  const std::vector<std::string> proxy_credentials_;
+  std::unique_ptr<curl_slist, CurlSlistDeleter> headers_;  // outlives the handles below
+  std::unique_ptr<CURLM, CurlMultiDeleter> multi_;
+  // Engine thread only:
+  std::vector<std::unique_ptr<Transfer>> transfers_;  // every handle made
+  std::vector<Transfer*> idle_;                       // the free list
+  std::size_t running_ = 0;
+  // Shared with the submitting threads:
+  std::mutex mutex_;
+  std::deque<Pending> queue_;
+  std::size_t outstanding_ = 0;  // queued or running
+  bool stopping_ = false;
+};
+
+class CurlTransport final : public HttpTransport {
+ public:
+  explicit CurlTransport(const ClientOptions& options)
+      : options_(options), problem_(client_options_problem(options)) {
+    if (problem_.empty()) problem_ = global_init_problem();
+    if (!problem_.empty()) return;
+    engine_ = std::make_shared<Engine>(options);
+    if (!engine_->usable()) {
+      problem_ = "libcurl could not create its multi handle";
+      engine_.reset();
+      return;
+    }
+    // The thread shares the engine: it outlives this object when detached (see below).
+    engine_thread_ = std::thread([engine = engine_] { engine->run(); });
+  }
+
+  ~CurlTransport() override {
+    if (!engine_) return;
+    engine_->stop();
+    if (std::this_thread::get_id() == engine_thread_.get_id()) {
+      // Dropped inside a callback: the engine cannot wait for itself. It cancels the rest
+      // and ends on its own thread, which holds the last reference to it.
+      engine_thread_.detach();
+    } else {
+      engine_thread_.join();
+    }
+  }
+
+  CurlTransport(const CurlTransport&) = delete;
+  CurlTransport& operator=(const CurlTransport&) = delete;
+
   Result<HttpResponse> send(const HttpRequest& request) override {
-    if (const std::string& problem = global_init_problem(); !problem.empty()) {
-      return OAuthException(ErrorCategory::transport, problem);
-    }
-    if (!options_problem_.empty())
-      return OAuthException(ErrorCategory::invalid_argument, options_problem_);
-    if (std::string problem = refused_url(request.url); !problem.empty()) {
-      return OAuthException(ErrorCategory::invalid_argument, std::move(problem));
-    }
-    if (request.method != "POST" && request.method != "GET") {
+    if (engine_ && std::this_thread::get_id() == engine_thread_.get_id()) {
       return OAuthException(ErrorCategory::invalid_argument,
-                            "HttpRequest::method must be POST or GET");
+                            "send() inside a callback of the same transport would wait for "
+                            "itself; use send_async()");
     }
-    std::unique_ptr<Handle> handle = checkout();
-    if (!handle)
-      return OAuthException(ErrorCategory::transport, "libcurl could not create a handle");
-    Result<HttpResponse> response = perform(*handle, request);
-    checkin(std::move(handle));
-    return response;
+    // Shared: the engine may still be returning from set_value when the wait ends.
+    auto answer = std::make_shared<std::promise<Result<HttpResponse>>>();
+    std::future<Result<HttpResponse>> future = answer->get_future();
+    send_async(request,
+               [answer](Result<HttpResponse> result) { answer->set_value(std::move(result)); });
+    return future.get();
+  }
+
+  void send_async(HttpRequest request, Completion done) override {
+    if (!problem_.empty()) {
+      return complete(done, OAuthException(ErrorCategory::invalid_argument, problem_));
+    }
+    if (std::string problem = refused_url(request.url); !problem.empty()) {
+      return complete(done, OAuthException(ErrorCategory::invalid_argument, std::move(problem)));
+    }
+    engine_->submit(std::move(request), std::move(done));
   }
 
  private:
@@ -117,174 +549,10 @@ class CurlTransport final : public HttpTransport {
     return "the request URL must be an absolute https URL";
   }
 
-  std::unique_ptr<Handle> checkout() {
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      available_.wait(lock, [&] { return !idle_.empty() || created_ < max_handles(); });
-      if (!idle_.empty()) {
-        std::unique_ptr<Handle> handle = std::move(idle_.back());
-        idle_.pop_back();
-        return handle;
-      }
-      ++created_;
-    }
-    std::unique_ptr<Handle> handle = make_handle();
-    if (!handle) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      --created_;
-      available_.notify_one();
-    }
-    return handle;
-  }
-
-  void checkin(std::unique_ptr<Handle> handle) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      idle_.push_back(std::move(handle));
-    }
-    available_.notify_one();
-  }
-
-  std::size_t max_handles() const {
-    return options_.max_connections == 0 ? 1 : options_.max_connections;
-  }
-
-  // Every option that does not change between requests, set once per handle.
-  std::unique_ptr<Handle> make_handle() const {
-    auto handle = std::make_unique<Handle>();
-    CURL* easy = handle->easy.get();
-    if (easy == nullptr) return nullptr;
-    handle->max_body = options_.max_response_bytes;
-    const char* protocols = options_.allow_plain_http ? "http,https" : "https";
-    // Comparisons, not branches: one check at the end covers every option.
-    bool failed = false;
-    const auto set = [&](CURLoption option, auto value) {
-      failed |= curl_easy_setopt(easy, option, value) != CURLE_OK;
-    };
-    set(CURLOPT_NOSIGNAL, 1L);
-    set(CURLOPT_ERRORBUFFER, handle->error_buffer);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    set(CURLOPT_PROTOCOLS_STR, protocols);
-    set(CURLOPT_REDIR_PROTOCOLS_STR, protocols);
-#else
-    set(CURLOPT_PROTOCOLS,
-        options_.allow_plain_http ? long{CURLPROTO_HTTP | CURLPROTO_HTTPS} : long{CURLPROTO_HTTPS});
-    (void)protocols;
-#endif
-    set(CURLOPT_FOLLOWLOCATION, 0L);
-    set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-    set(CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
-    set(CURLOPT_SSL_VERIFYPEER, 1L);
-    set(CURLOPT_SSL_VERIFYHOST, 2L);
-    set(CURLOPT_HTTPHEADER, headers_.get());
-    set(CURLOPT_WRITEFUNCTION, &on_body);
-    set(CURLOPT_WRITEDATA, handle.get());
-    set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_response_bytes));
-    if (!options_.ca_file.empty()) set(CURLOPT_CAINFO, options_.ca_file.c_str());
-    if (!options_.proxy.empty()) set(CURLOPT_PROXY, options_.proxy.c_str());
-    return failed ? nullptr : std::move(handle);
-  }
-
-  // URL, method and body: the only options that change per request.
-  Result<HttpResponse> perform(Handle& handle, const HttpRequest& request) const {
-    CURL* easy = handle.easy.get();
-    handle.body.clear();
-    handle.body_too_large = false;
-    handle.error_buffer[0] = '\0';
-    std::unique_ptr<curl_mime, CurlMimeDeleter> mime;
-    curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-    if (request.method == "GET") {
-      curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
-    } else if (options_.form_encoding == FormEncoding::multipart) {
-      mime.reset(curl_mime_init(easy));
-      for (const auto& [name, value] : request.form) {
-        curl_mimepart* part = curl_mime_addpart(mime.get());
-        curl_mime_name(part, name.c_str());
-        curl_mime_data(part, value.data(), value.size());
-      }
-      curl_easy_setopt(easy, CURLOPT_MIMEPOST, mime.get());
-    } else {
-      handle.post_fields.clear();
-      for (const auto& [name, value] : request.form) {
-        if (!handle.post_fields.empty()) handle.post_fields += '&';
-        detail::append_percent_encoded(handle.post_fields, name);
-        handle.post_fields += '=';
-        detail::append_percent_encoded(handle.post_fields, value);
-      }
-      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                       static_cast<curl_off_t>(handle.post_fields.size()));
-      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, handle.post_fields.c_str());
-    }
-    const CURLcode code = curl_easy_perform(easy);
-    if (mime) curl_easy_setopt(easy, CURLOPT_MIMEPOST, static_cast<curl_mime*>(nullptr));
-    if (code != CURLE_OK) return failure(handle, code);
-
-    HttpResponse response;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);
-    if (response.status >= 300 && response.status < 400)
-      return redirect_refused(handle, response.status);
-    const char* content_type = nullptr;
-    if (curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK && content_type) {
-      response.content_type = content_type;
-    }
-    response.body = std::move(handle.body);
-    return response;
-  }
-
-  // Never followed: the body, the client secret among it, must not go to another place.
-  static OAuthException redirect_refused(Handle& handle, long status) {
-    std::string message = "the server answered HTTP " + std::to_string(status) + " with a redirect";
-    const char* location = nullptr;
-    if (curl_easy_getinfo(handle.easy.get(), CURLINFO_REDIRECT_URL, &location) == CURLE_OK &&
-        location) {
-      // Only the host: the rest of a Location may carry secrets.
-      if (const auto parts = detail::split_url(location)) {
-        message += " to " + std::string(parts->host) + ':' + std::to_string(parts->port);
-      }
-    }
-    message += "; redirects are not followed";
-    ErrorDetails details;
-    details.category = ErrorCategory::invalid_response;
-    details.error_message = std::move(message);
-    details.http_status = static_cast<int>(status);
-    return OAuthException(std::move(details));
-  }
-
-  OAuthException failure(const Handle& handle, CURLcode code) const {
-    std::string detail =
-        handle.error_buffer[0] != '\0' ? handle.error_buffer : curl_easy_strerror(code);
-    switch (code) {
-      case CURLE_OPERATION_TIMEDOUT:
-        return OAuthException(ErrorCategory::timeout, "the request timed out: " + detail);
-      case CURLE_WRITE_ERROR:
-        if (!handle.body_too_large) break;
-        [[fallthrough]];
-      case CURLE_FILESIZE_EXCEEDED:
-        return OAuthException(ErrorCategory::invalid_response,
-                              "the answer is larger than max_response_bytes (" +
-                                  std::to_string(options_.max_response_bytes) + " bytes)");
-      case CURLE_PARTIAL_FILE:
-        return OAuthException(ErrorCategory::invalid_response,
-                              "the answer was cut short: " + detail);
-      case CURLE_UNSUPPORTED_PROTOCOL:
-      case CURLE_URL_MALFORMAT:
-        return OAuthException(ErrorCategory::invalid_argument,
-                              "the request URL was refused: " + detail);
-      default:
-        break;
-    }
-    return OAuthException(
-        ErrorCategory::transport,
-        detail + " (libcurl error " + std::to_string(static_cast<int>(code)) + ")");
-  }
-
-  ClientOptions options_;
-  std::string options_problem_;                            // why options_ cannot serve, or empty
-  std::unique_ptr<curl_slist, CurlSlistDeleter> headers_;  // outlives the handles below
-  std::mutex mutex_;
-  std::condition_variable available_;
-  std::vector<std::unique_ptr<Handle>> idle_;
-  std::size_t created_ = 0;
+  const ClientOptions options_;
+  std::string problem_;  // why this transport cannot serve, or empty
+  std::shared_ptr<Engine> engine_;
+  std::thread engine_thread_;
 };
 
 }  // namespace

@@ -38,10 +38,50 @@ std::string what_line(const ErrorDetails& details) {
   return line;
 }
 
+bool contains(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
+
+// Meta's setup and token errors that fill its support forums, and their remedies.
+std::string hint_for(const ErrorDetails& details) {
+  if (details.category != ErrorCategory::api) return {};
+  const std::string_view message = details.error_message;
+  if (contains(message, "Invalid platform app")) {
+    return "use the Instagram app ID and secret from \"API setup with Instagram login\" in the "
+           "App Dashboard, not the Meta app's ID and secret";
+  }
+  if (contains(message, "Insufficient developer role")) {
+    return "while the app is in development mode, the Instagram account must be an accepted "
+           "tester of it (App roles > Roles)";
+  }
+  if (contains(message, "Invalid scope")) {
+    return "request instagram_business_* scopes (instagram_business_basic, ...): the Basic "
+           "Display scopes and the pre-2025 business_* scopes are refused";
+  }
+  if (contains(message, "redirect_uri")) {
+    return "the redirect_uri must be identical in the authorization URL, the token request and "
+           "the app's settings: check a trailing slash, www and any extra query";
+  }
+  if (contains(message, "Matching code was not found or was already used")) {
+    return "a code works once and for one hour; a second callback (a reload, a double "
+           "submit) is the usual cause: start a new login";
+  }
+  if (details.code == 190 && (details.error_subcode == 463 || contains(message, "expired"))) {
+    return "the token expired: refresh long-lived tokens before their 60 days end "
+           "(TokenKeeper does); now only a new login helps";
+  }
+  if (details.code == 190 &&
+      (details.error_subcode == 460 || contains(message, "changed their password"))) {
+    return "the user changed their password, which revoked the token: only a new login helps";
+  }
+  return {};
+}
+
 std::shared_ptr<const detail::StoredError> store(ErrorDetails details) {
   std::string what = what_line(details);
+  std::string hint = hint_for(details);
   return std::make_shared<const detail::StoredError>(
-      detail::StoredError{std::move(details), std::move(what)});
+      detail::StoredError{std::move(details), std::move(what), std::move(hint)});
 }
 
 }  // namespace
@@ -66,6 +106,10 @@ std::string_view to_string(ErrorCategory category) noexcept {
       return "invalid_response";
     case ErrorCategory::system:
       return "system";
+    case ErrorCategory::cancelled:
+      return "cancelled";
+    case ErrorCategory::invalid_signature:
+      return "invalid_signature";
   }
   return "unknown";
 }

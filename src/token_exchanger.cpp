@@ -5,6 +5,7 @@
 #include "secret_mask.hpp"
 #include "token_response.hpp"
 
+#include <atomic>
 #include <exception>
 #include <utility>
 
@@ -29,6 +30,39 @@ std::string graph_base(std::string graph) {
   return graph;
 }
 
+// The answer mapped, and every secret the request carried masked out of an error: the
+// one path of the blocking and the async calls.
+Result<AccessToken> finish(const Result<HttpResponse>& response, std::string_view client_secret,
+                           std::string_view secret) {
+  if (!response) return detail::mask_error(response.error(), {client_secret, secret});
+  Result<AccessToken> token = detail::read_token_response(
+      *response, std::chrono::system_clock::now(), {client_secret, secret});
+  if (!token) return detail::mask_error(token.error(), {client_secret, secret});
+  return token;
+}
+
+// A transport that throws is turned into an error; nothing else escapes.
+OAuthException thrown_by_transport() {
+  try {
+    throw;
+  } catch (const OAuthException& error) {
+    return error;
+  } catch (const std::exception& error) {
+    return OAuthException(ErrorCategory::transport,
+                          std::string("the transport failed: ") + error.what());
+  } catch (...) {
+    return OAuthException(ErrorCategory::transport, "the transport failed");
+  }
+}
+
+template <class Call>
+std::future<Result<AccessToken>> as_future(Call&& call) {
+  auto promise = std::make_shared<std::promise<Result<AccessToken>>>();
+  std::future<Result<AccessToken>> future = promise->get_future();
+  call([promise](Result<AccessToken> token) { promise->set_value(std::move(token)); });
+  return future;
+}
+
 }  // namespace
 
 TokenExchanger::TokenExchanger(AppConfig config, const ClientOptions& options)
@@ -39,7 +73,7 @@ TokenExchanger::TokenExchanger(AppConfig config, std::shared_ptr<HttpTransport> 
       transport_(std::move(transport)),
       config_problem_(config_problem(config_)) {
   if (!transport_) config_problem_ = "the transport is null";
-  code_request_.method = "POST";
+  code_request_.method = HttpMethod::post;
   code_request_.url = config_.endpoints.token;
   code_request_.form = {{"client_id", config_.client_id},
                         {"client_secret", config_.client_secret},
@@ -53,60 +87,135 @@ TokenExchanger::TokenExchanger(AppConfig config, std::shared_ptr<HttpTransport> 
   refresh_url_prefix_ = graph + "/refresh_access_token?grant_type=ig_refresh_token&access_token=";
 }
 
-Result<AccessToken> TokenExchanger::exchange(std::string_view code) const {
+Result<TokenExchanger> TokenExchanger::create(AppConfig config, const ClientOptions& options) {
+  if (std::string problem = client_options_problem(options); !problem.empty()) {
+    return OAuthException(ErrorCategory::invalid_argument, std::move(problem));
+  }
+  return create(std::move(config), make_curl_transport(options));
+}
+
+Result<TokenExchanger> TokenExchanger::create(AppConfig config,
+                                              std::shared_ptr<HttpTransport> transport) {
+  TokenExchanger exchanger(std::move(config), std::move(transport));
+  if (!exchanger.config_problem_.empty()) {
+    return OAuthException(ErrorCategory::invalid_argument, exchanger.config_problem_);
+  }
+  return exchanger;
+}
+
+Result<HttpRequest> TokenExchanger::code_request(std::string_view code) const {
   if (!config_problem_.empty())
     return OAuthException(ErrorCategory::invalid_argument, config_problem_);
   if (code.empty()) return OAuthException(ErrorCategory::invalid_argument, "code is empty");
   HttpRequest request = code_request_;
   request.form.back().second = code;
-  return send(request, code);
+  return request;
+}
+
+Result<HttpRequest> TokenExchanger::graph_request(const std::string& url_prefix,
+                                                  std::string_view token) const {
+  if (!config_problem_.empty())
+    return OAuthException(ErrorCategory::invalid_argument, config_problem_);
+  if (token.empty())
+    return OAuthException(ErrorCategory::invalid_argument, "access token is empty");
+  HttpRequest request;
+  request.url.reserve(url_prefix.size() + 3 * token.size());
+  request.url = url_prefix;
+  detail::append_percent_encoded(request.url, token);
+  return request;
+}
+
+Result<AccessToken> TokenExchanger::exchange(std::string_view code) const {
+  return send(code_request(code), code);
 }
 
 Result<AccessToken> TokenExchanger::exchange(const AuthorizationCode& code) const {
   return exchange(code.code);
 }
 
+void TokenExchanger::exchange_async(std::string_view code, Callback done) const {
+  send_async(code_request(code), code, std::move(done));
+}
+
+std::future<Result<AccessToken>> TokenExchanger::exchange_async(std::string_view code) const {
+  return as_future([&](Callback done) { exchange_async(code, std::move(done)); });
+}
+
 Result<AccessToken> TokenExchanger::exchange_for_long_lived(
     std::string_view short_lived_token) const {
-  return graph_get(long_lived_url_prefix_, short_lived_token);
+  return send(graph_request(long_lived_url_prefix_, short_lived_token), short_lived_token);
+}
+
+void TokenExchanger::exchange_for_long_lived_async(std::string_view short_lived_token,
+                                                   Callback done) const {
+  send_async(graph_request(long_lived_url_prefix_, short_lived_token), short_lived_token,
+             std::move(done));
+}
+
+std::future<Result<AccessToken>> TokenExchanger::exchange_for_long_lived_async(
+    std::string_view short_lived_token) const {
+  return as_future(
+      [&](Callback done) { exchange_for_long_lived_async(short_lived_token, std::move(done)); });
 }
 
 Result<AccessToken> TokenExchanger::refresh(std::string_view long_lived_token) const {
-  return graph_get(refresh_url_prefix_, long_lived_token);
+  return send(graph_request(refresh_url_prefix_, long_lived_token), long_lived_token);
 }
 
-Result<AccessToken> TokenExchanger::graph_get(const std::string& url_prefix,
-                                              std::string_view token) const {
-  if (!config_problem_.empty())
-    return OAuthException(ErrorCategory::invalid_argument, config_problem_);
-  if (token.empty())
-    return OAuthException(ErrorCategory::invalid_argument, "access token is empty");
-  HttpRequest request;
-  request.method = "GET";
-  request.url.reserve(url_prefix.size() + 3 * token.size());
-  request.url = url_prefix;
-  detail::append_percent_encoded(request.url, token);
-  return send(request, token);
+void TokenExchanger::refresh_async(std::string_view long_lived_token, Callback done) const {
+  send_async(graph_request(refresh_url_prefix_, long_lived_token), long_lived_token,
+             std::move(done));
 }
 
-// Sends once, maps the answer, and masks every secret the request carried out of errors.
-Result<AccessToken> TokenExchanger::send(const HttpRequest& request,
+std::future<Result<AccessToken>> TokenExchanger::refresh_async(
+    std::string_view long_lived_token) const {
+  return as_future([&](Callback done) { refresh_async(long_lived_token, std::move(done)); });
+}
+
+Result<AccessToken> TokenExchanger::send(const Result<HttpRequest>& request,
                                          std::string_view secret) const {
-  const auto masked = [&](const OAuthException& error) {
-    return detail::mask_error(error, {config_.client_secret, secret});
+  if (!request) return request.error();
+  Result<HttpResponse> response = [&]() -> Result<HttpResponse> {
+    try {
+      return transport_->send(*request);
+    } catch (...) {
+      return thrown_by_transport();
+    }
+  }();
+  return finish(response, config_.client_secret, secret);
+}
+
+void TokenExchanger::send_async(Result<HttpRequest> request, std::string_view secret,
+                                Callback done) const {
+  // The call returns at once: the answer keeps its own copies of the secrets to mask, and
+  // calls back once even when a user's transport both calls back and throws.
+  struct Pending {
+    Callback done;
+    std::string client_secret;
+    std::string secret;
+    std::atomic<bool> answered{false};
+
+    void answer(const Result<HttpResponse>& response) {
+      if (answered.exchange(true)) return;
+      try {
+        done(finish(response, client_secret, secret));
+      } catch (...) {  // NOLINT(bugprone-empty-catch): as on the engine thread
+      }
+    }
   };
+  auto pending = std::make_shared<Pending>();
+  pending->done = std::move(done);
+  if (!request) {
+    pending->answer(request.error());
+    return;
+  }
+  pending->client_secret = config_.client_secret;
+  pending->secret = secret;
   try {
-    Result<HttpResponse> response = transport_->send(request);
-    if (!response) return masked(response.error());
-    Result<AccessToken> token = detail::read_token_response(
-        *response, std::chrono::system_clock::now(), {config_.client_secret, secret});
-    if (!token) return masked(token.error());
-    return token;
-  } catch (const OAuthException& error) {
-    return masked(error);
-  } catch (const std::exception& error) {
-    return masked(OAuthException(ErrorCategory::transport,
-                                 std::string("the transport failed: ") + error.what()));
+    transport_->send_async(std::move(*request),
+                           [pending](Result<HttpResponse> response) { pending->answer(response); });
+  } catch (...) {
+    pending->answer(thrown_by_transport());
   }
 }
 

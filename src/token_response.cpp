@@ -17,7 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-bool is_success(long status) {
+bool is_success(int status) {
   return status >= 200 && status < 300;
 }
 
@@ -32,16 +32,15 @@ struct Answer {
     return error(std::move(message), category, body_excerpt(response.body, secrets));
   }
 
-  // A proxy's HTML page, a truncated body, an empty one: say so, with the start of the
-  // excerpt in the message. 408 and 504 mean a time limit elapsed somewhere on the way.
+  // A proxy's HTML page, a truncated body, an empty one: say so. The body's text stays
+  // in body_excerpt(), out of the message and what(): they are shown and logged.
+  // 408 and 504 mean a time limit elapsed somewhere on the way.
   OAuthException not_json() const {
-    constexpr std::size_t message_excerpt = 80;
     std::string excerpt = body_excerpt(response.body, secrets);
     std::string message = response.body.empty() ? "the answer is empty" : "the answer is not JSON";
     message += " (HTTP " + std::to_string(response.status);
     if (!response.content_type.empty()) message += ", " + response.content_type;
     message += ')';
-    if (!excerpt.empty()) message += ": " + excerpt.substr(0, message_excerpt);
     const bool timed_out = response.status == 408 || response.status == 504;
     return error(std::move(message),
                  timed_out ? ErrorCategory::timeout : ErrorCategory::invalid_response,
@@ -52,7 +51,7 @@ struct Answer {
   OAuthException error(std::string message, ErrorCategory category, std::string excerpt) const {
     ErrorDetails details;
     details.category = category;
-    details.http_status = static_cast<int>(response.status);
+    details.http_status = response.status;
     details.body_excerpt = std::move(excerpt);
     details.error_message = std::move(message);
     return OAuthException(std::move(details));
@@ -84,7 +83,7 @@ int int_field(const json& object, const char* key) {
 std::optional<OAuthException> api_error(const json& answer, const HttpResponse& response) {
   ErrorDetails details;
   details.category = ErrorCategory::api;
-  details.http_status = static_cast<int>(response.status);
+  details.http_status = response.status;
   const auto error = answer.find("error");
   if (answer.contains("error_type") || answer.contains("error_message")) {
     details.error_type = string_field(answer, "error_type");
@@ -117,6 +116,22 @@ std::optional<std::string> decimal_field(const json& value) {
     return value.get<std::string>();
   }
   return std::nullopt;
+}
+
+// An id: exact digits, no leading zero, at most 20 digits (2^64 has 20).
+std::optional<std::string> id_field(const json& value) {
+  std::optional<std::string> digits = decimal_field(value);
+  if (!digits || digits->size() > 20 || (digits->size() > 1 && digits->front() == '0')) {
+    return std::nullopt;
+  }
+  return digits;
+}
+
+bool has_control(std::string_view text) {
+  for (const char c : text) {
+    if (is_control(c)) return true;
+  }
+  return false;
 }
 
 // "a,b", "a, b" or ["a","b"].
@@ -163,8 +178,12 @@ Result<AccessToken> read_success(const json& answer, const Answer& context,
   }
   AccessToken result;
   result.access_token = token->get<std::string>();
+  // A token goes into headers and URLs: a line break or NUL in it would be an injection.
+  if (has_control(result.access_token)) {
+    return context.unexpected("the answer's access_token contains control characters");
+  }
   if (const auto user_id = fields->find("user_id"); user_id != fields->end()) {
-    std::optional<std::string> digits = decimal_field(*user_id);
+    std::optional<std::string> digits = id_field(*user_id);
     if (!digits) return context.unexpected("the answer's user_id is not a decimal integer");
     result.user_id = std::move(*digits);
   }
@@ -175,14 +194,24 @@ Result<AccessToken> read_success(const json& answer, const Answer& context,
     result.permissions = std::move(*list);
   }
   result.token_type = string_field(*fields, "token_type");
+  if (has_control(result.token_type)) {
+    return context.unexpected("the answer's token_type contains control characters");
+  }
   if (const auto expires_in = fields->find("expires_in"); expires_in != fields->end()) {
     const std::optional<std::string> digits = decimal_field(*expires_in);
     if (!digits || digits->size() > 12) {
       return context.unexpected("the answer's expires_in is not a number of seconds");
     }
-    result.expires_in = std::chrono::seconds(std::stoll(*digits));
+    // Instagram's tokens live 60 days; far larger values would overflow the time point.
+    constexpr long long longest = 10LL * 366 * 24 * 60 * 60;
+    const long long seconds = std::stoll(*digits);
+    if (seconds > longest) {
+      return context.unexpected("the answer's expires_in is more than 10 years");
+    }
+    result.expires_in = std::chrono::seconds(seconds);
     result.expires_at = received + *result.expires_in;
   }
+  result.received_at = received;
   return result;
 }
 

@@ -170,7 +170,8 @@ TEST_CASE("every fault the look-alike serves maps to its category", "[exchange][
   const OAuthException html = fail_with(Fault::html_502);
   CHECK(html.category() == ErrorCategory::invalid_response);
   CHECK(html.http_status() == 502);
-  CHECK(html.error_message().rfind("the answer is not JSON (HTTP 502, text/html): <html>", 0) == 0);
+  CHECK(html.error_message() == "the answer is not JSON (HTTP 502, text/html)");
+  CHECK(html.body_excerpt().rfind("<html>", 0) == 0);
 
   const OAuthException truncated = fail_with(Fault::truncated_body);
   CHECK(truncated.category() == ErrorCategory::invalid_response);
@@ -192,7 +193,8 @@ TEST_CASE("every fault the look-alike serves maps to its category", "[exchange][
 
   const OAuthException text = fail_with(Fault::not_json_200);
   CHECK(text.category() == ErrorCategory::invalid_response);
-  CHECK(text.error_message() == "the answer is not JSON (HTTP 200, text/plain): OK");
+  CHECK(text.error_message() == "the answer is not JSON (HTTP 200, text/plain)");
+  CHECK(text.body_excerpt() == "OK");
 
   const OAuthException shape = fail_with(Fault::wrong_shape_200);
   CHECK(shape.category() == ErrorCategory::invalid_response);
@@ -350,14 +352,10 @@ TEST_CASE("a configured proxy is used", "[exchange]") {
   CHECK(token.error().error_message().find("127.0.0.1") != std::string::npos);
 }
 
-TEST_CASE("requests other than POST and GET, and URLs other than http(s), are refused",
-          "[exchange]") {
+TEST_CASE("URLs other than http(s) are refused", "[exchange]") {
   const auto transport = make_curl_transport();
-  const Result<HttpResponse> put = transport->send(HttpRequest{"PUT", "https://127.0.0.1/", {}});
-  REQUIRE_FALSE(put);
-  CHECK(put.error().category() == ErrorCategory::invalid_argument);
-  CHECK(put.error().error_message() == "HttpRequest::method must be POST or GET");
-  const Result<HttpResponse> ftp = transport->send(HttpRequest{"GET", "ftp://127.0.0.1/", {}});
+  const Result<HttpResponse> ftp =
+      transport->send(HttpRequest{HttpMethod::get, "ftp://127.0.0.1/", {}});
   REQUIRE_FALSE(ftp);
   CHECK(ftp.error().error_message() == "the request URL must be an absolute https URL");
 }

@@ -160,9 +160,8 @@ TEST_CASE("non-JSON answers are invalid_response with an excerpt, 504 is a timeo
   REQUIRE_FALSE(html);
   CHECK(html.error().category() == ErrorCategory::invalid_response);
   CHECK(html.error().http_status() == 502);
-  CHECK(html.error().error_message() ==
-        "the answer is not JSON (HTTP 502, text/html): <html><body><h1>502 Bad "
-        "Gateway</h1></body></html>");
+  // The body's text stays out of the message and what(): only the excerpt carries it.
+  CHECK(html.error().error_message() == "the answer is not JSON (HTTP 502, text/html)");
   CHECK(html.error().body_excerpt() == "<html><body><h1>502 Bad Gateway</h1></body></html>");
 
   const Result<AccessToken> empty = exchange_with(HttpResponse{200, "", ""});
@@ -179,12 +178,11 @@ TEST_CASE("non-JSON answers are invalid_response with an excerpt, 504 is a timeo
       exchange_with(HttpResponse{500, "text/html", std::string(5000, 'x')});
   REQUIRE_FALSE(long_page);
   CHECK(long_page.error().body_excerpt().size() == 512);
-  CHECK(long_page.error().error_message() ==
-        "the answer is not JSON (HTTP 500, text/html): " + std::string(80, 'x'));
+  CHECK(long_page.error().error_message() == "the answer is not JSON (HTTP 500, text/html)");
 }
 
 TEST_CASE("JSON of the wrong shape is invalid_response", "[mapping]") {
-  const auto message_of = [](long status, const char* body) {
+  const auto message_of = [](int status, const char* body) {
     const Result<AccessToken> token = exchange_with(json_answer(status, body));
     REQUIRE_FALSE(token);
     CHECK(token.error().category() == ErrorCategory::invalid_response);
@@ -230,7 +228,7 @@ TEST_CASE("the exchange sends the document's five fields as a POST", "[mapping]"
   REQUIRE(exchanger.exchange(AuthorizationCode{"AQBx-hBsH3...", std::nullopt}));
   REQUIRE(transport->requests.size() == 1);
   const HttpRequest& request = transport->requests.front();
-  CHECK(request.method == "POST");
+  CHECK(request.method == HttpMethod::post);
   CHECK(request.url == "https://api.instagram.com/oauth/access_token");
   CHECK(request.form == std::vector<std::pair<std::string, std::string>>{
                             {"client_id", "990602627938098"},
@@ -249,7 +247,7 @@ TEST_CASE("long-lived exchange and refresh are GETs on graph", "[mapping]") {
   REQUIRE(exchanger.exchange_for_long_lived("IGQVJ+a/b"));
   REQUIRE(exchanger.refresh("IGQWR"));
   REQUIRE(transport->requests.size() == 2);
-  CHECK(transport->requests[0].method == "GET");
+  CHECK(transport->requests[0].method == HttpMethod::get);
   CHECK(transport->requests[0].url ==
         "https://graph.instagram.com/access_token?grant_type=ig_exchange_token"
         "&client_secret=eb8c7-sample-secret&access_token=IGQVJ%2Ba%2Fb");

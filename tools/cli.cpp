@@ -19,10 +19,12 @@ ExitCode exit_code_for(ErrorCategory category) noexcept {
     case ErrorCategory::transport:
     case ErrorCategory::timeout:
     case ErrorCategory::system:
+    case ErrorCategory::cancelled:
       return network;
     case ErrorCategory::invalid_redirect:
     case ErrorCategory::invalid_response:
     case ErrorCategory::state_mismatch:
+    case ErrorCategory::invalid_signature:
       return invalid;
     case ErrorCategory::invalid_argument:
       return usage;

@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const TokenExchanger exchanger(
       AppConfig{"990602627938098", client_secret, "https://socialsizzle.herokuapp.com/auth/", {}},
       transport);
-  static const long statuses[] = {200, 400, 401, 403, 404, 500, 502, 504};
+  static const int statuses[] = {200, 400, 401, 403, 404, 500, 502, 504};
   transport->answer.status = statuses[data[0] % 8];
   transport->answer.content_type = "application/json";
   transport->answer.body.assign(reinterpret_cast<const char*>(data + 1), size - 1);

@@ -29,7 +29,7 @@ class StubTransport final : public HttpTransport {
   std::optional<OAuthException> failure_;
 };
 
-inline HttpResponse json_answer(long status, std::string body) {
+inline HttpResponse json_answer(int status, std::string body) {
   return HttpResponse{status, "application/json", std::move(body)};
 }
 

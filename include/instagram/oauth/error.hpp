@@ -15,12 +15,14 @@ enum class ErrorCategory {
   api,                   // Instagram answered with an error body (any of its shapes)
   authorization_denied,  // the redirect carried error=access_denied …
   invalid_redirect,      // no code nor error, malformed, or a base other than redirect_uri
-  state_mismatch,        // expected state missing from the redirect, or different
-  invalid_argument,      // a value the caller passed is unusable (names the parameter)
-  transport,             // DNS, connect, reset, TLS verification, protocol failure
-  timeout,               // a configured time limit elapsed
-  invalid_response,      // not the JSON expected: HTML 502, truncated, too large, wrong shape
-  system                 // the operating system failed a request (the CSPRNG)
+  state_mismatch,  // expected state missing, different, expired, forged or bound to another browser
+  invalid_argument,  // a value the caller passed is unusable (names the parameter)
+  transport,         // DNS, connect, reset, TLS verification, protocol failure
+  timeout,           // a configured time limit elapsed
+  invalid_response,  // not the JSON expected: HTML 502, truncated, too large, wrong shape
+  system,            // the operating system failed a request (the CSPRNG)
+  cancelled,         // the transport shut down, or the queue was full, before an answer
+  invalid_signature  // a signed_request or signed value whose signature does not verify
 };
 
 // "api", "authorization_denied", …: the enumerator's name.
@@ -44,6 +46,7 @@ namespace detail {
 struct StoredError {
   ErrorDetails details;
   std::string what;
+  std::string hint;
 };
 }  // namespace detail
 
@@ -66,6 +69,11 @@ class INSTAGRAM_OAUTH_EXPORT OAuthException : public std::runtime_error {
   int error_subcode() const noexcept { return details().error_subcode; }
   const std::string& fbtrace_id() const noexcept { return details().fbtrace_id; }
   const ErrorDetails& details() const noexcept { return stored_->details; }
+
+  // What to do about a known Instagram error ("Invalid platform app": use the Instagram
+  // app ID and secret, not the Meta app's; …), matched on Instagram's code and message in
+  // one table; empty for anything else. Not part of what(), which stays one line.
+  const std::string& hint() const noexcept { return stored_->hint; }
 
  private:
   // Shared so that copying an exception never throws; one allocation holds it all.

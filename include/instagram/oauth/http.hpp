@@ -1,4 +1,4 @@
-// The one seam between TokenExchanger and the network.
+// The one seam between the library and the network, and the options of its libcurl engine.
 #pragma once
 
 #include <instagram/oauth/export.hpp>
@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -14,40 +15,67 @@
 namespace instagram::oauth {
 
 enum class FormEncoding { urlencoded, multipart };
+enum class HttpMethod { get, post };
+// negotiate: HTTP/2 over TLS when the server offers it (ALPN), else HTTP/1.1.
+enum class HttpVersion { negotiate, http1_1 };
 
 struct HttpRequest {
-  std::string method;  // "POST" (with form) or "GET"
-  std::string url;     // a secret when it carries client_secret or a token: never logged
+  HttpMethod method = HttpMethod::get;  // post sends `form` as the body
+  std::string url;  // a secret when it carries client_secret or a token: never logged
   std::vector<std::pair<std::string, std::string>> form;
 };
 
 struct HttpResponse {
-  long status = 0;
+  int status = 0;
   std::string content_type;
   std::string body;
 };
 
-class HttpTransport {
+class INSTAGRAM_OAUTH_EXPORT HttpTransport {
  public:
+  using Completion = std::function<void(Result<HttpResponse>)>;
+
   virtual ~HttpTransport() = default;
-  // Sends once: a request that may have reached the server is never retried.
+
+  // Sends once and waits: a request that may have reached the server is never retried.
   virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
+
+  // Sends once and calls `done` exactly once with the answer or an error. The curl
+  // transport never blocks here: `done` runs on its engine thread (or, for an error found
+  // before anything was queued, on the calling thread before send_async returns).
+  // This default adapts a transport that has only a blocking send(): it calls send() and
+  // then `done` on the calling thread, so it blocks the caller for the round trip.
+  virtual void send_async(HttpRequest request, Completion done);
 };
 
 struct ClientOptions {
-  std::chrono::milliseconds connect_timeout{10'000};
-  std::chrono::milliseconds total_timeout{30'000};
-  std::size_t max_response_bytes = 1 << 20;  // larger answers: invalid_response
-  std::string ca_file;                       // empty: the system CA store
-  std::string proxy;       // empty: libcurl's default (honours https_proxy, no_proxy)
-  std::string user_agent;  // empty: "instagram-oauth-cpp/<version>"
+  std::chrono::milliseconds connect_timeout{10'000};  // > 0
+  std::chrono::milliseconds total_timeout{30'000};    // > 0: the whole request
+  std::size_t max_response_bytes = 1 << 20;           // larger answers: invalid_response
+  std::string ca_file;                                // empty: the system CA store
+  // Empty: libcurl's default, which honours https_proxy, all_proxy and no_proxy. Never
+  // used for plain http (loopback only): a proxy would see the secrets in clear text.
+  std::string proxy;
+  std::string user_agent;                                 // empty: "instagram-oauth-cpp/<version>"
   FormEncoding form_encoding = FormEncoding::urlencoded;  // or multipart, as the document's curl -F
-  bool allow_plain_http = false;    // only loopback test servers; https everywhere else
-  std::size_t max_connections = 4;  // pooled handles; more concurrent callers wait for one
+  bool allow_plain_http = false;  // only loopback test servers; https everywhere else
+  HttpVersion http_version = HttpVersion::negotiate;
+  std::size_t max_connections = 64;    // per host; HTTP/2 multiplexes many requests on each
+  std::size_t max_in_flight = 10'000;  // beyond it: cancelled at once, nothing queued without bound
 };
 
-// libcurl behind the seam: TLS verification always on, redirects never followed,
-// a pool of reused connections, safe to share between threads.
+// Why `options` cannot serve, or empty: a time limit ≤ 0 (it would mean none), a user
+// agent with control characters (header injection), a zero size cap, connection count or
+// in-flight limit. The transport and the exchanger report it as invalid_argument.
+INSTAGRAM_OAUTH_EXPORT std::string client_options_problem(const ClientOptions& options);
+
+// libcurl behind the seam: one engine, a curl multi handle driven by one background
+// thread, sharing its connections (HTTP/2 streams where offered) among every caller.
+// TLS verification always on, redirects never followed, nothing retried that may have
+// reached the server. Thread-safe; destroying the last owner cancels what is in flight
+// (each callback runs once, with `cancelled`) and joins the engine thread, unless the
+// last owner is dropped inside a callback, on the engine thread itself: then the engine
+// finishes on its own thread, cancelling the rest, and detaches.
 INSTAGRAM_OAUTH_EXPORT std::shared_ptr<HttpTransport> make_curl_transport(
     const ClientOptions& options = {});
 

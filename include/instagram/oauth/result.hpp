@@ -24,11 +24,11 @@ class [[nodiscard]] Result {
       : storage_(std::in_place_index<0>, value) {}
   Result(T&& value) noexcept(std::is_nothrow_move_constructible_v<T>)  // NOLINT: implicit
       : storage_(std::in_place_index<0>, std::move(value)) {}
-  // Anything T can be made from, e.g. a Result<std::string> from a const char* or a
-  // std::string_view: forwarded to T's constructor.
+  // Anything that converts to T implicitly, e.g. a Result<std::string> from a const char*:
+  // forwarded to T's constructor (explicit constructors of T stay explicit).
   template <class U,
             class = std::enable_if_t<
-                std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, Result> &&
+                std::is_convertible_v<U&&, T> && !std::is_same_v<std::decay_t<U>, Result> &&
                 !std::is_same_v<std::decay_t<U>, T> && !std::is_convertible_v<U&&, OAuthException>>>
   Result(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>)  // NOLINT: implicit
       : storage_(std::in_place_index<0>, std::forward<U>(value)) {}

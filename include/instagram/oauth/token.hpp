@@ -18,14 +18,16 @@ struct AccessToken {
   std::vector<std::string> permissions;  // when the answer lists them
   std::string token_type;                // "bearer" for long-lived tokens, else empty
   std::optional<std::chrono::seconds> expires_in;
-  std::optional<std::chrono::system_clock::time_point> expires_at;  // receipt time + expires_in
+  std::optional<std::chrono::system_clock::time_point> expires_at;   // received_at + expires_in
+  std::optional<std::chrono::system_clock::time_point> received_at;  // when the library received it
 };
 
 // A secret as it may be shown: "IGQV…(redacted)", or "(redacted)" when it is too short
 // for four characters to be harmless.
 INSTAGRAM_OAUTH_EXPORT std::string redacted(std::string_view secret);
 
-// Prints every field, with the token shown as redacted() shows it.
+// Prints every field, with the token shown as redacted() shows it and control characters
+// of anything that came from the server escaped (\x1b): nothing can forge a line.
 INSTAGRAM_OAUTH_EXPORT std::ostream& operator<<(std::ostream& out, const AccessToken& token);
 
 }  // namespace instagram::oauth

@@ -1,5 +1,5 @@
 // Step 2 and beyond: the code for a token, a short-lived token for a long-lived one,
-// and a long-lived token refreshed.
+// and a long-lived token refreshed; each blocking, with a callback, or with a future.
 #pragma once
 
 #include <instagram/oauth/config.hpp>
@@ -9,34 +9,65 @@
 #include <instagram/oauth/result.hpp>
 #include <instagram/oauth/token.hpp>
 
+#include <functional>
+#include <future>
 #include <memory>
 #include <string>
 #include <string_view>
 
 namespace instagram::oauth {
 
-// Safe to share between threads. Nothing that may have reached the server is retried:
-// authorization codes are single-use.
+// Thread-safe: share one (it shares its transport's connections). Nothing that may have
+// reached the server is retried: authorization codes are single-use.
+//
+// Every call returns the token, or an error of category invalid_argument (an empty input,
+// or a configuration that cannot serve: nothing is sent), api (Instagram's error, with
+// hint() for the known ones), transport, timeout, invalid_response, or cancelled (async:
+// the transport shut down or max_in_flight was reached). Secrets are masked out of every
+// error. A *_async callback runs exactly once, on the transport's engine thread (an error
+// found before sending: on the calling thread, before the call returns); what it throws
+// is caught and dropped.
 class INSTAGRAM_OAUTH_EXPORT TokenExchanger {
  public:
+  using Callback = std::function<void(Result<AccessToken>)>;
+
+  // Constructors cannot fail: an unusable configuration is reported by every call.
   explicit TokenExchanger(AppConfig config, const ClientOptions& options = {});
   TokenExchanger(AppConfig config, std::shared_ptr<HttpTransport> transport);
+
+  // The same, but an unusable configuration or options are an invalid_argument error now,
+  // so that a service fails at start-up rather than at its first user's login.
+  static Result<TokenExchanger> create(AppConfig config, const ClientOptions& options = {});
+  static Result<TokenExchanger> create(AppConfig config, std::shared_ptr<HttpTransport> transport);
 
   // POST endpoints.token with the code (form body; the client secret never in a URL).
   Result<AccessToken> exchange(std::string_view code) const;
   Result<AccessToken> exchange(const AuthorizationCode& code) const;
+  void exchange_async(std::string_view code, Callback done) const;
+  std::future<Result<AccessToken>> exchange_async(std::string_view code) const;
 
   // GET {graph}/access_token?grant_type=ig_exchange_token: Instagram demands the client
   // secret in this URL, so every graph URL is treated as a secret.
   Result<AccessToken> exchange_for_long_lived(std::string_view short_lived_token) const;
+  void exchange_for_long_lived_async(std::string_view short_lived_token, Callback done) const;
+  std::future<Result<AccessToken>> exchange_for_long_lived_async(
+      std::string_view short_lived_token) const;
 
   // GET {graph}/refresh_access_token?grant_type=ig_refresh_token.
   Result<AccessToken> refresh(std::string_view long_lived_token) const;
+  void refresh_async(std::string_view long_lived_token, Callback done) const;
+  std::future<Result<AccessToken>> refresh_async(std::string_view long_lived_token) const;
+
+  const AppConfig& config() const noexcept { return config_; }
+  const std::shared_ptr<HttpTransport>& transport() const noexcept { return transport_; }
 
  private:
-  Result<AccessToken> send(const HttpRequest& request, std::string_view secret) const;
+  // The request for a code or token, or why none can be made.
+  Result<HttpRequest> code_request(std::string_view code) const;
+  Result<HttpRequest> graph_request(const std::string& url_prefix, std::string_view token) const;
 
-  Result<AccessToken> graph_get(const std::string& url_prefix, std::string_view token) const;
+  Result<AccessToken> send(const Result<HttpRequest>& request, std::string_view secret) const;
+  void send_async(Result<HttpRequest> request, std::string_view secret, Callback done) const;
 
   AppConfig config_;
   std::shared_ptr<HttpTransport> transport_;
