@@ -464,6 +464,9 @@ struct ResetServer::Impl {
   int port = 0;
   std::atomic<bool> stopping{false};
   std::thread thread;
+  mutable std::mutex mutex;
+  std::size_t accepted = 0;
+  std::string first_line;
 
   Impl() {
     listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -494,6 +497,10 @@ struct ResetServer::Impl {
       if (::poll(&waiting, 1, 50) <= 0) continue;
       const int client = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
       if (client < 0) continue;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        ++accepted;
+      }
       std::string request;
       char buffer[4096];
       pollfd reading{client, POLLIN, 0};
@@ -501,6 +508,10 @@ struct ResetServer::Impl {
         const ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
         if (got <= 0) break;
         request.append(buffer, static_cast<std::size_t>(got));
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (first_line.empty()) first_line = request.substr(0, request.find("\r\n"));
       }
       const linger abort_on_close{1, 0};
       ::setsockopt(client, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
@@ -513,6 +524,16 @@ ResetServer::ResetServer() : impl_(std::make_unique<Impl>()) {}
 ResetServer::~ResetServer() = default;
 std::string ResetServer::base_url() const {
   return "http://127.0.0.1:" + std::to_string(impl_->port);
+}
+
+std::size_t ResetServer::connections() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->accepted;
+}
+
+std::string ResetServer::first_line() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->first_line;
 }
 
 }  // namespace instagram::oauth::testing

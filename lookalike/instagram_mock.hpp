@@ -87,7 +87,8 @@ class InstagramMock {
 };
 
 // A TCP listener that reads a request and resets the connection (SO_LINGER 0): a
-// middlebox dropping the connection.
+// middlebox dropping the connection. It counts connections and keeps the first request
+// line, so that it also serves as a proxy that must (or must not) be used.
 class ResetServer {
  public:
   ResetServer();
@@ -95,6 +96,8 @@ class ResetServer {
   ResetServer(const ResetServer&) = delete;
   ResetServer& operator=(const ResetServer&) = delete;
   std::string base_url() const;
+  std::size_t connections() const;
+  std::string first_line() const;  // of the first request received, without CRLF
 
  private:
   struct Impl;

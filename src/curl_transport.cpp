@@ -282,7 +282,6 @@ class Engine {
     set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_response_bytes));
     if (options_.http_version == HttpVersion::negotiate) {
       set(CURLOPT_HTTP_VERSION, long{CURL_HTTP_VERSION_2TLS});
-      set(CURLOPT_PIPEWAIT, 1L);  // wait to multiplex on a connection being set up
     } else {
       set(CURLOPT_HTTP_VERSION, long{CURL_HTTP_VERSION_1_1});
     }
@@ -309,6 +308,10 @@ class Engine {
     // Plain http (loopback only) never goes through a proxy: it would read the secrets.
     const bool plain_http = detail::iequals(detail::absolute_url_scheme(request.url), "http");
     curl_easy_setopt(easy, CURLOPT_NOPROXY, plain_http ? "*" : nullptr);
+    // Over TLS, wait for a connection being set up to learn whether it multiplexes (h2);
+    // plain http is HTTP/1.1, where waiting would queue requests behind a busy connection.
+    const bool may_multiplex = !plain_http && options_.http_version == HttpVersion::negotiate;
+    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, may_multiplex ? 1L : 0L);
     if (request.method == HttpMethod::get) {
       curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
     } else if (options_.form_encoding == FormEncoding::multipart) {

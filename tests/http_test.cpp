@@ -1,0 +1,430 @@
+// The libcurl engine behind http.hpp: many requests in flight from one thread, exactly one
+// callback each (also on shutdown and overload), nothing sent twice, proxies kept away
+// from plain http. Real sockets against the look-alikes on 127.0.0.1; counted at the server.
+#include "catch.hpp"
+#include "failure.hpp"
+
+#include <instagram/oauth/token_exchanger.hpp>
+
+#include "instagram_mock.hpp"
+#include "latency_server.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace instagram::oauth;
+using testing::Failure;
+using testing::failure_of;
+using testing::LatencyServer;
+using testing::LatencyServerOptions;
+
+namespace {
+
+// The latency server's app: any code is accepted, the token is "IGQVJ" + code.
+AppConfig app_for(const LatencyServer& server) {
+  return AppConfig{"990602627938098", "latency-client-secret-7Q2",
+                   "https://socialsizzle.herokuapp.com/auth/", server.endpoints()};
+}
+
+ClientOptions plain_http() {
+  ClientOptions options;
+  options.allow_plain_http = true;
+  return options;
+}
+
+// Every result a set of callbacks delivered, by request; waits (bounded, as a guard
+// against a hang, never as a measurement) until `expected` have arrived.
+class Collected {
+ public:
+  void add(const std::string& key, Result<AccessToken> result) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++calls_[key];
+    results_.emplace(key, std::move(result));
+    arrived_.notify_all();
+  }
+  bool wait_for(std::size_t expected) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return arrived_.wait_for(lock, std::chrono::seconds(60),
+                             [&] { return results_.size() >= expected; });
+  }
+  std::size_t size() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return results_.size();
+  }
+  std::size_t called_more_than_once() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t twice = 0;
+    for (const auto& [key, count] : calls_) twice += count > 1 ? 1 : 0;
+    return twice;
+  }
+  std::multimap<std::string, Result<AccessToken>> results() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return results_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::map<std::string, int> calls_;
+  std::multimap<std::string, Result<AccessToken>> results_;
+};
+
+std::string code_number(int i) {
+  return "AQB-code-" + std::to_string(i);
+}
+
+void wait_until(const std::function<bool()>& done) {
+  for (int i = 0; i < 6000 && !done(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("1,000 async exchanges, 200 in flight from one thread, each callback once",
+          "[http][async]") {
+  LatencyServerOptions server_options;
+  server_options.latency = std::chrono::milliseconds(50);
+  LatencyServer server(server_options);
+  const TokenExchanger exchanger(app_for(server), plain_http());
+  Collected collected;
+  constexpr int total = 1000;
+  constexpr int window = 200;
+  std::atomic<int> next{0};
+  // Each callback starts the next exchange: the window stays full from the engine thread.
+  std::function<void()> start_one = [&] {
+    const int i = next++;
+    if (i >= total) return;
+    exchanger.exchange_async(code_number(i), [&, i](Result<AccessToken> token) {
+      collected.add(code_number(i), std::move(token));
+      start_one();
+    });
+  };
+  for (int i = 0; i < window; ++i) start_one();
+  REQUIRE(collected.wait_for(total));
+  CHECK(collected.called_more_than_once() == 0);
+  int exact = 0;
+  for (const auto& [code, token] : collected.results()) {
+    if (token && token->access_token == "IGQVJ" + code && token->user_id == "17841405793187218")
+      ++exact;
+  }
+  CHECK(exact == total);
+  CHECK(server.requests() == static_cast<std::size_t>(total));
+  CHECK(server.connections() <= ClientOptions{}.max_connections);
+  CHECK(server.peak_in_flight() > 4);
+}
+
+TEST_CASE("64 threads calling the blocking exchange overlap on the one engine", "[http]") {
+  LatencyServerOptions server_options;
+  server_options.latency = std::chrono::milliseconds(100);
+  LatencyServer server(server_options);
+  const TokenExchanger exchanger(app_for(server), plain_http());
+  std::atomic<int> exact{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 64; ++t) {
+    threads.emplace_back([&, t] {
+      const Result<AccessToken> token = exchanger.exchange(code_number(t));
+      if (token && token->access_token == "IGQVJ" + code_number(t)) ++exact;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(exact == 64);
+  // Counted at the server, not timed: the old pool of 4 handles allowed 4 at once.
+  CHECK(server.peak_in_flight() > 4);
+  CHECK(server.connections() <= 64);
+}
+
+TEST_CASE("a request the server read and then died on is not sent again", "[http][retry]") {
+  const std::string says =
+      "the connection closed after the request was sent and before an answer; it was not sent "
+      "again, since it may have reached the server (an authorization code may have been used: "
+      "start a new login)";
+  for (const bool multipart : {false, true}) {
+    INFO("multipart=" << multipart);
+    LatencyServerOptions server_options;
+    server_options.die_after_reading = 2;  // the first request keeps the connection alive
+    LatencyServer server(server_options);
+    ClientOptions options = plain_http();
+    if (multipart) options.form_encoding = FormEncoding::multipart;
+    const TokenExchanger exchanger(app_for(server), options);
+    REQUIRE(exchanger.exchange("AQB-first"));
+    CHECK(failure_of(exchanger.exchange("AQB-second")) == Failure{ErrorCategory::transport, says});
+    CHECK(server.times_seen("AQB-second") == 1);
+    CHECK(server.requests() == 2);
+  }
+  // The GETs: long-lived exchange and refresh.
+  for (const bool refresh : {false, true}) {
+    INFO("refresh=" << refresh);
+    LatencyServerOptions server_options;
+    server_options.die_after_reading = 2;
+    LatencyServer server(server_options);
+    const TokenExchanger exchanger(app_for(server), plain_http());
+    const auto call = [&](const std::string& token) {
+      return refresh ? exchanger.refresh(token) : exchanger.exchange_for_long_lived(token);
+    };
+    REQUIRE(call("IGQVJ-first"));
+    CHECK(failure_of(call("IGQVJ-second")) == Failure{ErrorCategory::transport, says});
+    CHECK(server.times_seen("IGQVJ-second") == 1);
+  }
+}
+
+TEST_CASE("a server closing idle connections just works, and nothing arrives twice",
+          "[http][retry]") {
+  LatencyServerOptions server_options;
+  server_options.idle_timeout = std::chrono::milliseconds(50);
+  LatencyServer server(server_options);
+  const TokenExchanger exchanger(app_for(server), plain_http());
+  REQUIRE(exchanger.exchange("AQB-before"));
+  wait_until([&] { return server.connections() == 1 && server.requests() == 1; });
+  // Past the server's idle limit: the connection it closed is noticed, a new one is made.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const Result<AccessToken> after = exchanger.exchange("AQB-after");
+  REQUIRE(after);
+  CHECK(after->access_token == "IGQVJAQB-after");
+  CHECK(server.times_seen("AQB-before") == 1);
+  CHECK(server.times_seen("AQB-after") == 1);
+  CHECK(server.connections() == 2);
+}
+
+TEST_CASE("the server going away with 100 in flight: every callback once, nothing hangs",
+          "[http][async]") {
+  LatencyServerOptions server_options;
+  server_options.latency = std::chrono::seconds(30);
+  LatencyServer server(server_options);
+  ClientOptions options = plain_http();
+  options.max_connections = 100;
+  const TokenExchanger exchanger(app_for(server), options);
+  Collected collected;
+  for (int i = 0; i < 100; ++i) {
+    exchanger.exchange_async(code_number(i), [&collected, i](Result<AccessToken> token) {
+      collected.add(code_number(i), std::move(token));
+    });
+  }
+  wait_until([&] { return server.requests() == 100; });
+  REQUIRE(server.requests() == 100);
+  server.stop();
+  REQUIRE(collected.wait_for(100));
+  CHECK(collected.called_more_than_once() == 0);
+  std::size_t transport = 0;
+  for (const auto& [code, token] : collected.results()) {
+    if (!token && token.error().category() == ErrorCategory::transport) ++transport;
+  }
+  CHECK(transport == 100);
+}
+
+TEST_CASE("destroying the transport with 500 in flight cancels each callback once",
+          "[http][async][shutdown]") {
+  LatencyServerOptions server_options;
+  server_options.latency = std::chrono::seconds(30);
+  LatencyServer server(server_options);
+  Collected collected;
+  std::future<Result<AccessToken>> waited_later;
+  {
+    const TokenExchanger exchanger(app_for(server), plain_http());
+    for (int i = 0; i < 500; ++i) {
+      exchanger.exchange_async(code_number(i), [&collected, i](Result<AccessToken> token) {
+        collected.add(code_number(i), std::move(token));
+      });
+    }
+    waited_later = exchanger.exchange_async("AQB-future");
+    wait_until([&] { return server.requests() >= 64; });
+  }  // the last owner of the transport: its destructor joins the engine
+  CHECK(collected.size() == 500);
+  CHECK(collected.called_more_than_once() == 0);
+  std::size_t cancelled = 0;
+  for (const auto& [code, token] : collected.results()) {
+    if (!token && token.error().category() == ErrorCategory::cancelled) ++cancelled;
+  }
+  CHECK(cancelled == 500);
+  // A future obtained before is ready once the transport is gone.
+  REQUIRE(waited_later.wait_for(std::chrono::seconds(0)) == std::future_status::ready);
+  const Result<AccessToken> late = waited_later.get();
+  CHECK(failure_of(late).category == ErrorCategory::cancelled);
+  CHECK((failure_of(late).message == "the transport shut down before an answer" ||
+         failure_of(late).message == "the transport shut down before the request was sent"));
+}
+
+TEST_CASE("more than max_in_flight is cancelled at once, naming the limit", "[http][async]") {
+  LatencyServerOptions server_options;
+  server_options.latency = std::chrono::milliseconds(200);
+  LatencyServer server(server_options);
+  ClientOptions options = plain_http();
+  options.max_in_flight = 10;
+  const TokenExchanger exchanger(app_for(server), options);
+  Collected collected;
+  std::vector<std::thread::id> refused_on;
+  for (int i = 0; i < 15; ++i) {
+    exchanger.exchange_async(code_number(i), [&collected, i](Result<AccessToken> token) {
+      collected.add(code_number(i), std::move(token));
+    });
+  }
+  // The five over the limit were answered before exchange_async returned.
+  CHECK(collected.size() == 5);
+  REQUIRE(collected.wait_for(15));
+  std::size_t tokens = 0;
+  std::size_t refused = 0;
+  for (const auto& [code, token] : collected.results()) {
+    if (token) ++tokens;
+    if (failure_of(token) ==
+        Failure{ErrorCategory::cancelled,
+                "more than ClientOptions::max_in_flight (10) requests are waiting or in flight; "
+                "not sent"})
+      ++refused;
+  }
+  CHECK(tokens == 10);
+  CHECK(refused == 5);
+  CHECK(server.requests() == 10);
+}
+
+TEST_CASE("a callback that throws does not stop the engine", "[http][async]") {
+  LatencyServer server;
+  const TokenExchanger exchanger(app_for(server), plain_http());
+  std::promise<void> thrown;
+  exchanger.exchange_async("AQB-throws", [&thrown](Result<AccessToken>) {
+    thrown.set_value();
+    throw std::runtime_error("a user's bug");
+  });
+  thrown.get_future().wait();
+  const Result<AccessToken> after = exchanger.exchange_async("AQB-after").get();
+  REQUIRE(after);
+  CHECK(after->access_token == "IGQVJAQB-after");
+}
+
+TEST_CASE("the last owner dropped inside a callback: no deadlock, the rest cancelled",
+          "[http][async][shutdown]") {
+  LatencyServer fast;
+  LatencyServerOptions slow_options;
+  slow_options.latency = std::chrono::seconds(30);
+  LatencyServer slow(slow_options);
+  std::shared_ptr<HttpTransport> transport = make_curl_transport(plain_http());
+  HttpTransport* engine = transport.get();
+  std::promise<Result<HttpResponse>> slow_answer;
+  engine->send_async(
+      HttpRequest{HttpMethod::get, slow.base_url() + "/refresh_access_token?access_token=slow", {}},
+      [&slow_answer](Result<HttpResponse> answer) { slow_answer.set_value(std::move(answer)); });
+  wait_until([&] { return slow.requests() == 1; });
+  // The fast answer's callback holds the last owner and drops it on the engine thread: the
+  // engine cannot join itself, so it finishes there, cancelling the slow request.
+  std::promise<void> dropped;
+  engine->send_async(
+      HttpRequest{HttpMethod::get, fast.base_url() + "/refresh_access_token?access_token=fast", {}},
+      [&dropped, owner = std::move(transport)](Result<HttpResponse>) mutable {
+        owner.reset();
+        dropped.set_value();
+      });
+  std::future<Result<HttpResponse>> slow_result = slow_answer.get_future();
+  REQUIRE(slow_result.wait_for(std::chrono::seconds(60)) == std::future_status::ready);
+  CHECK(failure_of(slow_result.get()) ==
+        Failure{ErrorCategory::cancelled, "the transport shut down before an answer"});
+  dropped.get_future().wait();
+}
+
+TEST_CASE("a blocking send() inside a callback is refused instead of waiting for itself",
+          "[http][async]") {
+  LatencyServer server;
+  const std::shared_ptr<HttpTransport> transport = make_curl_transport(plain_http());
+  const HttpRequest request{
+      HttpMethod::get, server.base_url() + "/refresh_access_token?access_token=t", {}};
+  std::promise<Result<HttpResponse>> inner;
+  transport->send_async(request,
+                        [&](Result<HttpResponse>) { inner.set_value(transport->send(request)); });
+  CHECK(failure_of(inner.get_future().get()) ==
+        Failure{ErrorCategory::invalid_argument,
+                "send() inside a callback of the same transport would wait for itself; use "
+                "send_async()"});
+}
+
+TEST_CASE("time limits of 0 or less are refused: they would mean none", "[http][options]") {
+  LatencyServer server;
+  for (const long long limit : {0LL, -5LL}) {
+    INFO("limit=" << limit);
+    ClientOptions connect = plain_http();
+    connect.connect_timeout = std::chrono::milliseconds(limit);
+    const Failure connect_refused{
+        ErrorCategory::invalid_argument,
+        "ClientOptions::connect_timeout must be positive (0 or less would mean no limit)"};
+    CHECK(failure_of(TokenExchanger(app_for(server), connect).exchange("AQB-x")) ==
+          connect_refused);
+    CHECK(failure_of(TokenExchanger::create(app_for(server), connect)) == connect_refused);
+    ClientOptions total = plain_http();
+    total.total_timeout = std::chrono::milliseconds(limit);
+    CHECK(failure_of(TokenExchanger(app_for(server), total).exchange("AQB-x")) ==
+          Failure{ErrorCategory::invalid_argument,
+                  "ClientOptions::total_timeout must be positive (0 or less would mean no "
+                  "limit)"});
+  }
+  CHECK(server.requests() == 0);
+  CHECK(TokenExchanger::create(app_for(server), plain_http()).has_value());
+}
+
+namespace {
+
+// Sets an environment variable for one scope.
+class ScopedEnvironment {
+ public:
+  ScopedEnvironment(const char* name, const std::string& value) : name_(name) {
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnvironment() { ::unsetenv(name_); }
+  ScopedEnvironment(const ScopedEnvironment&) = delete;
+  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+ private:
+  const char* name_;
+};
+
+}  // namespace
+
+TEST_CASE("plain http never goes through a proxy, configured or from the environment",
+          "[http][proxy][security]") {
+  LatencyServer server;
+  testing::ResetServer proxy;
+  const ScopedEnvironment http_proxy("http_proxy", proxy.base_url());
+  const ScopedEnvironment all_proxy("ALL_PROXY", proxy.base_url());
+  ClientOptions configured = plain_http();
+  configured.proxy = proxy.base_url();
+  for (const ClientOptions& options : {plain_http(), configured}) {
+    const Result<AccessToken> token = TokenExchanger(app_for(server), options).exchange("AQB-p");
+    REQUIRE(token);
+    CHECK(token->access_token == "IGQVJAQB-p");
+  }
+  CHECK(server.times_seen("AQB-p") == 2);
+  CHECK(proxy.connections() == 0);
+}
+
+TEST_CASE("https goes through the configured proxy; its credentials never show",
+          "[http][proxy][security]") {
+  testing::ResetServer proxy;
+  AppConfig config = testing::InstagramMock().app_config();
+  config.endpoints.token = "https://instagram.invalid/oauth/access_token";  // never resolves
+  ClientOptions options;
+  options.proxy = "http://alice:Pr0xyPassw0rd@" + proxy.base_url().substr(7);
+  const Result<AccessToken> token = TokenExchanger(config, options).exchange("AQBx-code");
+  CHECK(failure_of(token).category == ErrorCategory::transport);
+  CHECK(proxy.first_line() == "CONNECT instagram.invalid:443 HTTP/1.1");
+  CHECK(std::string(token.error().what()).find("Pr0xyPassw0rd") == std::string::npos);
+
+  for (const char* variable : {"https_proxy", "HTTPS_PROXY"}) {
+    INFO(variable);
+    const ScopedEnvironment environment(variable, "htttp://alice:Pr0xyPassw0rd@127.0.0.1:9");
+    const Result<AccessToken> odd = TokenExchanger(config, ClientOptions{}).exchange("AQBx-code");
+    REQUIRE_FALSE(odd);
+    const std::string what = odd.error().what();
+    INFO(what);
+    CHECK(what.find("Pr0xyPassw0rd") == std::string::npos);
+    CHECK(what.find("alice") == std::string::npos);
+  }
+  ClientOptions odd_scheme;
+  odd_scheme.proxy = "htttp://alice:Pr0xyPassw0rd@127.0.0.1:9";
+  const Result<AccessToken> odd = TokenExchanger(config, odd_scheme).exchange("AQBx-code");
+  REQUIRE_FALSE(odd);
+  CHECK(std::string(odd.error().what()).find("Pr0xyPassw0rd") == std::string::npos);
+}
