@@ -7,16 +7,21 @@ int main(int argc, char** argv) {
   const char* secret = std::getenv("INSTAGRAM_CLIENT_SECRET");
   if (argc < 2 || !secret)
     return std::cerr << "usage: INSTAGRAM_CLIENT_SECRET=… quickstart REDIRECT\n", 2;
-  const AppConfig app{"990602627938098", secret, "https://socialsizzle.herokuapp.com/auth/", {}};
+  // Your Instagram app's ID and secret ("API setup with Instagram login"), your redirect URI.
+  const AppConfig app{"990602627938098", secret, "https://socialsizzle.herokuapp.com/auth/"};
   const std::string state = "from-the-users-session";  // generate_state() when sending the user
-  std::cout << AuthorizeUrlBuilder(app).scope("user_profile").state(state).build().value() << '\n';
+  std::cout
+      << AuthorizeUrlBuilder(app).scope("instagram_business_basic").state(state).build().value()
+      << '\n';
 
   // The user allows the app; Instagram redirects to …/auth/?code=AQBx-hBsH3…&state=…#_
-  const Result<AuthorizationCode> code = RedirectParser(app).expected_state(state).parse(argv[1]);
+  const Result<AuthorizationCode> code = RedirectParser(app).parse(argv[1], state);
   if (!code) return std::cerr << code.error().what() << '\n', 1;  // denied, forged, malformed
 
-  const TokenExchanger exchanger(app);  // share one: it pools connections, threads welcome
+  const TokenExchanger exchanger(app);  // share one: threads and async calls welcome
   const Result<AccessToken> token = exchanger.exchange(*code);
   if (!token) return std::cerr << token.error().what() << '\n', 1;
-  std::cout << *token << '\n';  // AccessToken{access_token=IGQV…(redacted), user_id=…}
+  const Result<UserProfile> me = ProfileClient(app, exchanger.transport()).me(token->access_token);
+  if (!me) return std::cerr << me.error().what() << '\n', 1;
+  std::cout << "Signed in: @" << me->username << " (" << me->user_id << ")\n";
 }

@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   server.Get("/login", [&](const httplib::Request&, httplib::Response& response) {
     const std::string state = generate_state();
     const Result<std::string> url =
-        AuthorizeUrlBuilder(app).scopes({"user_profile", "user_media"}).state(state).build();
+        AuthorizeUrlBuilder(app).scope("instagram_business_basic").state(state).build();
     if (!url) return page(response, 500, "<p>" + html_escape(url.error().what()) + "</p>");
     // HttpOnly: scripts cannot read it; SameSite=Lax: it comes back on Instagram's redirect.
     response.set_header("Set-Cookie", "oauth_state=" + state +

@@ -89,7 +89,11 @@ struct InstagramMock::Impl {
   std::chrono::seconds clock_offset{0};
   std::map<std::string, IssuedCode> codes;
   std::set<std::string> short_lived_tokens;
-  std::set<std::string> long_lived_tokens;
+  std::map<std::string, Clock::time_point> long_lived_tokens;  // and when each was issued
+  std::size_t refresh_count = 0;
+  std::string api_error_message;
+  int api_error_code = 400;
+  int api_error_subcode = 0;
   std::set<std::pair<std::string, int>> peers;
   std::size_t request_count = 0;
   std::atomic<std::size_t> redirect_hits{0};
@@ -107,20 +111,27 @@ struct InstagramMock::Impl {
       server = std::make_unique<httplib::Server>();
     }
     if (!server->is_valid()) throw std::runtime_error("the mock server could not be set up");
-    server->new_task_queue = [] { return new httplib::ThreadPool(16); };
+    server->new_task_queue = [threads = options.threads] {
+      return new httplib::ThreadPool(threads);
+    };
     server->set_tcp_nodelay(true);  // headers and body go out in two writes: no Nagle delay
     server->set_keep_alive_max_count(1'000'000);
-    server->set_keep_alive_timeout(30);
+    server->set_keep_alive_timeout(static_cast<time_t>(options.keep_alive_timeout.count()));
     server->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
-      std::lock_guard<std::mutex> lock(mutex);
+      std::unique_lock<std::mutex> lock(mutex);
       peers.emplace(req.remote_addr, req.remote_port);
       ++request_count;
+      // Every answer waits; woken early when the look-alike stops.
+      if (options.latency.count() > 0) {
+        stopping_signal.wait_for(lock, options.latency, [this] { return stopping; });
+      }
       return httplib::Server::HandlerResponse::Unhandled;
     });
     server->Get("/oauth/authorize", [this](const auto& req, auto& res) { authorize(req, res); });
     server->Post("/oauth/access_token", [this](const auto& req, auto& res) { token(req, res); });
     server->Get("/access_token", [this](const auto& req, auto& res) { long_lived(req, res); });
     server->Get("/refresh_access_token", [this](const auto& req, auto& res) { refresh(req, res); });
+    server->Get(R"(/(v[0-9.]+/)?me)", [this](const auto& req, auto& res) { me(req, res); });
     redirect_target.Post(".*", [this](const auto&, auto& res) {
       ++redirect_hits;
       res.set_content("{}", "application/json");
@@ -175,9 +186,9 @@ struct InstagramMock::Impl {
       return oauth_error(res, "Invalid response_type");
     std::string scopes = "," + req.get_param_value("scope") + ",";
     for (char& c : scopes) c = c == ' ' ? ',' : c;
-    if (!options.required_scope.empty() &&
-        scopes.find("," + options.required_scope + ",") == std::string::npos) {
-      return oauth_error(res, "Invalid scope field(s): " + options.required_scope + " is required");
+    const std::string& required = options.api.required_scope;
+    if (!required.empty() && scopes.find("," + required + ",") == std::string::npos) {
+      return oauth_error(res, "Invalid scope field(s): " + required + " is required");
     }
     std::string location = redirect_uri + (redirect_uri.find('?') == std::string::npos ? "?" : "&");
     std::lock_guard<std::mutex> lock(mutex);
@@ -194,8 +205,9 @@ struct InstagramMock::Impl {
     res.set_header("Location", location + (decision == UserDecision::allow ? "#_" : ""));
   }
 
-  // Serves the configured fault, if any; true when the answer is made.
-  bool serve_fault(httplib::Response& res) {
+  // Serves the configured fault, if any; true when the answer is made. `graph`: the
+  // endpoint answers in graph.instagram.com's error shape.
+  bool serve_fault(httplib::Response& res, bool graph = false) {
     Fault current;
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -262,6 +274,20 @@ struct InstagramMock::Impl {
       case Fault::empty_body:
         res.set_content("", "application/json");
         return true;
+      case Fault::api_error: {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (graph) {
+          graph_error(res, api_error_message, api_error_code, api_error_subcode);
+        } else {
+          res.status = 400;
+          res.set_content(json{{"error_type", "OAuthException"},
+                               {"code", api_error_code},
+                               {"error_message", api_error_message}}
+                              .dump(),
+                          "application/json");
+        }
+        return true;
+      }
     }
     return false;
   }
@@ -340,7 +366,7 @@ struct InstagramMock::Impl {
 
   // GET graph /access_token: a short-lived token for a long-lived one.
   void long_lived(const httplib::Request& req, httplib::Response& res) {
-    if (serve_fault(res)) return;
+    if (serve_fault(res, true)) return;
     std::lock_guard<std::mutex> lock(mutex);
     if (req.get_param_value("grant_type") != "ig_exchange_token") {
       return graph_error(res, "Unsupported grant type", 100, 0);
@@ -356,20 +382,79 @@ struct InstagramMock::Impl {
 
   // GET graph /refresh_access_token: a long-lived token for a fresh one.
   void refresh(const httplib::Request& req, httplib::Response& res) {
-    if (serve_fault(res)) return;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ++refresh_count;
+    }
+    if (serve_fault(res, true)) return;
     std::lock_guard<std::mutex> lock(mutex);
     if (req.get_param_value("grant_type") != "ig_refresh_token") {
       return graph_error(res, "Unsupported grant type", 100, 0);
     }
-    if (long_lived_tokens.count(req.get_param_value("access_token")) == 0) {
+    const auto token = long_lived_tokens.find(req.get_param_value("access_token"));
+    if (token == long_lived_tokens.end()) {
       return graph_error(res, "Invalid OAuth access token - Cannot parse access token", 190, 0);
+    }
+    if (expired(token->second)) return session_expired(res);
+    if (now() - token->second < std::chrono::hours(24)) {
+      // Meta documents the rule, not its wording: this is the look-alike's.
+      return graph_error(res, "The access token can be refreshed once it is 24 hours old", 100, 0);
     }
     issue_long_lived(res);
   }
 
+  bool expired(Clock::time_point issued) const {
+    return now() - issued >= std::chrono::seconds(long_lived_seconds);
+  }
+
+  void session_expired(httplib::Response& res) const {
+    graph_error(res,
+                "Error validating access token: Session has expired on Sunday, 29-Nov-26 "
+                "04:00:00 PST. The current time is Monday, 30-Nov-26 05:00:00 PST.",
+                190, 463);
+  }
+
+  // GET graph /{version}/me?fields=…: who granted the token, with the fields asked for.
+  void me(const httplib::Request& req, httplib::Response& res) {
+    if (serve_fault(res, true)) return;
+    std::lock_guard<std::mutex> lock(mutex);
+    const std::string access_token = req.get_param_value("access_token");
+    const auto long_lived_token = long_lived_tokens.find(access_token);
+    if (long_lived_token != long_lived_tokens.end() && expired(long_lived_token->second)) {
+      return session_expired(res);
+    }
+    if (long_lived_token == long_lived_tokens.end() &&
+        short_lived_tokens.count(access_token) == 0) {
+      return graph_error(res, "Invalid OAuth access token - Cannot parse access token", 190, 0);
+    }
+    const bool strings = options.profile_shape == ProfileShape::string_counts;
+    const auto count = [strings](long long value) {
+      return strings ? json(std::to_string(value)) : json(value);
+    };
+    const json all = {{"id", options.app_scoped_id},
+                      {"user_id", options.user_id},
+                      {"username", options.username},
+                      {"name", "Social Sizzle"},
+                      {"account_type", "Business"},
+                      {"profile_picture_url", "https://scontent.cdninstagram.com/v/profile.jpg"},
+                      {"followers_count", count(1234)},
+                      {"follows_count", count(56)},
+                      {"media_count", count(78)}};
+    json profile = {{"id", options.app_scoped_id}};
+    std::string fields = req.get_param_value("fields") + ",";
+    for (std::size_t at = 0, comma; (comma = fields.find(',', at)) != std::string::npos;
+         at = comma + 1) {
+      const std::string field = fields.substr(at, comma - at);
+      if (all.contains(field)) profile[field] = all[field];
+    }
+    if (options.profile_shape == ProfileShape::data)
+      profile = json{{"data", json::array({profile})}};
+    res.set_content(profile.dump(), "application/json");
+  }
+
   void issue_long_lived(httplib::Response& res) {
     const std::string access_token = random_token("IGQWR", 120);
-    long_lived_tokens.insert(access_token);
+    long_lived_tokens[access_token] = now();
     res.set_content(json{{"access_token", access_token},
                          {"token_type", "bearer"},
                          {"expires_in", long_lived_seconds}}
@@ -390,12 +475,7 @@ int InstagramMock::port() const {
 }
 
 Endpoints InstagramMock::endpoints() const {
-  Endpoints endpoints;
-  endpoints.authorize = base_url() + "/oauth/authorize";
-  endpoints.token = base_url() + "/oauth/access_token";
-  endpoints.graph = base_url();
-  endpoints.required_scope = impl_->options.required_scope;
-  return endpoints;
+  return impl_->options.api.at(base_url());
 }
 
 AppConfig InstagramMock::app_config() const {
@@ -432,6 +512,19 @@ void InstagramMock::set_shape(SuccessShape shape) {
 void InstagramMock::set_user_decision(UserDecision decision) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   impl_->decision = decision;
+}
+
+void InstagramMock::fail_with_api_error(std::string message, int code, int subcode) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->api_error_message = std::move(message);
+  impl_->api_error_code = code;
+  impl_->api_error_subcode = subcode;
+  impl_->fault = Fault::api_error;
+}
+
+std::size_t InstagramMock::refreshes() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->refresh_count;
 }
 
 void InstagramMock::advance_clock(std::chrono::seconds by) {

@@ -29,6 +29,7 @@ enum class Fault {
   not_json_200,       // 200 text/plain
   wrong_shape_200,    // 200 JSON without access_token
   empty_body,         // 200 with nothing in it
+  api_error,          // the error given to fail_with_api_error(), in the endpoint's shape
 };
 
 enum class SuccessShape {
@@ -38,20 +39,31 @@ enum class SuccessShape {
   permissions_array  // {"access_token","user_id","permissions":["a","b"]}
 };
 
+// How /me answers: flat as graph.instagram.com does, wrapped in data[] as Meta's sample
+// shows, or flat with the counts as digit strings.
+enum class ProfileShape { flat, data, string_counts };
+
 enum class UserDecision { allow, deny };
 
 struct MockOptions {
   bool tls = false;  // HTTPS with a throwaway CA (ca_file()) for 127.0.0.1 and localhost
   int port = 0;      // 0: any free port
+  // The API it plays: its required scope and graph version (any version is served).
+  Endpoints api = Endpoints::instagram_login();
   std::string client_id = "990602627938098";
   std::string client_secret = "mock-client-secret-eb8c7";
   std::string redirect_uri = "https://socialsizzle.herokuapp.com/auth/";
-  std::string required_scope = "user_profile";
-  std::string user_id = "17841405793187218";
-  std::string permissions = "user_profile,user_media";
+  std::string user_id = "17841405793187218";        // the professional account's id
+  std::string app_scoped_id = "27640875392278831";  // /me's id
+  std::string username = "socialsizzle";
+  std::string permissions = "instagram_business_basic,instagram_business_content_publish";
   SuccessShape shape = SuccessShape::flat;
+  ProfileShape profile_shape = ProfileShape::flat;
   std::chrono::milliseconds stall{3000};
-  std::string certificate_directory;  // empty: a fresh temporary directory
+  std::chrono::milliseconds latency{0};         // every answer waits this long
+  std::size_t threads = 16;                     // requests served at once (latency needs more)
+  std::chrono::seconds keep_alive_timeout{30};  // idle connections closed after this
+  std::string certificate_directory;            // empty: a fresh temporary directory
   std::vector<std::string> certificate_names = {"localhost", "127.0.0.1", "::1"};
 };
 
@@ -74,10 +86,16 @@ class InstagramMock {
   void set_fault(Fault fault);
   void set_shape(SuccessShape shape);
   void set_user_decision(UserDecision decision);
-  void advance_clock(std::chrono::seconds by);  // codes expire after an hour of this clock
+  // Codes expire after an hour of this clock; long-lived tokens after 60 days, and they
+  // can be refreshed only once they are 24 hours old.
+  void advance_clock(std::chrono::seconds by);
+  // From now on (until set_fault), every endpoint answers this error in its own shape:
+  // "Insufficient developer role", "Invalid scope", …
+  void fail_with_api_error(std::string message, int code = 400, int subcode = 0);
 
   std::size_t connections() const;  // distinct client connections seen
   std::size_t requests() const;
+  std::size_t refreshes() const;                           // refresh requests received
   std::size_t redirect_target_hits() const;                // requests that followed redirect_307
   std::string last_header(const std::string& name) const;  // of the last token request
 

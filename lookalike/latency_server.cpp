@@ -266,11 +266,7 @@ std::string LatencyServer::base_url() const {
 }
 
 Endpoints LatencyServer::endpoints() const {
-  Endpoints endpoints;
-  endpoints.authorize = base_url() + "/oauth/authorize";
-  endpoints.token = base_url() + "/oauth/access_token";
-  endpoints.graph = base_url();
-  return endpoints;
+  return Endpoints{}.at(base_url());
 }
 
 std::size_t LatencyServer::connections() const {

@@ -4,9 +4,8 @@
 
 #include "secret_mask.hpp"
 #include "token_response.hpp"
+#include "transport_call.hpp"
 
-#include <atomic>
-#include <exception>
 #include <utility>
 
 namespace instagram::oauth {
@@ -30,38 +29,19 @@ std::string graph_base(std::string graph) {
   return graph;
 }
 
-// The answer mapped, and every secret the request carried masked out of an error: the
-// one path of the blocking and the async calls.
-Result<AccessToken> finish(const Result<HttpResponse>& response, std::string_view client_secret,
-                           std::string_view secret) {
-  if (!response) return detail::mask_error(response.error(), {client_secret, secret});
-  Result<AccessToken> token = detail::read_token_response(
-      *response, std::chrono::system_clock::now(), {client_secret, secret});
-  if (!token) return detail::mask_error(token.error(), {client_secret, secret});
-  return token;
-}
+// The answer mapped, and every secret the request carried masked out of an error.
+struct TokenAnswer {
+  std::string client_secret;
+  std::string secret;  // the code or the token sent
 
-// A transport that throws is turned into an error; nothing else escapes.
-OAuthException thrown_by_transport() {
-  try {
-    throw;
-  } catch (const OAuthException& error) {
-    return error;
-  } catch (const std::exception& error) {
-    return OAuthException(ErrorCategory::transport,
-                          std::string("the transport failed: ") + error.what());
-  } catch (...) {
-    return OAuthException(ErrorCategory::transport, "the transport failed");
+  Result<AccessToken> operator()(const Result<HttpResponse>& response) const {
+    if (!response) return detail::mask_error(response.error(), {client_secret, secret});
+    Result<AccessToken> token = detail::read_token_response(
+        *response, std::chrono::system_clock::now(), {client_secret, secret});
+    if (!token) return detail::mask_error(token.error(), {client_secret, secret});
+    return token;
   }
-}
-
-template <class Call>
-std::future<Result<AccessToken>> as_future(Call&& call) {
-  auto promise = std::make_shared<std::promise<Result<AccessToken>>>();
-  std::future<Result<AccessToken>> future = promise->get_future();
-  call([promise](Result<AccessToken> token) { promise->set_value(std::move(token)); });
-  return future;
-}
+};
 
 }  // namespace
 
@@ -138,7 +118,8 @@ void TokenExchanger::exchange_async(std::string_view code, Callback done) const 
 }
 
 std::future<Result<AccessToken>> TokenExchanger::exchange_async(std::string_view code) const {
-  return as_future([&](Callback done) { exchange_async(code, std::move(done)); });
+  return detail::as_future<AccessToken>(
+      [&](Callback done) { exchange_async(code, std::move(done)); });
 }
 
 Result<AccessToken> TokenExchanger::exchange_for_long_lived(
@@ -154,7 +135,7 @@ void TokenExchanger::exchange_for_long_lived_async(std::string_view short_lived_
 
 std::future<Result<AccessToken>> TokenExchanger::exchange_for_long_lived_async(
     std::string_view short_lived_token) const {
-  return as_future(
+  return detail::as_future<AccessToken>(
       [&](Callback done) { exchange_for_long_lived_async(short_lived_token, std::move(done)); });
 }
 
@@ -169,54 +150,21 @@ void TokenExchanger::refresh_async(std::string_view long_lived_token, Callback d
 
 std::future<Result<AccessToken>> TokenExchanger::refresh_async(
     std::string_view long_lived_token) const {
-  return as_future([&](Callback done) { refresh_async(long_lived_token, std::move(done)); });
+  return detail::as_future<AccessToken>(
+      [&](Callback done) { refresh_async(long_lived_token, std::move(done)); });
 }
 
 Result<AccessToken> TokenExchanger::send(const Result<HttpRequest>& request,
                                          std::string_view secret) const {
-  if (!request) return request.error();
-  Result<HttpResponse> response = [&]() -> Result<HttpResponse> {
-    try {
-      return transport_->send(*request);
-    } catch (...) {
-      return thrown_by_transport();
-    }
-  }();
-  return finish(response, config_.client_secret, secret);
+  return detail::call<AccessToken>(*transport_, request,
+                                   TokenAnswer{config_.client_secret, std::string(secret)});
 }
 
 void TokenExchanger::send_async(Result<HttpRequest> request, std::string_view secret,
                                 Callback done) const {
-  // The call returns at once: the answer keeps its own copies of the secrets to mask, and
-  // calls back once even when a user's transport both calls back and throws.
-  struct Pending {
-    Callback done;
-    std::string client_secret;
-    std::string secret;
-    std::atomic<bool> answered{false};
-
-    void answer(const Result<HttpResponse>& response) {
-      if (answered.exchange(true)) return;
-      try {
-        done(finish(response, client_secret, secret));
-      } catch (...) {  // NOLINT(bugprone-empty-catch): as on the engine thread
-      }
-    }
-  };
-  auto pending = std::make_shared<Pending>();
-  pending->done = std::move(done);
-  if (!request) {
-    pending->answer(request.error());
-    return;
-  }
-  pending->client_secret = config_.client_secret;
-  pending->secret = secret;
-  try {
-    transport_->send_async(std::move(*request),
-                           [pending](Result<HttpResponse> response) { pending->answer(response); });
-  } catch (...) {
-    pending->answer(thrown_by_transport());
-  }
+  detail::call_async<AccessToken>(*transport_, std::move(request),
+                                  TokenAnswer{config_.client_secret, std::string(secret)},
+                                  std::move(done));
 }
 
 }  // namespace instagram::oauth

@@ -35,8 +35,8 @@ testing::Environment with_secret() {
 }
 
 std::vector<std::string> connection_args(const InstagramMock& mock) {
-  std::vector<std::string> args = {"--redirect-uri", sample_redirect_uri, "--endpoint-base",
-                                   mock.base_url()};
+  std::vector<std::string> args = {"--client-id",       "990602627938098", "--redirect-uri",
+                                   sample_redirect_uri, "--endpoint-base", mock.base_url()};
   if (!mock.ca_file().empty()) {
     args.push_back("--ca-file");
     args.push_back(mock.ca_file());
@@ -68,9 +68,9 @@ TEST_CASE("every subcommand has --help", "[cli]") {
 }
 
 TEST_CASE("authorize-url prints the document's sample URL", "[cli]") {
-  const ProcessResult result =
-      run_process({cli, "authorize-url", "--client-id", "990602627938098", "--redirect-uri",
-                   sample_redirect_uri, "--scope", "user_profile,user_media"});
+  const ProcessResult result = run_process({cli, "authorize-url", "--client-id", "990602627938098",
+                                            "--redirect-uri", sample_redirect_uri, "--scope",
+                                            "user_profile,user_media", "--api", "basic-display"});
   CHECK(result.exit_code == 0);
   CHECK(result.out ==
         "https://api.instagram.com/oauth/authorize?client_id=990602627938098"
@@ -185,7 +185,8 @@ TEST_CASE("exchange exit codes: api 4, transport 5, invalid response 6, usage 2"
   CHECK(reused.exit_code == 4);
   CHECK(reused.err ==
         "api: Matching code was not found or was already used (OAuthException, code 400, HTTP "
-        "400)\n");
+        "400)\nhint: a code works once and for one hour; a second callback (a reload, a double "
+        "submit) is the usual cause: start a new login\n");
   check_no_leak(reused, code);
 
   mock.set_fault(testing::Fault::html_502);
@@ -197,8 +198,8 @@ TEST_CASE("exchange exit codes: api 4, transport 5, invalid response 6, usage 2"
   mock.set_fault(testing::Fault::none);
 
   const ProcessResult closed =
-      run_process({cli, "exchange", "--code", "AQB-x", "--redirect-uri", sample_redirect_uri,
-                   "--endpoint-base", "http://127.0.0.1:1"},
+      run_process({cli, "exchange", "--code", "AQB-x", "--client-id", "990602627938098",
+                   "--redirect-uri", sample_redirect_uri, "--endpoint-base", "http://127.0.0.1:1"},
                   with_secret());
   CHECK(closed.exit_code == 5);
   CHECK(closed.err.rfind("transport: ", 0) == 0);
@@ -254,6 +255,7 @@ TEST_CASE("long-lived and refresh take the token from the environment", "[cli]")
   CHECK(answer.at("expires_in") == 5183944);
 
   env.back().second = answer.at("access_token").get<std::string>();
+  mock.advance_clock(std::chrono::hours(25));  // Instagram refreshes tokens 24 hours old
   const ProcessResult refreshed = run_process(command({"refresh"}, connection_args(mock)), env);
   CHECK(refreshed.exit_code == 0);
   CHECK(refreshed.out.find("token_type:   bearer\n") != std::string::npos);
@@ -291,7 +293,7 @@ TEST_CASE("login reads a pasted redirect, checks the state and exchanges the cod
 
 TEST_CASE("login asks for the required scope of the chosen API by default", "[cli]") {
   testing::MockOptions options = leak_test_mock();
-  options.required_scope = "instagram_business_basic";
+  options.api = Endpoints::instagram_login();
   InstagramMock mock(options);
   const std::string redirect = sample_redirect_uri + "?code=" + mock.issue_code() + "&state=s#_\n";
   const ProcessResult ok = run_process(
@@ -308,9 +310,9 @@ TEST_CASE("login listens on a loopback redirect URI", "[cli]") {
   testing::MockOptions options = leak_test_mock();
   options.redirect_uri = redirect_uri;
   InstagramMock mock(options);
-  testing::Process login(
-      {cli, "login", "--redirect-uri", redirect_uri, "--endpoint-base", mock.base_url(), "--json"},
-      with_secret());
+  testing::Process login({cli, "login", "--client-id", "990602627938098", "--redirect-uri",
+                          redirect_uri, "--endpoint-base", mock.base_url(), "--json"},
+                         with_secret());
   REQUIRE(login.wait_for_stdout("Waiting for the redirect", std::chrono::seconds(20)));
   const std::string printed = login.stdout_so_far();
   const std::size_t start = printed.find(mock.base_url());
@@ -346,9 +348,9 @@ TEST_CASE("mock-server serves the flow to another process", "[cli]") {
   const std::string ca_file = field("CA file:");
   CHECK(field("client secret:") == "the value of $INSTAGRAM_CLIENT_SECRET");
 
-  const ProcessResult url =
-      run_process({cli, "authorize-url", "--client-id", "990602627938098", "--redirect-uri",
-                   sample_redirect_uri, "--scope", "user_profile", "--endpoint-base", base});
+  const ProcessResult url = run_process({cli, "authorize-url", "--client-id", "990602627938098",
+                                         "--redirect-uri", sample_redirect_uri, "--scope",
+                                         "instagram_business_basic", "--endpoint-base", base});
   REQUIRE(url.exit_code == 0);
   httplib::Client browser(base);
   browser.set_ca_cert_path(ca_file.c_str());
@@ -356,10 +358,11 @@ TEST_CASE("mock-server serves the flow to another process", "[cli]") {
       browser.Get(url.out.substr(base.size(), url.out.size() - base.size() - 1).c_str());
   REQUIRE(window);
   REQUIRE(window->status == 302);
-  const ProcessResult exchanged = run_process(
-      {cli, "exchange", "--redirect", window->get_header_value("Location"), "--redirect-uri",
-       sample_redirect_uri, "--endpoint-base", base, "--ca-file", ca_file},
-      with_secret());
+  const ProcessResult exchanged =
+      run_process({cli, "exchange", "--redirect", window->get_header_value("Location"),
+                   "--client-id", "990602627938098", "--redirect-uri", sample_redirect_uri,
+                   "--endpoint-base", base, "--ca-file", ca_file},
+                  with_secret());
   CHECK(exchanged.exit_code == 0);
   CHECK(exchanged.out.find("user_id:      17841405793187218") != std::string::npos);
   server.terminate();
@@ -381,7 +384,9 @@ TEST_CASE("demo shows the whole flow and exits 0", "[cli]") {
         "api: Matching code was not found or was already used (OAuthException, code 400, HTTP 400)",
         "authorization_denied: The user denied your request (access_denied, user_denied)",
         "state_mismatch: the redirect's state does not match the expected state",
-        "Done: 5 steps, 3 failures caught."}) {
+        "    hint: a code works once and for one hour; a second callback (a reload, a double "
+        "submit) is the usual cause: start a new login",
+        "Done: 6 steps, 3 failures caught."}) {
     CHECK(demo.out.find(line) != std::string::npos);
   }
   check_no_leak(demo);

@@ -34,10 +34,10 @@ TEST_CASE("examples/quickstart, the README's example, prints the URL and reads t
       secret);
   CHECK(denied.exit_code == 1);
   CHECK(denied.out ==
-        "https://api.instagram.com/oauth/"
+        "https://www.instagram.com/oauth/"
         "authorize?client_id=990602627938098&redirect_uri=https%3A%2F%2F"
-        "socialsizzle.herokuapp.com%2Fauth%2F&scope=user_profile&response_type=code&state=from-the-"
-        "users-session\n");
+        "socialsizzle.herokuapp.com%2Fauth%2F&scope=instagram_business_basic&response_type=code&"
+        "state=from-the-users-session\n");
   CHECK(denied.err ==
         "authorization_denied: The user denied your request (access_denied, user_denied)\n");
   const ProcessResult forged = run_process(
@@ -53,7 +53,8 @@ TEST_CASE("examples/authorize_url prints a URL with a fresh state", "[examples]"
   const auto params = testing::reference_query(result.out.substr(0, result.out.size() - 1));
   REQUIRE(params.size() == 5);
   CHECK(params[0] == std::pair<std::string, std::string>{"client_id", "990602627938098"});
-  CHECK(params[2] == std::pair<std::string, std::string>{"scope", "user_profile,user_media"});
+  CHECK(params[2] == std::pair<std::string, std::string>{
+                         "scope", "instagram_business_basic,instagram_business_content_publish"});
   CHECK(params[4].first == "state");
   CHECK(params[4].second.size() == 43);
 }

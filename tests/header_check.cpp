@@ -12,7 +12,10 @@
 int instagram_oauth_header_check() {
   const instagram::oauth::AppConfig config{
       "990602627938098", "secret", "https://example.com/auth/", {}};
-  return instagram::oauth::AuthorizeUrlBuilder(config).scope("user_profile").build().has_value()
+  return instagram::oauth::AuthorizeUrlBuilder(config)
+                 .scope("instagram_business_basic")
+                 .build()
+                 .has_value()
              ? 0
              : 1;
 }

@@ -5,6 +5,7 @@
 #include <instagram/oauth/token_exchanger.hpp>
 #include <instagram/oauth/version.hpp>
 
+#include "failure.hpp"
 #include "instagram_mock.hpp"
 #include "test_certificates.hpp"
 
@@ -12,6 +13,8 @@
 #include <string>
 
 using namespace instagram::oauth;
+using testing::Failure;
+using testing::failure_of;
 using testing::Fault;
 using testing::InstagramMock;
 using testing::MockOptions;
@@ -65,7 +68,8 @@ TEST_CASE("an odd user_id above 2^53 arrives exactly", "[exchange]") {
     REQUIRE(token);
     CHECK(token->user_id == "17841405793187219");
     if (shape == SuccessShape::data || shape == SuccessShape::permissions_array) {
-      CHECK(token->permissions == std::vector<std::string>{"user_profile", "user_media"});
+      CHECK(token->permissions == std::vector<std::string>{"instagram_business_basic",
+                                                           "instagram_business_content_publish"});
     }
   }
 }
@@ -139,10 +143,24 @@ TEST_CASE("long-lived exchange and refresh against graph", "[exchange]") {
     CHECK(long_lived->access_token.rfind("IGQWR", 0) == 0);
     CHECK(long_lived->token_type == "bearer");
     CHECK(long_lived->expires_in == std::chrono::seconds(5183944));
+    // Instagram refreshes a long-lived token once it is 24 hours old, until it expires.
+    const Result<AccessToken> too_early = exchanger.refresh(long_lived->access_token);
+    CHECK(failure_of(too_early) ==
+          Failure{ErrorCategory::api, "The access token can be refreshed once it is 24 hours old"});
+    mock.advance_clock(std::chrono::hours(25));
     const Result<AccessToken> refreshed = exchanger.refresh(long_lived->access_token);
     REQUIRE(refreshed);
     CHECK(refreshed->access_token != long_lived->access_token);
     CHECK(refreshed->token_type == "bearer");
+    mock.advance_clock(std::chrono::hours(24 * 60));
+    const Result<AccessToken> expired = exchanger.refresh(refreshed->access_token);
+    REQUIRE_FALSE(expired);
+    CHECK(expired.error().code() == 190);
+    CHECK(expired.error().error_subcode() == 463);
+    CHECK(expired.error().hint() ==
+          "the token expired: refresh long-lived tokens before their 60 days end (TokenKeeper "
+          "does); now only a new login helps");
+    CHECK(mock.refreshes() == 3);
 
     const Result<AccessToken> bogus = exchanger.refresh("IGQWR-unknown-token");
     REQUIRE_FALSE(bogus);
@@ -362,7 +380,7 @@ TEST_CASE("URLs other than http(s) are refused", "[exchange]") {
 
 TEST_CASE("the Instagram Login preset runs the same flow", "[exchange]") {
   MockOptions options;
-  options.required_scope = "instagram_business_basic";
+  options.api = Endpoints::instagram_login();
   options.shape = SuccessShape::data;
   options.permissions = "instagram_business_basic,instagram_business_manage_messages";
   InstagramMock mock(options);

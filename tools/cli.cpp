@@ -34,6 +34,7 @@ ExitCode exit_code_for(ErrorCategory category) noexcept {
 
 int report(const OAuthException& error) {
   std::cerr << error.what() << '\n';
+  if (!error.hint().empty()) std::cerr << "hint: " << error.hint() << '\n';
   return exit_code_for(error.category());
 }
 
@@ -61,12 +62,8 @@ AppConfig Connection::app_config(std::string client_secret) const {
   config.client_secret = std::move(client_secret);
   config.redirect_uri = redirect_uri;
   config.endpoints =
-      api == "instagram-login" ? Endpoints::instagram_login() : Endpoints::basic_display();
-  if (!endpoint_base.empty()) {
-    config.endpoints.authorize = endpoint_base + "/oauth/authorize";
-    config.endpoints.token = endpoint_base + "/oauth/access_token";
-    config.endpoints.graph = endpoint_base;
-  }
+      api == "basic-display" ? Endpoints::basic_display() : Endpoints::instagram_login();
+  if (!endpoint_base.empty()) config.endpoints = config.endpoints.at(endpoint_base);
   return config;
 }
 
@@ -96,6 +93,33 @@ std::string utc_time(std::chrono::system_clock::time_point when) {
 
 }  // namespace
 
+void print_profile(std::ostream& out, const UserProfile& profile, const TokenOutput& output) {
+  if (output.json) {
+    nlohmann::json answer = {{"id", profile.id},
+                             {"user_id", profile.user_id},
+                             {"username", profile.username},
+                             {"name", profile.name},
+                             {"account_type", profile.account_type},
+                             {"profile_picture_url", profile.profile_picture_url}};
+    for (const auto& [key, count] : {std::pair{"followers_count", &profile.followers_count},
+                                     {"follows_count", &profile.follows_count},
+                                     {"media_count", &profile.media_count}}) {
+      if (*count) answer[key] = **count;
+    }
+    out << answer.dump() << '\n';
+    return;
+  }
+  // Escaped by the JSON library's rules, so that a hostile name cannot forge a line.
+  const auto text = [](const std::string& value) {
+    const std::string quoted = nlohmann::json(value).dump();
+    return quoted.substr(1, quoted.size() - 2);
+  };
+  out << "signed in as: @" << text(profile.username) << " (user_id " << profile.user_id
+      << ", app-scoped id " << profile.id << ")\n";
+  if (!profile.name.empty()) out << "name:         " << text(profile.name) << '\n';
+  if (!profile.account_type.empty()) out << "account_type: " << text(profile.account_type) << '\n';
+}
+
 void print_token(std::ostream& out, const AccessToken& token, const TokenOutput& output) {
   if (output.json) {
     nlohmann::json answer = {{"access_token", shown_token(token, output)},
@@ -105,6 +129,7 @@ void print_token(std::ostream& out, const AccessToken& token, const TokenOutput&
     if (!token.token_type.empty()) answer["token_type"] = token.token_type;
     if (token.expires_in) answer["expires_in"] = token.expires_in->count();
     if (token.expires_at) answer["expires_at"] = utc_time(*token.expires_at);
+    if (token.received_at) answer["received_at"] = utc_time(*token.received_at);
     out << answer.dump() << '\n';
     return;
   }

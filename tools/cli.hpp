@@ -21,7 +21,8 @@ enum ExitCode : int {
 
 ExitCode exit_code_for(ErrorCategory category) noexcept;
 
-// Prints "category: message" to stderr and returns the exit code for the category.
+// Prints "category: message" to stderr, and "hint: …" on a second line for a known
+// Instagram error; returns the exit code for the category.
 int report(const OAuthException& error);
 int usage_error(const std::string& message);
 
@@ -31,9 +32,9 @@ std::optional<std::string> read_secret(const char* variable, const std::string& 
 
 // The connection settings every network subcommand takes.
 struct Connection {
-  std::string client_id = "990602627938098";
+  std::string client_id;  // required: --client-id or $INSTAGRAM_CLIENT_ID
   std::string redirect_uri;
-  std::string api = "basic-display";
+  std::string api = "instagram-login";
   std::string endpoint_base;  // a local Instagram look-alike, e.g. from `mock-server`
   std::string ca_file;
   std::string client_secret_file;
@@ -49,5 +50,6 @@ struct TokenOutput {
 };
 
 void print_token(std::ostream& out, const AccessToken& token, const TokenOutput& output);
+void print_profile(std::ostream& out, const UserProfile& profile, const TokenOutput& output);
 
 }  // namespace instagram::oauth::cli

@@ -34,12 +34,43 @@ int print_result(const Result<AccessToken>& token, const TokenOutput& output) {
   return success;
 }
 
+std::optional<std::string> token_from(const TokenArgs& args) {
+  std::optional<std::string> token = read_secret(token_variable, args.token_file);
+  if (!token)
+    usage_error("the token comes from $INSTAGRAM_ACCESS_TOKEN or --token-file, never argv");
+  return token;
+}
+
+// "2026-11-30T06:00:00Z", as --json prints times.
+std::optional<std::chrono::system_clock::time_point> utc_time_point(const std::string& text) {
+  std::tm parts{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &parts);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&parts));
+}
+
 int run_token_call(const TokenArgs& args, bool refresh) {
   const std::optional<AppConfig> config = app_with_secret(args.connection);
   if (!config) return usage;
-  const std::optional<std::string> token = read_secret(token_variable, args.token_file);
-  if (!token)
-    return usage_error("the token comes from $INSTAGRAM_ACCESS_TOKEN or --token-file, never argv");
+  const std::optional<std::string> token = token_from(args);
+  if (!token) return usage;
+  if (refresh && args.if_due) {
+    AccessToken current;
+    current.access_token = *token;
+    current.received_at = utc_time_point(args.received_at);
+    current.expires_at = utc_time_point(args.expires_at);
+    if (!current.received_at || !current.expires_at) {
+      return usage_error(
+          "--if-due needs --received-at and --expires-at as UTC times, e.g. "
+          "2026-11-30T06:00:00Z");
+    }
+    if (!refresh_due(current, std::chrono::system_clock::now())) {
+      std::cout << "refresh not due: the token is under 24 hours old or more than 7 days from "
+                   "expiring; nothing sent\n";
+      return success;
+    }
+    std::cout << "refresh due: refreshing\n";
+  }
   const TokenExchanger exchanger(*config, args.connection.client_options());
   return print_result(
       refresh ? exchanger.refresh(*token) : exchanger.exchange_for_long_lived(*token), args.output);
@@ -67,31 +98,44 @@ void wait_for_stop(const sigset_t& signals, double seconds) {
   sigtimedwait(&signals, nullptr, &limit);
 }
 
-// Waits on a loopback redirect URI for the browser's request; the URL it came to.
-std::optional<std::string> receive_redirect(const std::string& redirect_uri, int timeout_seconds) {
-  const auto parts = detail::split_url(redirect_uri);
+// Waits on a loopback redirect URI for the browser's request that carries `state`: the
+// code or the denial it brought. The path is compared exactly (never as a pattern), and a
+// request without the expected state is answered and ignored: it ends nothing.
+std::optional<Result<AuthorizationCode>> receive_redirect(const AppConfig& config,
+                                                          const std::string& state,
+                                                          int timeout_seconds) {
+  const auto parts = detail::split_url(config.redirect_uri);
   if (!parts) return std::nullopt;
   std::string host(parts->host);
   if (host == "[::1]") host = "::1";
   const std::string path = parts->path.empty() ? "/" : std::string(parts->path);
+  const std::string base = config.redirect_uri.substr(0, config.redirect_uri.find('?'));
+  const RedirectParser parser(config);
   httplib::Server server;
   std::mutex mutex;
   std::condition_variable arrived;
-  std::optional<std::string> received;
-  server.Get(path, [&](const httplib::Request& request, httplib::Response& response) {
-    const std::string url =
-        redirect_uri.substr(0, redirect_uri.find('?')) +
-        request.target.substr(std::min(request.target.find('?'), request.target.size()));
-    response.set_content(
-        "<!doctype html><title>instagram-oauth</title><p>Signed in: you can close this "
-        "window and return to the terminal.</p>",
-        "text/html; charset=utf-8");
+  std::optional<Result<AuthorizationCode>> received;
+  server.Get(".*", [&](const httplib::Request& request, httplib::Response& response) {
+    const auto page = [&](int status, const char* text) {
+      response.status = status;
+      response.set_content(
+          std::string("<!doctype html><title>instagram-oauth</title><p>") + text + "</p>",
+          "text/html; charset=utf-8");
+    };
+    if (request.path != path) return page(404, "Not the redirect URI.");
+    const std::size_t query = std::min(request.target.find('?'), request.target.size());
+    Result<AuthorizationCode> code = parser.parse(base + request.target.substr(query), state);
+    if (!code && code.error().category() == ErrorCategory::state_mismatch) {
+      return page(400, "This is not the sign-in this terminal is waiting for.");
+    }
+    page(code ? 200 : 400, code ? "Signed in: you can close this window and return to the terminal."
+                                : "Not signed in: see the terminal.");
     std::lock_guard<std::mutex> lock(mutex);
-    received = url;
+    if (!received) received = std::move(code);
     arrived.notify_all();
   });
   if (!server.bind_to_port(host.c_str(), parts->port)) return std::nullopt;
-  std::cout << "Waiting for the redirect on " << redirect_uri << " ..." << std::endl;
+  std::cout << "Waiting for the redirect on " << config.redirect_uri << " ..." << std::endl;
   std::thread listener([&] { server.listen_after_bind(); });
   {
     std::unique_lock<std::mutex> lock(mutex);
@@ -192,6 +236,18 @@ int run_refresh(const TokenArgs& args) {
   return run_token_call(args, true);
 }
 
+int run_me(const TokenArgs& args) {
+  const std::optional<AppConfig> config = app_with_secret(args.connection);
+  if (!config) return usage;
+  const std::optional<std::string> token = token_from(args);
+  if (!token) return usage;
+  const Result<UserProfile> profile =
+      ProfileClient(*config, args.connection.client_options()).me(*token);
+  if (!profile) return report(profile.error());
+  print_profile(std::cout, *profile, args.output);
+  return success;
+}
+
 int run_mock_server(const MockServerArgs& args) {
   const sigset_t signals = block_stop_signals();
   testing::MockOptions options;
@@ -200,8 +256,8 @@ int run_mock_server(const MockServerArgs& args) {
   options.client_id = args.client_id;
   options.redirect_uri = args.redirect_uri;
   options.shape = args.shape == "data" ? testing::SuccessShape::data : testing::SuccessShape::flat;
-  options.required_scope =
-      args.api == "instagram-login" ? "instagram_business_basic" : "user_profile";
+  options.api =
+      args.api == "basic-display" ? Endpoints::basic_display() : Endpoints::instagram_login();
   const std::optional<std::string> secret = read_secret(secret_variable, {});
   if (secret) options.client_secret = *secret;
   std::optional<testing::InstagramMock> mock;
@@ -246,26 +302,32 @@ int run_login(const LoginArgs& args) {
   const auto parts = detail::split_url(config.redirect_uri);
   const bool loopback =
       parts && detail::iequals(parts->scheme, "http") && detail::is_loopback_host(parts->host);
-  std::string redirect;
+  std::optional<Result<AuthorizationCode>> code;
   if (loopback) {
-    const std::optional<std::string> received =
-        receive_redirect(config.redirect_uri, args.listen_timeout_seconds);
-    if (!received)
+    code = receive_redirect(config, state, args.listen_timeout_seconds);
+    if (!code)
       return report(OAuthException(ErrorCategory::timeout, "no redirect arrived at redirect_uri"));
-    redirect = *received;
   } else {
+    std::string redirect;
     std::cout << "Paste the URL your browser was sent to:" << std::endl;
     if (!std::getline(std::cin, redirect)) {
       return report(
           OAuthException(ErrorCategory::invalid_redirect, "no redirect URL on standard input"));
     }
+    code = RedirectParser(config).parse(redirect, state);
   }
-  const Result<AuthorizationCode> code =
-      RedirectParser(config).expected_state(state).parse(redirect);
-  if (!code) return report(code.error());
+  if (!*code) return report(code->error());
   std::cout << "State checked; trading the code for a token." << std::endl;
   const TokenExchanger exchanger(config, args.connection.client_options());
-  return print_result(exchanger.exchange(*code), args.output);
+  const Result<AccessToken> token = exchanger.exchange(**code);
+  if (!token || args.output.json) return print_result(token, args.output);
+  const int printed = print_result(token, args.output);
+  // Who signed in; the token is already printed, so a failure here is reported after it.
+  const Result<UserProfile> profile =
+      ProfileClient(config, exchanger.transport()).me(token->access_token);
+  if (!profile) return report(profile.error());
+  print_profile(std::cout, *profile, args.output);
+  return printed;
 }
 
 }  // namespace instagram::oauth::cli

@@ -37,6 +37,9 @@ struct TokenArgs {
   Connection connection;
   std::string token_file;
   TokenOutput output;
+  bool if_due = false;      // refresh only when refresh_due()
+  std::string received_at;  // with if_due: when the token was received (UTC)
+  std::string expires_at;   // with if_due: when it expires (UTC)
 };
 
 struct MockServerArgs {
@@ -45,7 +48,7 @@ struct MockServerArgs {
   std::string shape = "flat";
   std::string client_id = "990602627938098";
   std::string redirect_uri = "https://socialsizzle.herokuapp.com/auth/";
-  std::string api = "basic-display";
+  std::string api = "instagram-login";
   bool deny = false;
   double for_seconds = 0;
 };
@@ -66,6 +69,7 @@ int run_parse_redirect(const ParseRedirectArgs& args);
 int run_exchange(const ExchangeArgs& args);
 int run_long_lived(const TokenArgs& args);
 int run_refresh(const TokenArgs& args);
+int run_me(const TokenArgs& args);
 int run_mock_server(const MockServerArgs& args);
 int run_login(const LoginArgs& args);
 int run_demo();

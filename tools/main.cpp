@@ -20,7 +20,8 @@ void add_api_option(CLI::App& command, std::string& api) {
 
 void add_connection(CLI::App& command, cli::Connection& connection, bool needs_secret) {
   command.add_option("--client-id", connection.client_id, "Instagram App ID (numeric)")
-      ->capture_default_str();
+      ->envname("INSTAGRAM_CLIENT_ID")
+      ->required();
   command
       .add_option("--redirect-uri", connection.redirect_uri,
                   "the app's redirect URI, exactly as registered")
@@ -30,7 +31,8 @@ void add_connection(CLI::App& command, cli::Connection& connection, bool needs_s
                      "base URL of a local Instagram look-alike (from `mock-server`)");
   command.add_option("--ca-file", connection.ca_file,
                      "PEM file of the CA to trust (default: system store)");
-  command.add_option("--timeout-ms", connection.timeout_ms, "total time limit per request")
+  command.add_option("--timeout-ms", connection.timeout_ms, "total time limit per request (> 0)")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   if (needs_secret) {
     command.add_option("--client-secret-file", connection.client_secret_file,
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
   CLI::App* authorize_url =
       app.add_subcommand("authorize-url", "print the Authorization Window URL");
   authorize_url->add_option("--client-id", authorize.connection.client_id, "Instagram App ID")
+      ->envname("INSTAGRAM_CLIENT_ID")
       ->required();
   authorize_url
       ->add_option("--redirect-uri", authorize.connection.redirect_uri, "the app's redirect URI")
@@ -113,9 +116,28 @@ int main(int argc, char** argv) {
   CLI::App* refresh_command =
       app.add_subcommand("refresh", "refresh a long-lived token ($INSTAGRAM_ACCESS_TOKEN)");
   refresh_command->add_option("--token-file", refresh.token_file, "file holding the token");
+  auto* if_due = refresh_command->add_flag(
+      "--if-due", refresh.if_due,
+      "refresh only when due (24 hours old, within 7 days of expiry); exit 0 either way");
+  refresh_command
+      ->add_option("--received-at", refresh.received_at,
+                   "with --if-due: when the token was received, UTC")
+      ->needs(if_due);
+  refresh_command
+      ->add_option("--expires-at", refresh.expires_at,
+                   "with --if-due: when it expires, UTC (as --json prints)")
+      ->needs(if_due);
   add_connection(*refresh_command, refresh.connection, true);
   add_token_output(*refresh_command, refresh.output);
   refresh_command->callback([&] { result = cli::run_refresh(refresh); });
+
+  cli::TokenArgs me;
+  CLI::App* me_command =
+      app.add_subcommand("me", "who signed in: the profile of $INSTAGRAM_ACCESS_TOKEN's user");
+  me_command->add_option("--token-file", me.token_file, "file holding the token");
+  add_connection(*me_command, me.connection, true);
+  add_token_output(*me_command, me.output);
+  me_command->callback([&] { result = cli::run_me(me); });
 
   cli::MockServerArgs mock;
   CLI::App* mock_server =

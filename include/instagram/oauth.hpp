@@ -5,6 +5,8 @@
 #include <instagram/oauth/config.hpp>
 #include <instagram/oauth/error.hpp>
 #include <instagram/oauth/http.hpp>
+#include <instagram/oauth/lifecycle.hpp>
+#include <instagram/oauth/profile.hpp>
 #include <instagram/oauth/redirect_parser.hpp>
 #include <instagram/oauth/result.hpp>
 #include <instagram/oauth/state.hpp>

@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const AppConfig config{
       "990602627938098", "fuzz-secret", "https://socialsizzle.herokuapp.com/auth/", {}};
   const Result<std::string> url = AuthorizeUrlBuilder(config)
-                                      .scope("user_profile")
+                                      .scope("instagram_business_basic")
                                       .state(state)
                                       .extra_param("x", extra)
                                       .build();

@@ -1,4 +1,4 @@
-// The protocol document's sample app, shared by the tests that need no server.
+// The protocol document's sample app and its API, shared by the tests that need no server.
 #pragma once
 
 #include <instagram/oauth/config.hpp>
@@ -10,6 +10,7 @@ inline AppConfig sample_app() {
   config.client_id = "990602627938098";
   config.client_secret = "eb8c7-sample-secret";
   config.redirect_uri = "https://socialsizzle.herokuapp.com/auth/";
+  config.endpoints = Endpoints::basic_display();
   return config;
 }
 

@@ -1,25 +1,38 @@
-// Where the three steps go, and the app's own identity: one source of truth.
+// Where the steps go, and the app's own identity: one source of truth.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace instagram::oauth {
 
 struct Endpoints {
-  std::string authorize = "https://api.instagram.com/oauth/authorize";
+  std::string authorize = "https://www.instagram.com/oauth/authorize";
   std::string token = "https://api.instagram.com/oauth/access_token";
-  std::string graph = "https://graph.instagram.com";  // long-lived exchange and refresh
-  std::string required_scope = "user_profile";  // build() refuses scopes without it; empty: none
+  std::string graph = "https://graph.instagram.com";  // long-lived exchange, refresh, /me
+  std::string graph_version = "v25.0";  // for /me; "" calls unversioned (the App Dashboard's)
+  std::string required_scope = "instagram_business_basic";  // build() refuses scopes without it
 
-  // The protocol document's endpoints (Basic Display API): the default.
-  static Endpoints basic_display() { return {}; }
+  // "Instagram API with Instagram Login", the live API: the default.
+  static Endpoints instagram_login() { return {}; }
 
-  // "Instagram API with Instagram Login", Basic Display's successor.
-  static Endpoints instagram_login() {
+  // The protocol document's Basic Display API (shut by Meta on 2024-12-04).
+  static Endpoints basic_display() {
     Endpoints endpoints;
-    endpoints.authorize = "https://www.instagram.com/oauth/authorize";
-    endpoints.required_scope = "instagram_business_basic";
+    endpoints.authorize = "https://api.instagram.com/oauth/authorize";
+    endpoints.graph_version.clear();
+    endpoints.required_scope = "user_profile";
     return endpoints;
+  }
+
+  // These endpoints on another server (a local look-alike): authorize at
+  // base/oauth/authorize, token at base/oauth/access_token, graph at base itself.
+  Endpoints at(std::string_view base) const {
+    Endpoints moved = *this;
+    moved.authorize = std::string(base) + "/oauth/authorize";
+    moved.token = std::string(base) + "/oauth/access_token";
+    moved.graph = std::string(base);
+    return moved;
   }
 };
 

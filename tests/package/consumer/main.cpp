@@ -9,7 +9,7 @@ int main() {
   const AppConfig config{
       "990602627938098", "consumer-secret", "https://socialsizzle.herokuapp.com/auth/", {}};
   const Result<std::string> url = AuthorizeUrlBuilder(config)
-                                      .scopes({"user_profile", "user_media"})
+                                      .scopes({"instagram_business_basic", "instagram_business_content_publish"})
                                       .state(generate_state())
                                       .build();
   if (!url) {

@@ -1,0 +1,69 @@
+// Long-lived tokens kept alive: when to refresh, when only a new login helps, and one
+// user's token refreshed once however many threads ask for it.
+#pragma once
+
+#include <instagram/oauth/error.hpp>
+#include <instagram/oauth/export.hpp>
+#include <instagram/oauth/result.hpp>
+#include <instagram/oauth/token.hpp>
+#include <instagram/oauth/token_exchanger.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace instagram::oauth {
+
+// Instagram refreshes a long-lived token once it is 24 hours old and before it expires
+// (60 days); refreshed, it lives 60 days from then.
+struct RefreshPolicy {
+  std::chrono::hours min_age{24};             // younger tokens are never refreshed
+  std::chrono::hours refresh_before{7 * 24};  // refresh within this much of expires_at
+};
+
+// True when `token` is at least min_age old, expires within refresh_before, and has not
+// expired. False for a token without received_at or expires_at (not a long-lived one).
+// Thread-safe (a pure function).
+INSTAGRAM_OAUTH_EXPORT bool refresh_due(const AccessToken& token,
+                                        std::chrono::system_clock::time_point now,
+                                        const RefreshPolicy& policy = {});
+
+// True when `error` means the token is dead and only a new login helps: graph's code 190
+// (expired, revoked, password changed: subcodes 458, 459, 460, 463, 464, 467, 492).
+INSTAGRAM_OAUTH_EXPORT bool needs_reauthorization(const OAuthException& error) noexcept;
+
+// One user's long-lived token. Thread-safe: concurrent get() calls share one refresh (the
+// others wait for its result), on_refreshed runs once per refresh (persist the new token
+// there), a token younger than min_age is never refreshed, and an expired one is reported
+// without a request as an api error with code 190 and subcode 463 (needs_reauthorization).
+// When a refresh fails and the token still works, get() returns the token (a later call
+// tries again); when the failure needs_reauthorization, get() returns that error.
+class INSTAGRAM_OAUTH_EXPORT TokenKeeper {
+ public:
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+  TokenKeeper(std::shared_ptr<const TokenExchanger> exchanger, AccessToken token,
+              RefreshPolicy policy = {}, std::function<void(const AccessToken&)> on_refreshed = {},
+              Clock clock = {});  // empty: system_clock::now (tests inject their own)
+
+  // The token, refreshed first when due.
+  Result<AccessToken> get();
+
+ private:
+  std::shared_ptr<const TokenExchanger> exchanger_;
+  RefreshPolicy policy_;
+  std::function<void(const AccessToken&)> on_refreshed_;
+  Clock clock_;
+  std::mutex mutex_;
+  std::condition_variable refreshed_;
+  AccessToken token_;
+  bool refreshing_ = false;
+  std::uint64_t refreshes_ = 0;                     // finished refreshes, successful or not
+  std::optional<Result<AccessToken>> last_result_;  // what the last refresh gave its waiters
+};
+
+}  // namespace instagram::oauth

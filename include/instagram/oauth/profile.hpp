@@ -1,0 +1,63 @@
+// Who signed in: GET {graph}/{graph_version}/me with the access token.
+#pragma once
+
+#include <instagram/oauth/config.hpp>
+#include <instagram/oauth/export.hpp>
+#include <instagram/oauth/http.hpp>
+#include <instagram/oauth/result.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace instagram::oauth {
+
+struct UserProfile {
+  std::string id;       // the app-scoped id, exact digits
+  std::string user_id;  // the professional account's id (the one webhooks carry), exact digits
+  std::string username;
+  std::string name;
+  std::string account_type;  // "Business", "Media_Creator" (Basic Display: "BUSINESS", …):
+                             // compare without case
+  std::string profile_picture_url;
+  std::optional<std::uint64_t> followers_count;
+  std::optional<std::uint64_t> follows_count;
+  std::optional<std::uint64_t> media_count;
+};
+
+// Thread-safe; share a transport with the TokenExchanger (TokenExchanger::transport()).
+// The access token travels in the URL, as graph.instagram.com demands, and is masked out
+// of every error. Errors: invalid_argument (an empty token or field, an unusable
+// configuration: nothing sent), api (graph's error: code 190 when the token is dead, see
+// needs_reauthorization), transport, timeout, invalid_response (no id, an id or count that
+// is not exact digits), cancelled (async). Async callbacks run as TokenExchanger's do.
+class INSTAGRAM_OAUTH_EXPORT ProfileClient {
+ public:
+  using Callback = std::function<void(Result<UserProfile>)>;
+
+  explicit ProfileClient(AppConfig config, const ClientOptions& options = {});
+  ProfileClient(AppConfig config, std::shared_ptr<HttpTransport> transport);
+
+  // fields=user_id,username,name,account_type,profile_picture_url
+  Result<UserProfile> me(std::string_view access_token) const;
+  // The fields named (Instagram adds id); unknown ones are Instagram's to refuse.
+  Result<UserProfile> me(std::string_view access_token, std::vector<std::string> fields) const;
+  void me_async(std::string_view access_token, Callback done) const;
+  std::future<Result<UserProfile>> me_async(std::string_view access_token) const;
+
+ private:
+  Result<HttpRequest> request(std::string_view access_token, const std::string& fields) const;
+
+  std::string client_secret_;  // masked too, should an answer echo it
+  std::shared_ptr<HttpTransport> transport_;
+  std::string config_problem_;
+  std::string me_url_;  // {graph}/{version}/me?fields=
+  std::string default_fields_;
+};
+
+}  // namespace instagram::oauth

@@ -1,0 +1,88 @@
+#include <instagram/oauth/lifecycle.hpp>
+
+#include <utility>
+
+namespace instagram::oauth {
+
+bool refresh_due(const AccessToken& token, std::chrono::system_clock::time_point now,
+                 const RefreshPolicy& policy) {
+  if (!token.received_at || !token.expires_at) return false;
+  if (now - *token.received_at < policy.min_age) return false;
+  if (now >= *token.expires_at) return false;  // too late: only a new login helps
+  return now >= *token.expires_at - policy.refresh_before;
+}
+
+bool needs_reauthorization(const OAuthException& error) noexcept {
+  if (error.category() != ErrorCategory::api) return false;
+  if (error.code() == 190) return true;
+  switch (error.error_subcode()) {
+    case 458:
+    case 459:
+    case 460:
+    case 463:
+    case 464:
+    case 467:
+    case 492:
+      return true;
+    default:
+      return false;
+  }
+}
+
+TokenKeeper::TokenKeeper(std::shared_ptr<const TokenExchanger> exchanger, AccessToken token,
+                         RefreshPolicy policy, std::function<void(const AccessToken&)> on_refreshed,
+                         Clock clock)
+    : exchanger_(std::move(exchanger)),
+      policy_(policy),
+      on_refreshed_(std::move(on_refreshed)),
+      clock_(clock ? std::move(clock) : Clock(&std::chrono::system_clock::now)),
+      token_(std::move(token)) {}
+
+Result<AccessToken> TokenKeeper::get() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (refreshing_) {  // share the refresh under way
+    const std::uint64_t waited_for = refreshes_ + 1;
+    refreshed_.wait(lock, [&] { return refreshes_ >= waited_for; });
+    return *last_result_;
+  }
+  const std::chrono::system_clock::time_point now = clock_();
+  if (token_.expires_at && now >= *token_.expires_at) {
+    ErrorDetails details;
+    details.category = ErrorCategory::api;
+    details.error_type = "OAuthException";
+    details.code = 190;
+    details.error_subcode = 463;
+    details.error_message =
+        "the long-lived token expired before it was refreshed; only a new login helps";
+    return OAuthException(std::move(details));
+  }
+  if (!exchanger_ || !refresh_due(token_, now, policy_)) return token_;
+
+  refreshing_ = true;
+  const std::string current = token_.access_token;
+  lock.unlock();
+  Result<AccessToken> refreshed = exchanger_->refresh(current);
+  if (refreshed) {  // dated by this keeper's clock, which decides when the next refresh is due
+    refreshed->received_at = now;
+    if (refreshed->expires_in) refreshed->expires_at = now + *refreshed->expires_in;
+  }
+  if (refreshed && on_refreshed_) {
+    try {
+      on_refreshed_(*refreshed);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the token is refreshed all the same
+    }
+  }
+  lock.lock();
+  if (refreshed) {
+    token_ = *refreshed;
+  } else if (!needs_reauthorization(refreshed.error())) {
+    refreshed = token_;  // still valid: a later call tries again
+  }
+  last_result_ = refreshed;
+  refreshing_ = false;
+  ++refreshes_;
+  refreshed_.notify_all();
+  return refreshed;
+}
+
+}  // namespace instagram::oauth
