@@ -9,6 +9,8 @@
 #include <instagram/oauth/profile.hpp>
 #include <instagram/oauth/redirect_parser.hpp>
 #include <instagram/oauth/result.hpp>
+#include <instagram/oauth/signed_request.hpp>
+#include <instagram/oauth/signed_state.hpp>
 #include <instagram/oauth/state.hpp>
 #include <instagram/oauth/token.hpp>
 #include <instagram/oauth/token_exchanger.hpp>

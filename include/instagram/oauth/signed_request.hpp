@@ -1,0 +1,37 @@
+// Meta's Deauthorize and Data Deletion callbacks: a POSTed `signed_request` form field,
+// base64url(HMAC-SHA256 signature) "." base64url(JSON payload), keyed with the app secret.
+#pragma once
+
+#include <instagram/oauth/export.hpp>
+#include <instagram/oauth/result.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace instagram::oauth {
+
+struct SignedRequest {
+  std::string user_id;    // exact digits, whether the payload had a string or a number
+  std::string algorithm;  // "HMAC-SHA256"
+  std::optional<std::int64_t> issued_at;
+  std::optional<std::int64_t> expires;
+  std::string payload_json;  // the decoded payload, for fields this struct does not name
+};
+
+// Verifies and reads a signed_request. The signature is checked over the payload as sent
+// (still encoded), comparing the decoded 32-byte digests in constant time; padding and the
+// base64 alphabet (+/) are tolerated. Errors: invalid_argument (an empty app secret, text
+// that is not signature.payload, a payload that is not a JSON object, no user_id);
+// invalid_signature (a signature that does not verify, an algorithm other than
+// HMAC-SHA256). Thread-safe.
+INSTAGRAM_OAUTH_EXPORT Result<SignedRequest> parse_signed_request(std::string_view signed_request,
+                                                                  std::string_view app_secret);
+
+// The JSON a data-deletion callback answers: {"url":"…","confirmation_code":"…"}, escaped.
+// `confirmation_code` should be alphanumeric, as Meta asks. Thread-safe.
+INSTAGRAM_OAUTH_EXPORT std::string data_deletion_response(std::string_view status_url,
+                                                          std::string_view confirmation_code);
+
+}  // namespace instagram::oauth
