@@ -1,14 +1,22 @@
-// A small web app with "Log in with Instagram": the state is bound to an HttpOnly
-// cookie, the callback is /auth/, errors are shown HTML-escaped, the token is never shown.
-//   INSTAGRAM_CLIENT_SECRET=... web_login [PORT]
+// A reference "Sign in with Instagram" site: the state signed and bound to the browser
+// (no server-side store: any instance of a fleet finishes a login another began), the code
+// traded on the callback, the profile fetched, a session started (the token stays on the
+// server), logout, and Meta's deauthorize and data-deletion callbacks verified.
+//   INSTAGRAM_CLIENT_SECRET=... [INSTAGRAM_STATE_KEY=...] web_login [PORT]
+// INSTAGRAM_CLIENT_ID names the app (default: the protocol document's sample);
 // INSTAGRAM_ENDPOINT_BASE and INSTAGRAM_CA_FILE point it at a local look-alike.
+// INSTAGRAM_STATE_KEY (≥ 32 bytes) must be the same on every instance; without it, each
+// process makes its own and states survive only in that process.
 #include <instagram/oauth.hpp>
 
 #include <httplib.h>
 
+#include <cctype>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <map>
+#include <mutex>
 #include <string>
 
 using namespace instagram::oauth;
@@ -49,11 +57,63 @@ std::string cookie(const httplib::Request& request, const std::string& name) {
   return cookies.substr(start, cookies.find(';', start) - start);
 }
 
+const char* env_or(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+// Headers a reviewer expects on every page; no-referrer keeps the code out of Referer.
 void page(httplib::Response& response, int status, const std::string& body) {
   response.status = status;
+  response.set_header("Content-Security-Policy",
+                      "default-src 'none'; form-action 'self'; frame-ancestors 'none'; "
+                      "base-uri 'none'");
+  response.set_header("X-Content-Type-Options", "nosniff");
+  response.set_header("Referrer-Policy", "no-referrer");
+  response.set_header("Cache-Control", "no-store");
   response.set_content("<!doctype html><meta charset=utf-8><title>Web login</title>" + body,
                        "text/html; charset=utf-8");
 }
+
+struct Session {
+  AccessToken token;  // stays here: never rendered, never in a cookie
+  UserProfile profile;
+};
+
+// Sessions in this process. A fleet keeps them in a shared store (Redis, a database).
+class Sessions {
+ public:
+  std::string start(Session session) {
+    std::string id = generate_state();  // 256 random bits, opaque
+    std::lock_guard<std::mutex> lock(mutex_);
+    sessions_[id] = std::move(session);
+    return id;
+  }
+  std::optional<Session> find(const std::string& id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto found = sessions_.find(id);
+    if (id.empty() || found == sessions_.end()) return std::nullopt;
+    return found->second;
+  }
+  void end(const std::string& id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    sessions_.erase(id);
+  }
+  std::size_t end_user(const std::string& user_id) {  // Meta's deauthorize and deletion
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t ended = 0;
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      const bool match =
+          it->second.profile.user_id == user_id || it->second.token.user_id == user_id;
+      it = match ? (++ended, sessions_.erase(it)) : std::next(it);
+    }
+    return ended;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, Session> sessions_;
+};
 
 httplib::Server* running = nullptr;
 
@@ -61,52 +121,122 @@ httplib::Server* running = nullptr;
 
 int main(int argc, char** argv) {
   const char* secret = std::getenv("INSTAGRAM_CLIENT_SECRET");
-  if (secret == nullptr) {
+  if (secret == nullptr || *secret == '\0') {
     std::cerr << "usage: INSTAGRAM_CLIENT_SECRET=... web_login [PORT]\n";
     return 2;
   }
   const int port = argc > 1 ? std::atoi(argv[1]) : 8080;
-  AppConfig app{
-      "990602627938098", secret, "http://127.0.0.1:" + std::to_string(port) + "/auth/", {}};
+  const std::string site = "http://127.0.0.1:" + std::to_string(port);
+  AppConfig app{env_or("INSTAGRAM_CLIENT_ID", "990602627938098"), secret, site + "/auth/"};
   ClientOptions options;
   if (const char* base = std::getenv("INSTAGRAM_ENDPOINT_BASE")) {
-    app.endpoints.authorize = std::string(base) + "/oauth/authorize";
-    app.endpoints.token = std::string(base) + "/oauth/access_token";
-    options.ca_file = std::getenv("INSTAGRAM_CA_FILE") ? std::getenv("INSTAGRAM_CA_FILE") : "";
-    options.allow_plain_http = true;  // honoured for loopback hosts only
+    app.endpoints = app.endpoints.at(base);
+    options.ca_file = env_or("INSTAGRAM_CA_FILE", "");
+    options.allow_plain_http = true;  // honoured for loopback hosts only, never via a proxy
   }
-  const TokenExchanger exchanger(app, options);
+  const std::string state_key = env_or("INSTAGRAM_STATE_KEY", "");
+  const StateSigner signer({state_key.empty() ? generate_state() : state_key});
+  const Result<TokenExchanger> created = TokenExchanger::create(app, options);
+  if (!created) return std::cerr << created.error().what() << '\n', 2;  // fail at start-up
+  const TokenExchanger& exchanger = *created;
+  const ProfileClient profiles(app, exchanger.transport());
+  const RedirectParser parser(app);
+  Sessions sessions;
+  // Secure cookies when served over https (behind a TLS proxy, set it from the scheme).
+  const std::string cookie_flags = "; Path=/; HttpOnly; SameSite=Lax";
 
   httplib::Server server;
-  server.Get("/", [](const httplib::Request&, httplib::Response& response) {
-    page(response, 200, "<p><a href=\"/login\">Log in with Instagram</a></p>");
+  server.Get("/", [&](const httplib::Request& request, httplib::Response& response) {
+    if (const std::optional<Session> session = sessions.find(cookie(request, "session"))) {
+      return page(response, 200,
+                  "<p>Signed in as @" + html_escape(session->profile.username) +
+                      " (Instagram user " + html_escape(session->profile.user_id) +
+                      ").</p><form method=post action=/logout><button id=logout>Sign "
+                      "out</button></form>");
+    }
+    page(response, 200, "<p><a id=login href=\"/login\">Sign in with Instagram</a></p>");
   });
-  server.Get("/login", [&](const httplib::Request&, httplib::Response& response) {
-    const std::string state = generate_state();
+
+  server.Get("/login", [&](const httplib::Request& request, httplib::Response& response) {
+    // The browser binding: random, in an HttpOnly cookie; the state is signed for it.
+    std::string binding = cookie(request, "binding");
+    if (binding.empty()) binding = generate_state();
+    const Result<std::string> state = signer.issue(binding, "/");
     const Result<std::string> url =
-        AuthorizeUrlBuilder(app).scope("instagram_business_basic").state(state).build();
+        state ? AuthorizeUrlBuilder(app).scope("instagram_business_basic").state(*state).build()
+              : Result<std::string>(state.error());
     if (!url) return page(response, 500, "<p>" + html_escape(url.error().what()) + "</p>");
-    // HttpOnly: scripts cannot read it; SameSite=Lax: it comes back on Instagram's redirect.
-    response.set_header("Set-Cookie", "oauth_state=" + state +
-                                          "; Path=/auth/; HttpOnly; SameSite=Lax; Max-Age=600");
+    response.set_header("Set-Cookie", "binding=" + binding + cookie_flags + "; Max-Age=600");
     response.set_redirect(*url);
   });
+
   server.Get("/auth/", [&](const httplib::Request& request, httplib::Response& response) {
-    response.set_header("Set-Cookie",
-                        "oauth_state=; Path=/auth/; HttpOnly; SameSite=Lax; Max-Age=0");
-    RedirectParser parser(app);
-    parser.expected_state(cookie(request, "oauth_state"));
-    const Result<AuthorizationCode> code =
-        parser.parse(app.redirect_uri + request.target.substr(request.path.size()));
-    if (!code)
-      return page(response, 400,
-                  "<p>Not signed in: " + html_escape(code.error().error_message()) + "</p>");
+    // The binding is used once: a replayed callback finds none.
+    response.set_header("Set-Cookie", "binding=" + cookie_flags + "; Max-Age=0");
+    const auto refuse = [&](const OAuthException& error) {
+      page(response, 400, "<p>Not signed in: " + html_escape(error.error_message()) + "</p>");
+    };
+    const std::string redirect = app.redirect_uri + request.target.substr(request.path.size());
+    // The state is checked by its signature and this browser's binding, not by equality
+    // with a stored value: read the redirect first, then verify the state it carries.
+    const Result<AuthorizationCode> code = parser.parse(redirect);
+    if (!code) return refuse(code.error());  // denied, malformed, another base
+    if (!code->state) {
+      return refuse(OAuthException(ErrorCategory::state_mismatch, "the redirect carries no state"));
+    }
+    const Result<std::string> return_to = signer.verify(*code->state, cookie(request, "binding"));
+    if (!return_to) return refuse(return_to.error());
     const Result<AccessToken> token = exchanger.exchange(*code);
-    if (!token)
-      return page(response, 502,
-                  "<p>Not signed in: " + html_escape(token.error().error_message()) + "</p>");
-    // Keep token->access_token server-side (a session store); never render it.
-    page(response, 200, "<p>Signed in as Instagram user " + html_escape(token->user_id) + ".</p>");
+    if (!token) return refuse(token.error());
+    const Result<UserProfile> profile = profiles.me(token->access_token);
+    if (!profile) return refuse(profile.error());
+    const std::string session = sessions.start(Session{*token, *profile});
+    response.set_header("Set-Cookie", "session=" + session + cookie_flags);
+    response.set_header("Referrer-Policy", "no-referrer");
+    response.set_redirect(return_to->empty() ? "/" : *return_to, 303);
+  });
+
+  server.Post("/logout", [&](const httplib::Request& request, httplib::Response& response) {
+    sessions.end(cookie(request, "session"));
+    response.set_header("Set-Cookie", "session=" + cookie_flags + "; Max-Age=0");
+    response.set_redirect("/", 303);
+  });
+
+  // Meta's callbacks: a form POST with signed_request, signed with the app secret.
+  server.Post(
+      "/instagram/deauthorize", [&](const httplib::Request& request, httplib::Response& response) {
+        const Result<SignedRequest> signed_request =
+            parse_signed_request(request.get_param_value("signed_request"), app.client_secret);
+        if (!signed_request) {
+          response.status = 400;
+          return response.set_content(to_string(signed_request.error().category()).data(),
+                                      "text/plain");
+        }
+        sessions.end_user(signed_request->user_id);
+        response.set_content("ok", "text/plain");
+      });
+  server.Post("/instagram/data-deletion",
+              [&](const httplib::Request& request, httplib::Response& response) {
+                const Result<SignedRequest> signed_request = parse_signed_request(
+                    request.get_param_value("signed_request"), app.client_secret);
+                if (!signed_request) {
+                  response.status = 400;
+                  return response.set_content(to_string(signed_request.error().category()).data(),
+                                              "text/plain");
+                }
+                sessions.end_user(signed_request->user_id);  // and delete what you keep of the user
+                std::string confirmation;
+                for (const char c : generate_state()) {
+                  if (std::isalnum(static_cast<unsigned char>(c))) confirmation += c;
+                }
+                response.set_content(
+                    data_deletion_response(site + "/deletion?id=" + confirmation, confirmation),
+                    "application/json");
+              });
+  server.Get("/deletion", [](const httplib::Request& request, httplib::Response& response) {
+    page(response, 200,
+         "<p>Deletion request " + html_escape(request.get_param_value("id")) +
+             ": your data has been deleted.</p>");
   });
 
   running = &server;
@@ -116,6 +246,6 @@ int main(int argc, char** argv) {
     std::cerr << "transport: cannot listen on 127.0.0.1:" << port << '\n';
     return 1;
   }
-  std::cout << "web_login listening at http://127.0.0.1:" << port << "/" << std::endl;
+  std::cout << "web_login listening at " << site << "/" << std::endl;
   server.listen_after_bind();
 }

@@ -43,6 +43,32 @@ std::string random_token(std::string_view prefix, std::size_t length) {
   return token;
 }
 
+std::string html_escape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 // The token endpoint's error shape, as the document shows it.
 void oauth_error(httplib::Response& res, const std::string& message) {
   res.status = 400;
@@ -190,9 +216,16 @@ struct InstagramMock::Impl {
     if (!required.empty() && scopes.find("," + required + ",") == std::string::npos) {
       return oauth_error(res, "Invalid scope field(s): " + required + " is required");
     }
+    // A browser is shown the consent page, as Instagram shows one; its buttons come back
+    // here with decision=allow or decision=deny. Other clients get the set decision at once.
+    const std::string choice = req.get_param_value("decision");
+    if (choice.empty() && req.get_header_value("Accept").find("text/html") != std::string::npos) {
+      return consent_page(req, res);
+    }
     std::string location = redirect_uri + (redirect_uri.find('?') == std::string::npos ? "?" : "&");
     std::lock_guard<std::mutex> lock(mutex);
-    if (decision == UserDecision::allow) {
+    const bool allowed = choice.empty() ? decision == UserDecision::allow : choice == "allow";
+    if (allowed) {
       location += "code=" + detail::percent_encode(issue_code_locked(redirect_uri));
     } else {
       location +=
@@ -202,7 +235,27 @@ struct InstagramMock::Impl {
     if (req.has_param("state"))
       location += "&state=" + detail::percent_encode(req.get_param_value("state"));
     res.status = 302;
-    res.set_header("Location", location + (decision == UserDecision::allow ? "#_" : ""));
+    res.set_header("Location", location + (allowed ? "#_" : ""));
+  }
+
+  // "Allow" and "Cancel", each a form that repeats the request's parameters.
+  void consent_page(const httplib::Request& req, httplib::Response& res) const {
+    std::string hidden;
+    for (const auto& [name, value] : req.params) {
+      hidden += "<input type=hidden name=\"" + html_escape(name) + "\" value=\"" +
+                html_escape(value) + "\">";
+    }
+    const auto button = [&](const char* decision_value, const char* label) {
+      return std::string("<form method=get action=\"/oauth/authorize\">") + hidden +
+             "<input type=hidden name=decision value=" + decision_value +
+             "><button id=" + decision_value + " type=submit>" + label + "</button></form>";
+    };
+    res.set_content(
+        "<!doctype html><meta charset=utf-8><title>Instagram</title>"
+        "<h1>Allow this app to access your Instagram account?</h1><p>@" +
+            html_escape(options.username) + "</p>" + button("allow", "Allow") +
+            button("deny", "Cancel"),
+        "text/html; charset=utf-8");
   }
 
   // Serves the configured fault, if any; true when the answer is made. `graph`: the

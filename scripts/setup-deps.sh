@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing from Debian's packages; quick and silent when all is present.
-#   scripts/setup-deps.sh [build] [test] [quality] [bench]   (default: build test)
+#   scripts/setup-deps.sh [build] [test] [quality] [bench] [browser]   (default: build test)
 # Other systems, the same parts:
 #   Homebrew: brew install cmake ninja pkg-config curl nlohmann-json catch2 cpp-httplib cli11 openssl google-benchmark
 #   vcpkg:    vcpkg install curl nlohmann-json catch2 cpp-httplib cli11 openssl benchmark
@@ -11,13 +11,20 @@ declare -A groups=(
   [test]="catch2 libcpp-httplib-dev libcli11-dev"
   [quality]="clang libclang-rt-14-dev clang-tidy clang-format valgrind gcovr"
   [bench]="libbenchmark-dev libboost-url1.81-dev nginx-light wrk valgrind"
+  [browser]="chromium"
 )
+# Node and npm drive Chromium for the browser stage (puppeteer-core from npm); any install
+# of them serves, so Debian's are asked for only when the commands are missing.
+node_packages=()
+command -v node >/dev/null 2>&1 || node_packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || node_packages+=(npm)
 
 wanted=()
 for group in "${@:-build test}"; do
   for name in $group; do
     [[ -n "${groups[$name]:-}" ]] || { echo "setup-deps: unknown group '$name'" >&2; exit 2; }
     wanted+=(${groups[$name]})
+    if [[ $name == browser ]]; then wanted+=("${node_packages[@]}"); fi
   done
 done
 

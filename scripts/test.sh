@@ -3,6 +3,7 @@
 #   dev       the whole suite (unit, loopback HTTP/HTTPS, command line, examples, packaging)
 #   asan      the suite under AddressSanitizer + UndefinedBehaviorSanitizer (leaks on)
 #   tsan      the suite under ThreadSanitizer
+#   browser   examples/web_login driven by headless Chromium (puppeteer-core from npm)
 #   fuzz      each libFuzzer target for a bounded time (clang)
 #   tidy      clang-tidy on include/ and src/
 #   coverage  line and branch coverage of include/ and src/, with the thresholds
@@ -11,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-all_stages=(dev asan tsan fuzz tidy coverage)
+all_stages=(dev asan tsan browser fuzz tidy coverage)
 stages=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -51,12 +52,21 @@ ctest_stage() {
   return "$status"
 }
 
+browser_stage() {
+  scripts/setup-deps.sh browser
+  note "browser: npm ci (puppeteer-core)"
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) || return 1
+  ctest_stage dev -L browser
+}
+
 run_stage() {
   local stage=$1 t0=$SECONDS
   case "$stage" in
-    dev) ctest_stage dev ;;
-    asan) ctest_stage asan -LE package ;;  # the packaging tests build uninstrumented consumers
-    tsan) ctest_stage tsan -LE package ;;
+    dev) ctest_stage dev -LE browser ;;
+    # The packaging tests build uninstrumented consumers; the browser runs in its own stage.
+    asan) ctest_stage asan -LE 'package|browser' ;;
+    tsan) ctest_stage tsan -LE 'package|browser' ;;
+    browser) browser_stage ;;
     fuzz) scripts/fuzz.sh ;;
     tidy) scripts/tidy.sh ;;
     coverage) scripts/coverage.sh ;;

@@ -5,7 +5,12 @@
 #include "reference_query.hpp"
 #include "secret_scan.hpp"
 
+#include "meta_signed.hpp"
+
+#include <instagram/oauth/detail/url.hpp>
+
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
 
@@ -99,65 +104,151 @@ TEST_CASE("examples/exchange_code trades a code over HTTPS", "[examples]") {
   check_no_leak(again);
 }
 
-TEST_CASE("examples/web_login signs a user in through the browser's round trip", "[examples]") {
-  testing::MockOptions options;
-  options.client_secret = testing::leak_test_secret;
-  const int port = testing::free_loopback_port();
-  options.redirect_uri = "http://127.0.0.1:" + std::to_string(port) + "/auth/";
-  testing::InstagramMock mock(options);
-  testing::Process app({EXAMPLE_WEB_LOGIN, std::to_string(port)}, look_alike(mock));
-  REQUIRE(app.wait_for_stdout("web_login listening", std::chrono::seconds(20)));
+namespace {
 
-  httplib::Client browser("http://127.0.0.1:" + std::to_string(port));
+// web_login on a free port against a plain-http look-alike that redirects back to it.
+struct WebLogin {
+  testing::InstagramMock mock;
+  int port;
+  testing::Process app;
+
+  static testing::MockOptions mock_for(int port) {
+    testing::MockOptions options;
+    options.client_secret = testing::leak_test_secret;
+    options.redirect_uri = "http://127.0.0.1:" + std::to_string(port) + "/auth/";
+    return options;
+  }
+  explicit WebLogin(int free_port = testing::free_loopback_port())
+      : mock(mock_for(free_port)),
+        port(free_port),
+        app({EXAMPLE_WEB_LOGIN, std::to_string(free_port)}, look_alike(mock)) {}
+};
+
+// "name=value" of the answer's Set-Cookie for `name`.
+std::string cookie_from(const httplib::Result& answer, const std::string& name) {
+  const auto range = answer->headers.equal_range("Set-Cookie");
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second.rfind(name + "=", 0) == 0) return it->second.substr(0, it->second.find(';'));
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("examples/web_login signs a user in, bound to the browser, and signs out", "[examples]") {
+  WebLogin site;
+  REQUIRE(site.app.wait_for_stdout("web_login listening", std::chrono::seconds(20)));
+  httplib::Client browser("http://127.0.0.1:" + std::to_string(site.port));
   const auto home = browser.Get("/");
   REQUIRE(home);
-  CHECK(home->body.find("<a href=\"/login\">Log in with Instagram</a>") != std::string::npos);
+  CHECK(home->body.find("<a id=login href=\"/login\">Sign in with Instagram</a>") !=
+        std::string::npos);
+  CHECK(home->get_header_value("X-Content-Type-Options") == "nosniff");
+  CHECK(home->get_header_value("Content-Security-Policy").rfind("default-src 'none'", 0) == 0);
 
   const auto login = browser.Get("/login");
   REQUIRE(login);
   REQUIRE(login->status == 302);
   const std::string set_cookie = login->get_header_value("Set-Cookie");
-  CHECK(set_cookie.find("HttpOnly") != std::string::npos);
-  const std::string state_cookie = set_cookie.substr(0, set_cookie.find(';'));
+  CHECK(set_cookie.find("; HttpOnly; SameSite=Lax") != std::string::npos);
+  const std::string binding = cookie_from(login, "binding");
   const std::string authorize = login->get_header_value("Location");
-  httplib::Client instagram(mock.base_url());
-  const auto window = instagram.Get(authorize.substr(mock.base_url().size()).c_str());
+  httplib::Client instagram(site.mock.base_url());
+  const auto window = instagram.Get(authorize.substr(site.mock.base_url().size()).c_str());
   REQUIRE(window);
   const std::string callback = window->get_header_value("Location");
   const std::string callback_path = callback.substr(callback.find("/auth/"));
 
-  const auto forged = browser.Get(callback_path.c_str(), {{"Cookie", "oauth_state=someone-else"}});
-  REQUIRE(forged);
-  CHECK(forged->status == 400);
-  CHECK(forged->body.find(
-            "Not signed in: the redirect&#39;s state does not match the expected state") !=
+  // Another browser's binding, no binding at all, an empty state: refused.
+  const auto other = browser.Get(callback_path.c_str(), {{"Cookie", "binding=someone-else"}});
+  REQUIRE(other);
+  CHECK(other->status == 400);
+  CHECK(other->body.find("Not signed in: the state was issued to another browser") !=
         std::string::npos);
-
-  // The attacker's link opened in a browser without the state cookie: refused.
   const auto no_cookie = browser.Get(callback_path.c_str());
   REQUIRE(no_cookie);
   CHECK(no_cookie->status == 400);
-  CHECK(no_cookie->body.find("Not signed in: expected state is empty") != std::string::npos);
-  const auto empty_state =
-      browser.Get((callback_path.substr(0, callback_path.find("state=") + 6)).c_str());
+  CHECK(no_cookie->body.find("Not signed in: the browser binding is empty") != std::string::npos);
+  const auto empty_state = browser.Get(
+      (callback_path.substr(0, callback_path.find("state=") + 6)).c_str(), {{"Cookie", binding}});
   REQUIRE(empty_state);
   CHECK(empty_state->status == 400);
-  CHECK(empty_state->body.find("Signed in") == std::string::npos);
 
-  const auto signed_in = browser.Get(callback_path.c_str(), {{"Cookie", state_cookie}});
+  const auto signed_in = browser.Get(callback_path.c_str(), {{"Cookie", binding}});
   REQUIRE(signed_in);
-  CHECK(signed_in->status == 200);
-  CHECK(signed_in->body.find("Signed in as Instagram user 17841405793187218.") !=
+  CHECK(signed_in->status == 303);
+  CHECK(signed_in->get_header_value("Location") == "/");
+  CHECK(signed_in->get_header_value("Referrer-Policy") == "no-referrer");
+  const std::string session = cookie_from(signed_in, "session");
+  CHECK(session.rfind("session=", 0) == 0);
+  const auto page = browser.Get("/", {{"Cookie", session}});
+  REQUIRE(page);
+  CHECK(page->body.find("Signed in as @socialsizzle (Instagram user 17841405793187218).") !=
         std::string::npos);
-  CHECK(signed_in->body.find("IGQ") == std::string::npos);
+  CHECK(page->body.find("IGQ") == std::string::npos);  // the token is never rendered
 
-  const auto hostile = browser.Get("/auth/?error=<script>&error_description=<b>x</b>",
-                                   {{"Cookie", "oauth_state=s"}});
+  // The callback replayed, with the same binding: the code was used, nothing signs in.
+  const auto replayed = browser.Get(callback_path.c_str(), {{"Cookie", binding}});
+  REQUIRE(replayed);
+  CHECK(replayed->status == 400);
+
+  const auto hostile = browser.Get("/auth/?error=<script>&error_description=<b>x</b>");
   REQUIRE(hostile);
   CHECK(hostile->body.find("<b>") == std::string::npos);
 
-  app.terminate();
-  const ProcessResult result = app.wait();
+  const auto logout = browser.Post("/logout", {{"Cookie", session}}, "", "text/plain");
+  REQUIRE(logout);
+  CHECK(logout->status == 303);
+  const auto after = browser.Get("/", {{"Cookie", session}});
+  REQUIRE(after);
+  CHECK(after->body.find("Sign in with Instagram") != std::string::npos);
+
+  site.app.terminate();
+  const ProcessResult result = site.app.wait();
   CHECK(result.exit_code == 0);
   check_no_leak(result);
+}
+
+TEST_CASE("examples/web_login answers Meta's deauthorize and data-deletion callbacks",
+          "[examples]") {
+  WebLogin site;
+  REQUIRE(site.app.wait_for_stdout("web_login listening", std::chrono::seconds(20)));
+  httplib::Client meta("http://127.0.0.1:" + std::to_string(site.port));
+  const std::string valid = testing::meta_signed(
+      R"({"algorithm":"HMAC-SHA256","issued_at":1291836800,"user_id":"17841405793187218"})",
+      testing::leak_test_secret);
+  const auto form = [](const std::string& value) {
+    return "signed_request=" + detail::percent_encode(value);
+  };
+  const auto deauthorized =
+      meta.Post("/instagram/deauthorize", form(valid), "application/x-www-form-urlencoded");
+  REQUIRE(deauthorized);
+  CHECK(deauthorized->status == 200);
+  CHECK(deauthorized->body == "ok");
+  const std::string forged = testing::meta_signed(
+      R"({"algorithm":"HMAC-SHA256","user_id":"17841405793187218"})", "not-the-app-secret");
+  const auto refused =
+      meta.Post("/instagram/deauthorize", form(forged), "application/x-www-form-urlencoded");
+  REQUIRE(refused);
+  CHECK(refused->status == 400);
+  CHECK(refused->body == "invalid_signature");
+  const auto empty = meta.Post("/instagram/data-deletion", "", "application/x-www-form-urlencoded");
+  REQUIRE(empty);
+  CHECK(empty->status == 400);
+  CHECK(empty->body == "invalid_argument");
+
+  const auto deletion =
+      meta.Post("/instagram/data-deletion", form(valid), "application/x-www-form-urlencoded");
+  REQUIRE(deletion);
+  CHECK(deletion->status == 200);
+  CHECK(deletion->get_header_value("Content-Type") == "application/json");
+  const auto answer = nlohmann::json::parse(deletion->body);
+  const std::string code = answer.at("confirmation_code");
+  CHECK(!code.empty());
+  CHECK(code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") ==
+        std::string::npos);
+  CHECK(answer.at("url") ==
+        "http://127.0.0.1:" + std::to_string(site.port) + "/deletion?id=" + code);
+  site.app.terminate();
+  check_no_leak(site.app.wait());
 }

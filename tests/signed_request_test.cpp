@@ -5,8 +5,8 @@
 
 #include <instagram/oauth/signed_request.hpp>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include "meta_signed.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -24,29 +24,6 @@ const std::string vector_payload =
     "eyJhbGdvcml0aG0iOiJITUFDLVNIQTI1NiIsImV4cGlyZXMiOjEyOTE4NDA0MDAsImlzc3VlZF9hdCI6MTI5MTgzNjgw"
     "MCwidXNlcl9pZCI6IjIxODQ3MSJ9";
 const std::string test_vector = vector_signature + "." + vector_payload;
-
-std::string base64url(const std::string& bytes) {
-  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (const unsigned char c : bytes) {
-    buffer = (buffer << 8) | c;
-    for (bits += 8; bits >= 6; bits -= 6) out += alphabet[(buffer >> (bits - 6)) & 63];
-  }
-  if (bits > 0) out += alphabet[(buffer << (6 - bits)) & 63];
-  return out;
-}
-
-// A signed_request as Meta makes one, signed with OpenSSL's HMAC directly.
-std::string meta_signed(const std::string& payload_json, const std::string& secret) {
-  const std::string payload = base64url(payload_json);
-  unsigned char digest[32];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), digest, &size);
-  return base64url(std::string(reinterpret_cast<const char*>(digest), size)) + "." + payload;
-}
 
 const Failure bad_signature{ErrorCategory::invalid_signature,
                             "the signed_request's signature does not verify with the app secret"};
@@ -90,21 +67,22 @@ TEST_CASE("a flipped byte, another secret or an empty one never verify", "[signe
 
 TEST_CASE("malformed text, wrong algorithm, numeric ids above 2^53, garbage", "[signed_request]") {
   CHECK(
-      meta_signed(
+      testing::meta_signed(
           R"({"algorithm":"HMAC-SHA256","expires":1291840400,"issued_at":1291836800,"user_id":"218471"})",
           "appsecret") == test_vector);  // the helper makes Meta's vector
   const Result<SignedRequest> numeric = parse_signed_request(
-      meta_signed(R"({"algorithm":"HMAC-SHA256","user_id":17841405793187219})", "s"), "s");
+      testing::meta_signed(R"({"algorithm":"HMAC-SHA256","user_id":17841405793187219})", "s"), "s");
   REQUIRE(numeric);
   CHECK(numeric->user_id == "17841405793187219");
   CHECK(failure_of(parse_signed_request(
-            meta_signed(R"({"algorithm":"HMAC-SHA1","user_id":"1"})", "s"), "s")) ==
+            testing::meta_signed(R"({"algorithm":"HMAC-SHA1","user_id":"1"})", "s"), "s")) ==
         Failure{ErrorCategory::invalid_signature,
                 "the signed_request's algorithm is not HMAC-SHA256"});
-  CHECK(failure_of(parse_signed_request(meta_signed(R"({"algorithm":"HMAC-SHA256"})", "s"), "s")) ==
+  CHECK(failure_of(parse_signed_request(testing::meta_signed(R"({"algorithm":"HMAC-SHA256"})", "s"),
+                                        "s")) ==
         Failure{ErrorCategory::invalid_argument,
                 "the signed_request has no user_id of decimal digits"});
-  CHECK(failure_of(parse_signed_request(meta_signed("[1,2]", "s"), "s")) ==
+  CHECK(failure_of(parse_signed_request(testing::meta_signed("[1,2]", "s"), "s")) ==
         Failure{ErrorCategory::invalid_argument,
                 "the signed_request's payload is not a JSON object"});
   CHECK(failure_of(parse_signed_request("no-dot", "appsecret")) ==

@@ -1,0 +1,161 @@
+// examples/web_login driven by a real Chromium (Debian's, through puppeteer-core) against
+// the Instagram look-alike (`instagram-oauth mock-server`), both on 127.0.0.1: a sign-in
+// by clicking Allow, a Cancel, and the attacks that must not sign a browser in.
+// Run by ctest (label browser) with INSTAGRAM_OAUTH_CLI, WEB_LOGIN, CHROMIUM, SCREENSHOT_DIR.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import puppeteer from 'puppeteer-core';
+
+const secret = 'browser-test-client-secret-Zq81vX';
+const processes = [];
+let browser;
+let site;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+// Starts a program and waits (bounded) until it prints `ready`.
+function start(command, args, env, ready) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: { ...process.env, ...env } });
+    processes.push(child);
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`${command} did not start: ${output}`)), 20000);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes(ready)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.on('exit', (code) => reject(new Error(`${command} exited with ${code}: ${output}`)));
+  });
+}
+
+async function text(page) {
+  return page.evaluate(() => document.body.innerText);
+}
+
+// A fresh browser profile: its own cookies, as another person's browser.
+async function freshPage() {
+  const context = await browser.createBrowserContext();
+  return context.newPage();
+}
+
+// The callback URL of a login begun in `page`, caught instead of followed.
+async function catchCallback(page) {
+  await page.setRequestInterception(true);
+  const caught = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no callback was caught')), 20000);
+    page.on('request', (request) => {
+      if (request.url().startsWith(`${site}/auth/`)) {
+        clearTimeout(timer);
+        request.abort();
+        resolve(request.url());
+      } else {
+        request.continue();
+      }
+    });
+  });
+  await page.goto(`${site}/login`);
+  await page.waitForSelector('#allow');
+  await page.click('#allow');
+  return caught;
+}
+
+before(async () => {
+  const [mockPort, sitePort] = [await freePort(), await freePort()];
+  site = `http://127.0.0.1:${sitePort}`;
+  await start(process.env.INSTAGRAM_OAUTH_CLI,
+    ['mock-server', '--port', String(mockPort), '--redirect-uri', `${site}/auth/`],
+    { INSTAGRAM_CLIENT_SECRET: secret }, 'Press Ctrl-C to stop.');
+  await start(process.env.WEB_LOGIN, [String(sitePort)],
+    { INSTAGRAM_CLIENT_SECRET: secret, INSTAGRAM_ENDPOINT_BASE: `http://127.0.0.1:${mockPort}` },
+    'web_login listening');
+  browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  for (const child of processes) child.kill('SIGTERM');
+});
+
+test('signing in: click Allow, signed in with the profile\'s username', async () => {
+  const page = await freshPage();
+  await page.goto(site);
+  await Promise.all([page.waitForNavigation(), page.click('#login')]);
+  assert.match(await text(page), /Allow this app to access your Instagram account\?/);
+  await Promise.all([page.waitForNavigation(), page.click('#allow')]);
+  assert.equal(new URL(page.url()).pathname, '/');
+  const body = await text(page);
+  assert.match(body, /Signed in as @socialsizzle \(Instagram user 17841405793187218\)\./);
+  assert.doesNotMatch(body, /IGQ/);
+  const cookies = await page.cookies();
+  assert.ok(cookies.find((c) => c.name === 'session' && c.httpOnly && c.sameSite === 'Lax'));
+  await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR || '.', 'web_login-signed-in.png') });
+  // Sign out: signed out.
+  await Promise.all([page.waitForNavigation(), page.click('#logout')]);
+  assert.match(await text(page), /Sign in with Instagram/);
+});
+
+test('Cancel shows the denial and signs nobody in', async () => {
+  const page = await freshPage();
+  await page.goto(`${site}/login`);
+  await Promise.all([page.waitForNavigation(), page.click('#deny')]);
+  assert.match(await text(page), /Not signed in: The user denied your request/);
+  await page.goto(site);
+  assert.match(await text(page), /Sign in with Instagram/);
+});
+
+test('the attacker\'s link in a browser without the cookie is refused', async () => {
+  const attacker = await freshPage();
+  const callback = await catchCallback(attacker);
+  const victim = await freshPage();
+  await victim.goto(callback);
+  assert.match(await text(victim), /Not signed in: the browser binding is empty/);
+  const emptied = callback.replace(/state=[^&#]*/, 'state=');
+  await victim.goto(emptied);
+  assert.match(await text(victim), /Not signed in/);
+  await victim.goto(site);
+  assert.match(await text(victim), /Sign in with Instagram/);
+});
+
+test('a state from another browser is refused', async () => {
+  const attacker = await freshPage();
+  const callback = await catchCallback(attacker);
+  const victim = await freshPage();
+  await victim.goto(`${site}/login`);  // the victim's own binding cookie
+  await victim.waitForSelector('#allow');
+  await victim.goto(callback);
+  assert.match(await text(victim), /Not signed in: the state was issued to another browser/);
+  await victim.goto(site);
+  assert.match(await text(victim), /Sign in with Instagram/);
+});
+
+test('a replayed callback URL is refused', async () => {
+  const page = await freshPage();
+  const callback = await catchCallback(page);
+  await page.setRequestInterception(false);
+  page.removeAllListeners('request');
+  await page.goto(callback);
+  assert.match(await text(page), /Signed in as @socialsizzle/);
+  await page.goto(callback);
+  assert.match(await text(page), /Not signed in/);
+});
