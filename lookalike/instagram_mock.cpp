@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -99,6 +100,7 @@ struct InstagramMock::Impl {
 
   MockOptions options;
   CertificateFiles certificates;
+  std::string own_directory;  // made for this look-alike: removed when it stops
   std::unique_ptr<httplib::Server> server;
   httplib::Server redirect_target;
   std::thread server_thread;
@@ -127,9 +129,11 @@ struct InstagramMock::Impl {
 
   explicit Impl(MockOptions mock_options) : options(std::move(mock_options)), shape(options.shape) {
     if (options.tls) {
-      const std::string directory = options.certificate_directory.empty()
-                                        ? make_temp_directory("instagram-mock-ca")
-                                        : options.certificate_directory;
+      if (options.certificate_directory.empty()) {
+        own_directory = make_temp_directory("instagram-mock-ca");
+      }
+      const std::string directory =
+          own_directory.empty() ? options.certificate_directory : own_directory;
       certificates = make_test_certificates(directory, options.certificate_names);
       server = std::make_unique<httplib::SSLServer>(certificates.cert_file.c_str(),
                                                     certificates.key_file.c_str());
@@ -187,6 +191,13 @@ struct InstagramMock::Impl {
     redirect_target.stop();
     server_thread.join();
     redirect_thread.join();
+    if (!own_directory.empty()) {  // the server key among them: leave nothing behind
+      for (const std::string* file :
+           {&certificates.ca_file, &certificates.cert_file, &certificates.key_file}) {
+        if (!file->empty()) std::remove(file->c_str());
+      }
+      ::rmdir(own_directory.c_str());
+    }
   }
 
   std::string base_url() const {

@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cstdio>
@@ -67,8 +68,12 @@ CertPtr make_certificate(EVP_PKEY* key, const std::string& common_name, X509* is
 }
 
 void write_pem(const std::string& path, X509* cert, EVP_PKEY* key) {
-  FILE* file = std::fopen(path.c_str(), "w");
-  require(file != nullptr, "fopen");
+  // Private keys readable by the owner only (0600); certificates by anyone (0644).
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                        key != nullptr ? 0600 : 0644);
+  require(fd >= 0, "open");
+  FILE* file = ::fdopen(fd, "w");
+  require(file != nullptr, "fdopen");
   const bool ok = cert != nullptr
                       ? PEM_write_X509(file, cert) == 1
                       : PEM_write_PrivateKey(file, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;

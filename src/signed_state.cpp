@@ -111,7 +111,9 @@ Result<std::string> StateSigner::verify(std::string_view state,
   }
   if (state.empty()) return OAuthException(ErrorCategory::invalid_argument, "the state is empty");
   const std::optional<std::string> bytes = detail::base64url_decode(state);
-  if (!bytes || bytes->empty() || static_cast<unsigned char>(bytes->front()) != version) {
+  // Only the spelling issue() makes: no padding bits set, no '+/', no '=': one state, one text.
+  if (!bytes || bytes->empty() || static_cast<unsigned char>(bytes->front()) != version ||
+      detail::base64url_encode(*bytes) != state) {
     return mismatch("the state is not one this site signed (malformed)");
   }
   if (bytes->size() < header_size + mac_size) return mismatch("the state is truncated");

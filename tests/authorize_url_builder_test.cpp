@@ -46,8 +46,9 @@ TEST_CASE("state and extra parameters come last, in order", "[builder]") {
   const Result<std::string> url = AuthorizeUrlBuilder(sample_app())
                                       .scope("user_profile")
                                       .state("s t&a=te")
-                                      .extra_param("force_reauth", "true")
+                                      .force_reauth(true)
                                       .extra_param("hl", "pt BR")
+                                      .enable_fb_login(false)
                                       .build();
   REQUIRE(url);
   CHECK(testing::reference_query(*url) ==
@@ -56,8 +57,9 @@ TEST_CASE("state and extra parameters come last, in order", "[builder]") {
                {"scope", "user_profile"},
                {"response_type", "code"},
                {"state", "s t&a=te"},
+               {"hl", "pt BR"},
                {"force_reauth", "true"},
-               {"hl", "pt BR"}});
+               {"enable_fb_login", "0"}});
 }
 
 TEST_CASE("scopes keep their order and drop duplicates, comma and space lists split", "[builder]") {
@@ -135,16 +137,24 @@ TEST_CASE("build() names the field at fault", "[builder]") {
         "state is empty: omit state() or pass a non-empty value");
   CHECK(build_error(AuthorizeUrlBuilder(sample_app()).scope("user_profile").extra_param("", "x")) ==
         "extra_param name is empty");
-  for (const char* core : {"client_id", "redirect_uri", "scope", "response_type", "state"}) {
+  for (const char* core : {"client_id", "redirect_uri", "scope", "response_type", "state",
+                           "force_reauth", "enable_fb_login"}) {
     CHECK(build_error(
               AuthorizeUrlBuilder(sample_app()).scope("user_profile").extra_param(core, "x")) ==
-          std::string("extra_param '") + core + "' would override a core parameter");
+          std::string("extra_param '") + core + "' would override a core parameter (" + core + ")");
+  }
+  // Spellings a lenient server could normalise into a core parameter.
+  for (const char* lookalike : {"redirect.uri", "Redirect_uri", "redirect_uri[]", "REDIRECT-URI"}) {
+    CHECK(
+        build_error(
+            AuthorizeUrlBuilder(sample_app()).scope("user_profile").extra_param(lookalike, "x")) ==
+        std::string("extra_param '") + lookalike +
+            "' would override a core parameter (redirect_uri)");
   }
   CHECK(build_error(AuthorizeUrlBuilder(sample_app())
                         .scope("user_profile")
-                        .extra_param("force_reauth", "true")
-                        .extra_param("force_reauth", "false")) ==
-        "extra_param 'force_reauth' is given twice");
+                        .extra_param("hl", "en")
+                        .extra_param("HL", "pt")) == "extra_param 'hl' is given twice");
 }
 
 TEST_CASE("the builder keeps no reference to the AppConfig", "[builder]") {
@@ -166,10 +176,14 @@ TEST_CASE("state, code, redirect_uri and extra params round-trip byte for byte",
       if (byte <= 0x20 || byte == 0x7F || c == '#' || c == '?') c = '_';
     }
     config.redirect_uri = "https://app.example/" + path;
-    std::string state = testing::random_bytes(rng, 40);
-    if (state.empty()) state = "s";
-    std::string code = testing::random_bytes(rng, 40);
-    if (code.empty()) code = "c";
+    // Any byte but control bytes, which the parser refuses in a decoded state or code.
+    const auto printable = [&rng](std::size_t most) {
+      std::string value = testing::random_bytes(rng, most);
+      for (char& c : value) c = detail::is_control(c) ? '_' : c;
+      return value.empty() ? std::string("s") : value;
+    };
+    const std::string state = printable(40);
+    const std::string code = printable(40);
     const std::string extra_name = "x" + testing::random_bytes(rng, 8);
     const std::string extra_value = testing::random_bytes(rng, 16);
 

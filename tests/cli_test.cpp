@@ -9,6 +9,10 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
+#include <chrono>
+#include <ctime>
 #include <fstream>
 #include <string>
 
@@ -79,17 +83,17 @@ TEST_CASE("authorize-url prints the document's sample URL", "[cli]") {
         "&response_type=code\n");
   CHECK(result.err.empty());
 
-  const ProcessResult automatic =
-      run_process({cli, "authorize-url", "--client-id", "990602627938098", "--redirect-uri",
-                   sample_redirect_uri, "--scope", "instagram_business_basic", "--api",
-                   "instagram-login", "--state", "auto", "--param", "force_reauth=true", "--json"});
+  const ProcessResult automatic = run_process(
+      {cli, "authorize-url", "--client-id", "990602627938098", "--redirect-uri",
+       sample_redirect_uri, "--scope", "instagram_business_basic", "--api", "instagram-login",
+       "--state", "auto", "--param", "hl=en", "--force-reauth", "--json"});
   CHECK(automatic.exit_code == 0);
   const auto answer = nlohmann::json::parse(automatic.out);
   const std::string state = answer.at("state").get<std::string>();
   CHECK(state.size() == 43);
   CHECK(answer.at("url").get<std::string>().rfind("https://www.instagram.com/oauth/authorize?",
                                                   0) == 0);
-  CHECK(answer.at("url").get<std::string>().find("&state=" + state + "&force_reauth=true") !=
+  CHECK(answer.at("url").get<std::string>().find("&state=" + state + "&hl=en&force_reauth=true") !=
         std::string::npos);
 }
 
@@ -304,9 +308,10 @@ TEST_CASE("login asks for the required scope of the chosen API by default", "[cl
   check_no_leak(ok);
 }
 
-TEST_CASE("login listens on a loopback redirect URI", "[cli]") {
-  const std::string redirect_uri =
-      "http://127.0.0.1:" + std::to_string(testing::free_loopback_port()) + "/callback";
+TEST_CASE("login listens on a loopback redirect URI, its path compared exactly", "[cli]") {
+  // "/cb(" was handed to cpp-httplib as a regular expression: an uncaught regex_error.
+  const std::string base = "http://127.0.0.1:" + std::to_string(testing::free_loopback_port());
+  const std::string redirect_uri = base + "/cb(.x";
   testing::MockOptions options = leak_test_mock();
   options.redirect_uri = redirect_uri;
   InstagramMock mock(options);
@@ -317,14 +322,23 @@ TEST_CASE("login listens on a loopback redirect URI", "[cli]") {
   const std::string printed = login.stdout_so_far();
   const std::size_t start = printed.find(mock.base_url());
   const std::string authorize = printed.substr(start, printed.find('\n', start) - start);
+  httplib::Client app(base);
+  // Another path, a look-alike of the path, a request without the expected state: each
+  // answered and ignored; none ends the login.
+  const auto elsewhere = app.Get("/cbX.x?code=a&state=b");
+  REQUIRE(elsewhere);
+  CHECK(elsewhere->status == 404);
+  const auto foreign = app.Get("/cb(.x?code=someone-elses&state=forged");
+  REQUIRE(foreign);
+  CHECK(foreign->status == 400);
+  CHECK(foreign->body.find("not the sign-in this terminal is waiting for") != std::string::npos);
   // The browser: Instagram's window answers with the redirect, which goes to the listener.
   httplib::Client instagram(mock.base_url());
   const auto window = instagram.Get(authorize.substr(mock.base_url().size()).c_str());
   REQUIRE(window);
   REQUIRE(window->status == 302);
   const std::string location = window->get_header_value("Location");
-  httplib::Client app(redirect_uri.substr(0, redirect_uri.find("/callback")));
-  const auto landing = app.Get(location.substr(location.find("/callback")).c_str());
+  const auto landing = app.Get(location.substr(base.size()).c_str());
   REQUIRE(landing);
   CHECK(landing->status == 200);
   const ProcessResult result = login.wait();
@@ -332,6 +346,118 @@ TEST_CASE("login listens on a loopback redirect URI", "[cli]") {
   CHECK(nlohmann::json::parse(result.out.substr(result.out.rfind('{'))).at("user_id") ==
         "17841405793187218");
   check_no_leak(result);
+}
+
+TEST_CASE("the command requires --client-id, from the option or the environment", "[cli]") {
+  InstagramMock mock(leak_test_mock());
+  const std::vector<std::string> no_id = {"--redirect-uri", sample_redirect_uri, "--endpoint-base",
+                                          mock.base_url()};
+  const ProcessResult missing =
+      run_process(command({"exchange", "--code", mock.issue_code()}, no_id), with_secret());
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("--client-id is required") != std::string::npos);
+  testing::Environment env = with_secret();
+  env.emplace_back("INSTAGRAM_CLIENT_ID", "990602627938098");
+  const ProcessResult from_env =
+      run_process(command({"exchange", "--code", mock.issue_code()}, no_id), env);
+  CHECK(from_env.exit_code == 0);
+  const ProcessResult zero = run_process(
+      command({"exchange", "--code", "AQB-x", "--timeout-ms", "0"}, connection_args(mock)),
+      with_secret());
+  CHECK(zero.exit_code == 2);
+  CHECK(mock.requests() == 1);
+}
+
+TEST_CASE("me prints who signed in, refresh --if-due refreshes only when due", "[cli]") {
+  InstagramMock mock(leak_test_mock());
+  const ProcessResult exchanged =
+      run_process(command({"exchange", "--code", mock.issue_code(), "--json", "--show-token"},
+                          connection_args(mock)),
+                  with_secret());
+  REQUIRE(exchanged.exit_code == 0);
+  testing::Environment env = with_secret();
+  env.emplace_back("INSTAGRAM_ACCESS_TOKEN",
+                   nlohmann::json::parse(exchanged.out).at("access_token").get<std::string>());
+  const ProcessResult me = run_process(command({"me"}, connection_args(mock)), env);
+  CHECK(me.exit_code == 0);
+  CHECK(me.out ==
+        "signed in as: @socialsizzle (user_id 17841405793187218, app-scoped id "
+        "27640875392278831)\nname:         Social Sizzle\naccount_type: Business\n");
+
+  const ProcessResult long_lived =
+      run_process(command({"long-lived", "--json", "--show-token"}, connection_args(mock)), env);
+  REQUIRE(long_lived.exit_code == 0);
+  const auto token = nlohmann::json::parse(long_lived.out);
+  env.back().second = token.at("access_token").get<std::string>();
+  const std::string received = token.at("received_at");
+  const std::string expires = token.at("expires_at");
+  const ProcessResult early = run_process(
+      command({"refresh", "--if-due", "--received-at", received, "--expires-at", expires},
+              connection_args(mock)),
+      env);
+  CHECK(early.exit_code == 0);
+  CHECK(early.out ==
+        "refresh not due: the token is under 24 hours old or more than 7 days from expiring; "
+        "nothing sent\n");
+  CHECK(mock.refreshes() == 0);
+  // As if received 55 days ago and 5 days from expiring: due.
+  mock.advance_clock(std::chrono::hours(55 * 24));
+  const ProcessResult due =
+      run_process(command({"refresh", "--if-due", "--received-at", "2020-01-01T00:00:00Z",
+                           "--expires-at", "2099-01-01T00:00:00Z"},
+                          connection_args(mock)),
+                  env);
+  CHECK(due.exit_code == 0);
+  CHECK(due.out ==
+        "refresh not due: the token is under 24 hours old or more than 7 days from "
+        "expiring; nothing sent\n");
+  const auto in_days = [](int days) {
+    const std::time_t when = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() +
+                                                                  std::chrono::hours(24 * days));
+    std::tm parts{};
+    gmtime_r(&when, &parts);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+    return std::string(text);
+  };
+  const ProcessResult refreshed = run_process(
+      command({"refresh", "--if-due", "--received-at", in_days(-55), "--expires-at", in_days(5)},
+              connection_args(mock)),
+      env);
+  CHECK(refreshed.exit_code == 0);
+  CHECK(refreshed.out.rfind("refresh due: refreshing\naccess_token: IGQW", 0) == 0);
+  CHECK(mock.refreshes() == 1);
+  check_no_leak(refreshed, *env.back().second);
+}
+
+TEST_CASE("with --json errors are JSON too, and a secret file keeps all but one line break",
+          "[cli]") {
+  InstagramMock mock(leak_test_mock());
+  const std::string code = mock.issue_code();
+  REQUIRE(run_process(command({"exchange", "--code", code}, connection_args(mock)), with_secret())
+              .exit_code == 0);
+  const ProcessResult reused = run_process(
+      command({"exchange", "--code", code, "--json"}, connection_args(mock)), with_secret());
+  CHECK(reused.exit_code == 4);
+  const auto error = nlohmann::json::parse(reused.err);
+  CHECK(error.at("error") == "api");
+  CHECK(error.at("message") == "Matching code was not found or was already used");
+  CHECK(error.at("hint").get<std::string>().rfind("a code works once", 0) == 0);
+
+  const std::string file = testing::make_temp_directory("cli-secret") + "/secret";
+  std::ofstream(file) << testing::leak_test_secret << "\t\n";  // the tab is the user's
+  const ProcessResult tab =
+      run_process(command({"exchange", "--code", mock.issue_code(), "--client-secret-file", file},
+                          connection_args(mock)));
+  CHECK(tab.exit_code == 4);  // a secret with a tab is not the app's
+  CHECK(tab.err.find("warning: " + file + " is readable by other users") != std::string::npos);
+  std::ofstream(file) << testing::leak_test_secret << "\r\n";
+  ::chmod(file.c_str(), 0600);
+  const ProcessResult exact =
+      run_process(command({"exchange", "--code", mock.issue_code(), "--client-secret-file", file},
+                          connection_args(mock)));
+  CHECK(exact.exit_code == 0);
+  CHECK(exact.err.empty());
 }
 
 TEST_CASE("mock-server serves the flow to another process", "[cli]") {
@@ -365,10 +491,17 @@ TEST_CASE("mock-server serves the flow to another process", "[cli]") {
                   with_secret());
   CHECK(exchanged.exit_code == 0);
   CHECK(exchanged.out.find("user_id:      17841405793187218") != std::string::npos);
+  // The throwaway CA's directory: the server key is the owner's only, and goes with it.
+  const std::string directory = ca_file.substr(0, ca_file.rfind('/'));
+  struct stat key {};
+  REQUIRE(::stat((directory + "/server-key.pem").c_str(), &key) == 0);
+  CHECK((key.st_mode & 0777) == 0600);
   server.terminate();
   const ProcessResult stopped = server.wait();
   CHECK(stopped.exit_code == 0);
   CHECK(stopped.out.find("Served 2 requests.") != std::string::npos);
+  struct stat gone {};
+  CHECK(::stat(directory.c_str(), &gone) != 0);
   check_no_leak(stopped);
 }
 

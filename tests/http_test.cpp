@@ -400,7 +400,7 @@ TEST_CASE("plain http never goes through a proxy, configured or from the environ
   CHECK(proxy.connections() == 0);
 }
 
-TEST_CASE("https goes through the configured proxy; its credentials never show",
+TEST_CASE("https goes through the configured proxy, its credentials never show",
           "[http][proxy][security]") {
   testing::ResetServer proxy;
   AppConfig config = testing::InstagramMock().app_config();

@@ -182,6 +182,24 @@ TEST_CASE("an unusable redirect_uri is the caller's error", "[parser]") {
             "redirect_uri must use https (http is allowed only for 127.0.0.1, ::1 and localhost)"});
 }
 
+TEST_CASE("URLs without '://' are not bare queries: their base is refused", "[parser]") {
+  const RedirectParser parser(sample_app());
+  const Failure not_ours{ErrorCategory::invalid_redirect,
+                         "the redirect is not an absolute URL of redirect_uri (a scheme without "
+                         "'//', a leading '//' or a backslash)"};
+  for (const char* redirect :
+       {"https:evil.example/auth/?&code=X&state=S", "https:/evil.example/auth/?code=X&state=S",
+        "https:\\\\evil.example/auth/?code=X&state=S", "//evil.example/auth/?code=X&state=S",
+        "javascript:alert(1)//?&code=X&state=S", "\\\\evil.example\\auth?code=X"}) {
+    INFO(redirect);
+    CHECK(failure(parser, redirect) == not_ours);
+    CHECK(testing::failure_of(parser.parse(redirect, "S")) == not_ours);
+  }
+  // Bare queries and query strings stay readable, colons in values included.
+  CHECK(parser.parse("code=a:b&state=S").value().code == "a:b");
+  CHECK(parser.parse("?code=X&state=https://x").value().code == "X");
+}
+
 TEST_CASE("hostile redirects get a category, never a crash", "[parser]") {
   const RedirectParser parser(sample_app());
   CHECK(failure(parser, "") == Failure{ErrorCategory::invalid_redirect, "the redirect is empty"});
@@ -199,7 +217,14 @@ TEST_CASE("hostile redirects get a category, never a crash", "[parser]") {
         Failure{ErrorCategory::invalid_redirect, "the redirect contains a control character"});
   CHECK(failure(parser, std::string("?code=a\0b", 9)) ==
         Failure{ErrorCategory::invalid_redirect, "the redirect contains a control character"});
-  CHECK(parser.parse("?code=%00").value().code == std::string(1, '\0'));
+  // Decoded control bytes are refused too: they would forge lines in logs and terminals.
+  for (const char* redirect : {"?code=%00", "?code=a%0Astate:%20x", "?code=%1B%5B2J"}) {
+    CHECK(failure(parser, redirect) == Failure{ErrorCategory::invalid_redirect,
+                                               "the redirect's code contains a control character"});
+  }
+  CHECK(failure(parser, "?code=a&state=x%0D%0Ay") ==
+        Failure{ErrorCategory::invalid_redirect,
+                "the redirect's state contains a control character"});
 
   const std::string huge_code(100 * 1024, 'A');
   const Result<AuthorizationCode> big = parser.parse("?code=" + huge_code + "#_");

@@ -42,7 +42,7 @@ TEST_CASE("Meta's test vector reads user 218471", "[signed_request]") {
       R"({"algorithm":"HMAC-SHA256","expires":1291840400,"issued_at":1291836800,"user_id":"218471"})");
 }
 
-TEST_CASE("padding and the +/ alphabet are tolerated; the digest decides", "[signed_request]") {
+TEST_CASE("padding and the +/ alphabet are tolerated, the digest decides", "[signed_request]") {
   CHECK(parse_signed_request(vector_signature + "=." + vector_payload, "appsecret").has_value());
   std::string standard = vector_signature;
   for (char& c : standard) c = c == '-' ? '+' : c == '_' ? '/' : c;

@@ -2,11 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 
 namespace instagram::oauth::cli {
 
@@ -32,24 +34,42 @@ ExitCode exit_code_for(ErrorCategory category) noexcept {
   return usage;
 }
 
+bool json_errors = false;
+
 int report(const OAuthException& error) {
+  if (json_errors) {
+    nlohmann::json answer = {{"error", to_string(error.category())},
+                             {"message", error.error_message()}};
+    if (!error.hint().empty()) answer["hint"] = error.hint();
+    if (error.code() != 0) answer["code"] = error.code();
+    if (error.http_status() != 0) answer["http_status"] = error.http_status();
+    std::cerr << answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    return exit_code_for(error.category());
+  }
   std::cerr << error.what() << '\n';
   if (!error.hint().empty()) std::cerr << "hint: " << error.hint() << '\n';
   return exit_code_for(error.category());
 }
 
 int usage_error(const std::string& message) {
-  std::cerr << "invalid_argument: " << message << '\n';
-  return usage;
+  return report(OAuthException(ErrorCategory::invalid_argument, message));
 }
 
 std::optional<std::string> read_secret(const char* variable, const std::string& file) {
   if (!file.empty()) {
-    std::ifstream in(file);
-    std::string line;
-    if (!in || !std::getline(in, line)) return std::nullopt;
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    return line.empty() ? std::nullopt : std::optional<std::string>(line);
+    struct stat status {};
+    if (::stat(file.c_str(), &status) == 0 && (status.st_mode & (S_IRGRP | S_IROTH)) != 0) {
+      std::cerr << "warning: " << file
+                << " is readable by other users; keep a secret's file to its owner (chmod 600)\n";
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in && !in.eof()) return std::nullopt;
+    // Exactly what the file holds but one trailing line break ("\n" or "\r\n").
+    if (!content.empty() && content.back() == '\n') content.pop_back();
+    if (!content.empty() && content.back() == '\r') content.pop_back();
+    if (content.empty() || content.find('\n') != std::string::npos) return std::nullopt;
+    return content;
   }
   const char* value = std::getenv(variable);
   if (value == nullptr || *value == '\0') return std::nullopt;

@@ -22,12 +22,13 @@ enum ExitCode : int {
 ExitCode exit_code_for(ErrorCategory category) noexcept;
 
 // Prints "category: message" to stderr, and "hint: …" on a second line for a known
-// Instagram error; returns the exit code for the category.
+// Instagram error (with json_errors: one JSON object instead); returns the exit code.
 int report(const OAuthException& error);
+extern bool json_errors;  // set from the subcommand's --json
 int usage_error(const std::string& message);
 
-// A secret from an environment variable or the first line of a file, never from argv
-// (other users see argv in ps).
+// A secret from an environment variable or a file (its content but one trailing line
+// break; a warning when others may read it), never from argv (other users see argv in ps).
 std::optional<std::string> read_secret(const char* variable, const std::string& file);
 
 // The connection settings every network subcommand takes.

@@ -175,6 +175,8 @@ int run_authorize_url(const AuthorizeUrlArgs& args) {
       return usage_error("--param takes NAME=VALUE, got '" + param + "'");
     builder.extra_param(param.substr(0, eq), param.substr(eq + 1));
   }
+  if (args.force_reauth) builder.force_reauth(true);
+  if (args.no_fb_login) builder.enable_fb_login(false);
   const Result<std::string> url = builder.build();
   if (!url) return report(url.error());
   if (args.json) {

@@ -15,6 +15,8 @@ struct AuthorizeUrlArgs {
   std::string scope;
   std::string state;
   std::vector<std::string> params;
+  bool force_reauth = false;
+  bool no_fb_login = false;
   bool json = false;
 };
 

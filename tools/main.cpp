@@ -72,8 +72,15 @@ int main(int argc, char** argv) {
                             "a local look-alike's base URL");
   authorize_url->add_option("--param", authorize.params,
                             "an extra NAME=VALUE parameter (repeatable)");
+  authorize_url->add_flag("--force-reauth", authorize.force_reauth,
+                          "force_reauth=true: the user logs in again");
+  authorize_url->add_flag("--no-fb-login", authorize.no_fb_login,
+                          "enable_fb_login=0: hide \"Log in with Facebook\"");
   authorize_url->add_flag("--json", authorize.json, "print {\"url\",\"state\"} as JSON");
-  authorize_url->callback([&] { result = cli::run_authorize_url(authorize); });
+  authorize_url->callback([&] {
+    cli::json_errors = authorize.json;
+    result = cli::run_authorize_url(authorize);
+  });
 
   cli::ParseRedirectArgs parse;
   CLI::App* parse_redirect =
@@ -84,7 +91,10 @@ int main(int argc, char** argv) {
   parse_redirect->add_option("--expect-state", parse.expected_state,
                              "the state the redirect must carry");
   parse_redirect->add_flag("--json", parse.json, "print {\"code\",\"state\"} as JSON");
-  parse_redirect->callback([&] { result = cli::run_parse_redirect(parse); });
+  parse_redirect->callback([&] {
+    cli::json_errors = parse.json;
+    result = cli::run_parse_redirect(parse);
+  });
 
   cli::ExchangeArgs exchange;
   CLI::App* exchange_command =
@@ -99,6 +109,7 @@ int main(int argc, char** argv) {
   add_connection(*exchange_command, exchange.connection, true);
   add_token_output(*exchange_command, exchange.output);
   exchange_command->callback([&] {
+    cli::json_errors = exchange.output.json;
     result = exchange.code.empty() && exchange.redirect.empty()
                  ? cli::usage_error("exchange needs --code or --redirect")
                  : cli::run_exchange(exchange);
@@ -110,7 +121,10 @@ int main(int argc, char** argv) {
   long_lived_command->add_option("--token-file", long_lived.token_file, "file holding the token");
   add_connection(*long_lived_command, long_lived.connection, true);
   add_token_output(*long_lived_command, long_lived.output);
-  long_lived_command->callback([&] { result = cli::run_long_lived(long_lived); });
+  long_lived_command->callback([&] {
+    cli::json_errors = long_lived.output.json;
+    result = cli::run_long_lived(long_lived);
+  });
 
   cli::TokenArgs refresh;
   CLI::App* refresh_command =
@@ -129,7 +143,10 @@ int main(int argc, char** argv) {
       ->needs(if_due);
   add_connection(*refresh_command, refresh.connection, true);
   add_token_output(*refresh_command, refresh.output);
-  refresh_command->callback([&] { result = cli::run_refresh(refresh); });
+  refresh_command->callback([&] {
+    cli::json_errors = refresh.output.json;
+    result = cli::run_refresh(refresh);
+  });
 
   cli::TokenArgs me;
   CLI::App* me_command =
@@ -137,7 +154,10 @@ int main(int argc, char** argv) {
   me_command->add_option("--token-file", me.token_file, "file holding the token");
   add_connection(*me_command, me.connection, true);
   add_token_output(*me_command, me.output);
-  me_command->callback([&] { result = cli::run_me(me); });
+  me_command->callback([&] {
+    cli::json_errors = me.output.json;
+    result = cli::run_me(me);
+  });
 
   cli::MockServerArgs mock;
   CLI::App* mock_server =
@@ -169,7 +189,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   add_connection(*login_command, login.connection, true);
   add_token_output(*login_command, login.output);
-  login_command->callback([&] { result = cli::run_login(login); });
+  login_command->callback([&] {
+    cli::json_errors = login.output.json;
+    result = cli::run_login(login);
+  });
 
   CLI::App* demo =
       app.add_subcommand("demo", "run the whole flow against an embedded Instagram look-alike");

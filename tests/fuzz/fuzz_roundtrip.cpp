@@ -1,5 +1,6 @@
 // The builder's encoding read back by the parser: state, code and an extra parameter
-// made of arbitrary bytes must come back byte for byte.
+// made of arbitrary bytes must come back byte for byte (a state or code with a control
+// byte is refused by the parser instead, as it must be).
 #include <instagram/oauth/authorize_url_builder.hpp>
 #include <instagram/oauth/redirect_parser.hpp>
 
@@ -35,9 +36,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string echoed_state = url->substr(at + 7, end - at - 7);
   const std::string redirect = config.redirect_uri + "?code=" + detail::percent_encode(code) +
                                "&state=" + echoed_state + "#_";
-  const Result<AuthorizationCode> parsed =
-      RedirectParser(config).expected_state(state).parse(redirect);
-  if (!parsed || parsed->code != code || parsed->state != state) __builtin_trap();
+  const Result<AuthorizationCode> parsed = RedirectParser(config).parse(redirect, state);
+  const auto has_control = [](std::string_view text) {
+    for (const char c : text) {
+      if (detail::is_control(c)) return true;
+    }
+    return false;
+  };
+  if (has_control(state) || has_control(code)) {
+    if (parsed || parsed.error().category() != ErrorCategory::invalid_redirect) __builtin_trap();
+  } else if (!parsed || parsed->code != code || parsed->state != state) {
+    __builtin_trap();
+  }
   if (detail::form_decode(url->substr(url->rfind("&x=") + 3)) != extra) __builtin_trap();
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <instagram/oauth/detail/url.hpp>
 #include <instagram/oauth/result.hpp>
 
+#include <algorithm>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -26,14 +27,12 @@ class AuthorizeUrlBuilder {
     scopes_.reserve(4);
   }
 
-  // Repeatable; order kept, duplicates dropped. "a,b" and "a b" add both permissions.
+  // Repeatable; order kept, duplicates dropped (in build()). "a,b" and "a b" add both.
   AuthorizeUrlBuilder& scope(std::string_view permissions) {
     while (!permissions.empty()) {
       const std::size_t end = permissions.find_first_of(", ");
       const std::string_view permission = permissions.substr(0, end);
-      if (!permission.empty() && !has_scope(permission)) {
-        scopes_.emplace_back(permission);
-      }
+      if (!permission.empty()) scopes_.emplace_back(permission);
       permissions =
           end == std::string_view::npos ? std::string_view{} : permissions.substr(end + 1);
     }
@@ -50,23 +49,42 @@ class AuthorizeUrlBuilder {
     return *this;
   }
 
-  // A parameter after the core ones, e.g. force_reauth=true.
+  // force_reauth=true: the user logs in again even with a session at Instagram.
+  AuthorizeUrlBuilder& force_reauth(bool on) {
+    force_reauth_ = on;
+    return *this;
+  }
+
+  // enable_fb_login=0 hides "Log in with Facebook" on the Authorization Window.
+  AuthorizeUrlBuilder& enable_fb_login(bool on) {
+    enable_fb_login_ = on;
+    return *this;
+  }
+
+  // A parameter after the core ones. Names a server could read as a core parameter
+  // (Redirect_uri, redirect.uri, redirect_uri[]) are refused by build().
   AuthorizeUrlBuilder& extra_param(std::string_view name, std::string_view value) {
     extra_params_.emplace_back(name, value);
     return *this;
   }
 
-  // The URL, or invalid_argument naming the field at fault.
+  // The URL, or invalid_argument naming the field at fault. Thread-safe (const); the
+  // builder itself is not shared while it is being configured.
   Result<std::string> build() const {
     if (std::string problem = check(); !problem.empty()) {
       return OAuthException(ErrorCategory::invalid_argument, std::move(problem));
     }
+    const std::vector<std::string_view> scopes = unique_scopes();
+    std::vector<std::pair<std::string_view, std::string_view>> extra(extra_params_.begin(),
+                                                                     extra_params_.end());
+    if (force_reauth_) extra.emplace_back("force_reauth", *force_reauth_ ? "true" : "false");
+    if (enable_fb_login_) extra.emplace_back("enable_fb_login", *enable_fb_login_ ? "1" : "0");
     // The longest the URL can be, every byte escaped: one allocation.
     std::size_t longest =
         authorize_endpoint_.size() + client_id_.size() + 3 * redirect_uri_.size() + 64;
-    for (const std::string& permission : scopes_) longest += 3 * permission.size() + 3;
+    for (const std::string_view permission : scopes) longest += 3 * permission.size() + 3;
     if (state_) longest += 7 + 3 * state_->size();
-    for (const auto& [name, value] : extra_params_) longest += 2 + 3 * (name.size() + value.size());
+    for (const auto& [name, value] : extra) longest += 2 + 3 * (name.size() + value.size());
     std::string url;
     url.reserve(longest);
     url += authorize_endpoint_;
@@ -75,16 +93,16 @@ class AuthorizeUrlBuilder {
     url += "&redirect_uri=";
     detail::append_percent_encoded(url, redirect_uri_);
     url += "&scope=";
-    for (std::size_t i = 0; i < scopes_.size(); ++i) {
+    for (std::size_t i = 0; i < scopes.size(); ++i) {
       if (i != 0) url += "%2C";  // the comma that joins the permissions
-      detail::append_percent_encoded(url, scopes_[i]);
+      detail::append_percent_encoded(url, scopes[i]);
     }
     url += "&response_type=code";
     if (state_) {
       url += "&state=";
       detail::append_percent_encoded(url, *state_);
     }
-    for (const auto& [name, value] : extra_params_) {
+    for (const auto& [name, value] : extra) {
       url += '&';
       detail::append_percent_encoded(url, name);
       url += '=';
@@ -105,32 +123,60 @@ class AuthorizeUrlBuilder {
     return detail::check_url("endpoints.authorize", authorize_endpoint);
   }
 
-  bool has_scope(std::string_view permission) const noexcept {
-    for (const std::string& scope : scopes_) {
-      if (scope == permission) return true;
+  // The scopes in their first order, each once: sorted copies find repeats in n log n.
+  std::vector<std::string_view> unique_scopes() const {
+    std::vector<std::pair<std::string_view, std::size_t>> sorted;
+    sorted.reserve(scopes_.size());
+    for (std::size_t i = 0; i < scopes_.size(); ++i) sorted.emplace_back(scopes_[i], i);
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<bool> repeat(scopes_.size(), false);
+    for (std::size_t i = 1; i < sorted.size(); ++i) {
+      if (sorted[i].first == sorted[i - 1].first) repeat[sorted[i].second] = true;
     }
-    return false;
+    std::vector<std::string_view> unique;
+    unique.reserve(scopes_.size());
+    for (std::size_t i = 0; i < scopes_.size(); ++i) {
+      if (!repeat[i]) unique.emplace_back(scopes_[i]);
+    }
+    return unique;
+  }
+
+  // How a lenient server might read a parameter name: lower case, '.' and '-' as '_',
+  // without a trailing "[]".
+  static std::string normalized_name(std::string_view name) {
+    if (name.size() >= 2 && name.substr(name.size() - 2) == "[]") name.remove_suffix(2);
+    std::string normal;
+    normal.reserve(name.size());
+    for (const char c : name) {
+      normal += c == '.' || c == '-' ? '_' : detail::ascii_lower(c);
+    }
+    return normal;
   }
 
   std::string check() const {
     if (!config_problem_.empty()) return config_problem_;
     if (scopes_.empty()) return "scope is empty: request at least one permission";
-    if (!required_scope_.empty() && !has_scope(required_scope_)) {
+    if (!required_scope_.empty() &&
+        std::find(scopes_.begin(), scopes_.end(), required_scope_) == scopes_.end()) {
       return "scope must include " + required_scope_ + ", which this endpoint requires";
     }
     if (state_ && state_->empty()) return "state is empty: omit state() or pass a non-empty value";
-    for (std::size_t i = 0; i < extra_params_.size(); ++i) {
-      const std::string& name = extra_params_[i].first;
+    std::vector<std::string> names;
+    names.reserve(extra_params_.size());
+    for (const auto& [name, value] : extra_params_) {
       if (name.empty()) return "extra_param name is empty";
-      if (name == "client_id" || name == "redirect_uri" || name == "scope" ||
-          name == "response_type" || name == "state") {
-        return "extra_param '" + name + "' would override a core parameter";
+      std::string normal = normalized_name(name);
+      for (const char* core : {"client_id", "redirect_uri", "scope", "response_type", "state",
+                               "force_reauth", "enable_fb_login"}) {
+        if (normal == core) {
+          return "extra_param '" + name + "' would override a core parameter (" + core + ")";
+        }
       }
-      for (std::size_t earlier = 0; earlier < i; ++earlier) {
-        if (extra_params_[earlier].first == name)
-          return "extra_param '" + name + "' is given twice";
-      }
+      names.push_back(std::move(normal));
     }
+    std::sort(names.begin(), names.end());
+    const auto twice = std::adjacent_find(names.begin(), names.end());
+    if (twice != names.end()) return "extra_param '" + *twice + "' is given twice";
     return {};
   }
 
@@ -141,6 +187,8 @@ class AuthorizeUrlBuilder {
   std::string config_problem_;  // empty when the configuration is usable
   std::vector<std::string> scopes_;
   std::optional<std::string> state_;
+  std::optional<bool> force_reauth_;
+  std::optional<bool> enable_fb_login_;
   std::vector<std::pair<std::string, std::string>> extra_params_;
 };
 

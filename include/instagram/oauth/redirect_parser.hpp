@@ -85,7 +85,13 @@ class RedirectParser {
       base = detail::split_url(redirect);
       if (!base) return fail(ErrorCategory::invalid_redirect, "the redirect is not a valid URL");
       query = base->query.value_or(std::string_view{});
-    } else if (!redirect.empty() && redirect.front() == '?') {
+    } else if (looks_like_a_url(redirect)) {
+      // Browsers send "https:evil.example/…", "//evil.example/…" or "https:\\evil…" to
+      // another host: never read such a thing as a bare query.
+      return fail(ErrorCategory::invalid_redirect,
+                  "the redirect is not an absolute URL of redirect_uri (a scheme without '//', "
+                  "a leading '//' or a backslash)");
+    } else if (redirect.front() == '?') {
       query.remove_prefix(1);
     }
 
@@ -105,7 +111,13 @@ class RedirectParser {
       }
     }
     std::optional<std::string> state;
-    if (params.state) state = detail::form_decode(*params.state);
+    if (params.state) {
+      state = detail::form_decode(*params.state);
+      if (has_control(*state)) {
+        return fail(ErrorCategory::invalid_redirect,
+                    "the redirect's state contains a control character");
+      }
+    }
     if (expected_state != nullptr) {
       if (!state) {
         return fail(ErrorCategory::state_mismatch,
@@ -122,7 +134,13 @@ class RedirectParser {
     }
     if (params.code->empty())
       return fail(ErrorCategory::invalid_redirect, "the redirect's code is empty");
-    return AuthorizationCode{detail::form_decode(*params.code), std::move(state)};
+    std::string code = detail::form_decode(*params.code);
+    // A decoded %0A or %00 would reach logs, headers and terminals.
+    if (has_control(code)) {
+      return fail(ErrorCategory::invalid_redirect,
+                  "the redirect's code contains a control character");
+    }
+    return AuthorizationCode{std::move(code), std::move(state)};
   }
 
   // The raw values of the parameters the parser reads; the first duplicate stops it.
@@ -179,6 +197,31 @@ class RedirectParser {
       details.error_message = detail::form_decode(*params.error_description);
     if (details.error_message.empty()) details.error_message = "the user did not authorize the app";
     return OAuthException(std::move(details));
+  }
+
+  static bool has_control(std::string_view text) noexcept {
+    for (const char c : text) {
+      if (detail::is_control(c)) return true;
+    }
+    return false;
+  }
+
+  // A scheme before the query ("https:…", "javascript:…"), a leading "//", or a backslash
+  // before the query: a URL, though without "://".
+  static bool looks_like_a_url(std::string_view redirect) noexcept {
+    const std::string_view before_query = redirect.substr(0, redirect.find('?'));
+    if (before_query.find('\\') != std::string_view::npos) return true;
+    if (before_query.substr(0, 2) == "//") return true;
+    const std::size_t colon = before_query.find(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    const std::string_view scheme = before_query.substr(0, colon);
+    if (scheme.find_first_of("&=") != std::string_view::npos) return false;  // a bare query
+    const char first = scheme.front();
+    if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z'))) return false;
+    for (const char c : scheme) {
+      if (!detail::is_scheme_char(c)) return false;
+    }
+    return true;
   }
 
   static std::string_view trim(std::string_view text) noexcept {
