@@ -6,7 +6,7 @@
 //   exchange_bench [requests per run] [rounds] [requests per thread]
 #include <instagram/oauth.hpp>
 
-#include "test_certificates.hpp"
+#include "nginx.hpp"
 
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
@@ -35,121 +35,11 @@
 namespace {
 
 using namespace instagram::oauth;
+using bench::Nginx;
+using bench::process_cpu_seconds;
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* token_answer =
-    R"({"access_token":"IGQVJXYZ0123456789abcdefghijklmnopqrstuvwxyz","user_id":17841405793187218})";
 constexpr const char* code = "AQBx-hBsH3sampleCode0123456789";
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-double process_cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
-
-// nginx with its own configuration, started here and stopped by its PID.
-class Nginx {
- public:
-  Nginx() : directory_(testing::make_temp_directory("exchange-bench")) {
-    certificates_ = testing::make_test_certificates(directory_ + "/tls");
-    http_port_ = free_port();
-    https_port_ = free_port();
-    std::ofstream(directory_ + "/nginx.conf")
-        << "worker_processes 1;\n"
-        << "pid " << directory_ << "/nginx.pid;\n"
-        << "error_log " << directory_ << "/error.log warn;\n"
-        << "events { worker_connections 1024; }\n"
-        << "http {\n  access_log off;\n  keepalive_requests 10000000;\n  keepalive_timeout 120s;\n"
-        << "  client_body_temp_path " << directory_ << "/body;\n"
-        << "  server {\n"
-        << "    listen 127.0.0.1:" << http_port_ << ";\n"
-        << "    listen 127.0.0.1:" << https_port_ << " ssl;\n"
-        << "    ssl_certificate " << certificates_.cert_file << ";\n"
-        << "    ssl_certificate_key " << certificates_.key_file << ";\n"
-        << "    location = /oauth/access_token { default_type application/json; return 200 '"
-        << token_answer << "'; }\n"
-        << "    location = /status { stub_status; }\n"
-        << "  }\n}\n";
-    const std::string nginx = std::getenv("NGINX") ? std::getenv("NGINX") : "/usr/sbin/nginx";
-    pid_ = fork();
-    if (pid_ == 0) {
-      const std::string conf = directory_ + "/nginx.conf";
-      execl(nginx.c_str(), "nginx", "-p", directory_.c_str(), "-c", conf.c_str(), "-e",
-            (directory_ + "/error.log").c_str(), "-g", "daemon off; master_process off;", nullptr);
-      _exit(127);
-    }
-    for (int i = 0; i < 500 && accepted() < 0; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (accepted() < 0)
-      throw std::runtime_error("nginx did not start (" + directory_ + "/error.log)");
-  }
-  ~Nginx() {
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
-  }
-
-  std::string url(bool tls) const {
-    return std::string(tls ? "https" : "http") +
-           "://127.0.0.1:" + std::to_string(tls ? https_port_ : http_port_) + "/oauth/access_token";
-  }
-  const std::string& ca_file() const { return certificates_.ca_file; }
-
-  // What wrk measures of the fixed answer (GET, 1 thread, 8 connections, 2 s), so that the
-  // server is seen not to be the bottleneck.
-  std::string capacity() const {
-    if (std::system("command -v wrk >/dev/null 2>&1") != 0)
-      return "not measured (wrk is not installed)";
-    const std::string command = "wrk -t1 -c8 -d2s " + url(false) + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return "not measured";
-    std::string output;
-    char buffer[512];
-    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
-    pclose(pipe);
-    const std::size_t at = output.find("Requests/sec:");
-    if (at == std::string::npos) return "not measured";
-    return std::to_string(std::atol(output.c_str() + at + 13)) +
-           " requests/s (wrk, GET, 1 thread, 8 connections)";
-  }
-
-  // Connections nginx has accepted so far, not counting this query's own; -1 if it is down.
-  long accepted() const {
-    CURL* easy = curl_easy_init();
-    std::string body;
-    const std::string status = "http://127.0.0.1:" + std::to_string(http_port_) + "/status";
-    curl_easy_setopt(easy, CURLOPT_URL, status.c_str());
-    curl_easy_setopt(
-        easy, CURLOPT_WRITEFUNCTION, +[](char* data, size_t size, size_t count, void* out) {
-          static_cast<std::string*>(out)->append(data, size * count);
-          return size * count;
-        });
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
-    const bool ok = curl_easy_perform(easy) == CURLE_OK;
-    curl_easy_cleanup(easy);
-    if (!ok) return -1;
-    const std::size_t at = body.find("\n", body.find("server accepts handled requests")) + 1;
-    return std::strtol(body.c_str() + at, nullptr, 10) - 1;
-  }
-
- private:
-  std::string directory_;
-  testing::CertificateFiles certificates_;
-  int http_port_ = 0;
-  int https_port_ = 0;
-  pid_t pid_ = -1;
-};
 
 // The reference: what a careful hand-written client does with libcurl.
 class RawCurl {

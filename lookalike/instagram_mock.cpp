@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <condition_variable>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <set>
@@ -167,9 +167,18 @@ struct InstagramMock::Impl {
       res.set_content("{}", "application/json");
     });
 
+    // cpp-httplib listens with a backlog of 5, fixed in Debian's compiled library: hundreds
+    // of connections at once overflow it and are reset. Listening again raises it (Linux).
+    int listening = -1;
+    server->set_socket_options([&listening](int socket) {
+      const int on = 1;
+      ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+      listening = socket;
+    });
     server_port = options.port == 0
                       ? server->bind_to_any_port("127.0.0.1")
                       : (server->bind_to_port("127.0.0.1", options.port) ? options.port : -1);
+    if (listening >= 0) ::listen(listening, 4096);
     redirect_port = redirect_target.bind_to_any_port("127.0.0.1");
     if (server_port <= 0 || redirect_port <= 0)
       throw std::runtime_error("the mock server could not bind");

@@ -112,7 +112,7 @@ Result<HttpRequest> ProfileClient::request(std::string_view access_token,
 }
 
 Result<UserProfile> ProfileClient::me(std::string_view access_token) const {
-  return detail::call<UserProfile>(*transport_, request(access_token, default_fields_),
+  return detail::call<UserProfile>(transport_.get(), request(access_token, default_fields_),
                                    ProfileAnswer{client_secret_, std::string(access_token)});
 }
 
@@ -130,12 +130,12 @@ Result<UserProfile> ProfileClient::me(std::string_view access_token,
   if (joined.empty()) {
     return OAuthException(ErrorCategory::invalid_argument, "no profile field is asked for");
   }
-  return detail::call<UserProfile>(*transport_, request(access_token, joined),
+  return detail::call<UserProfile>(transport_.get(), request(access_token, joined),
                                    ProfileAnswer{client_secret_, std::string(access_token)});
 }
 
 void ProfileClient::me_async(std::string_view access_token, Callback done) const {
-  detail::call_async<UserProfile>(*transport_, request(access_token, default_fields_),
+  detail::call_async<UserProfile>(transport_.get(), request(access_token, default_fields_),
                                   ProfileAnswer{client_secret_, std::string(access_token)},
                                   std::move(done));
 }

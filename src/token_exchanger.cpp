@@ -156,13 +156,13 @@ std::future<Result<AccessToken>> TokenExchanger::refresh_async(
 
 Result<AccessToken> TokenExchanger::send(const Result<HttpRequest>& request,
                                          std::string_view secret) const {
-  return detail::call<AccessToken>(*transport_, request,
+  return detail::call<AccessToken>(transport_.get(), request,
                                    TokenAnswer{config_.client_secret, std::string(secret)});
 }
 
 void TokenExchanger::send_async(Result<HttpRequest> request, std::string_view secret,
                                 Callback done) const {
-  detail::call_async<AccessToken>(*transport_, std::move(request),
+  detail::call_async<AccessToken>(transport_.get(), std::move(request),
                                   TokenAnswer{config_.client_secret, std::string(secret)},
                                   std::move(done));
 }

@@ -17,13 +17,14 @@ namespace instagram::oauth::detail {
 // What a transport threw, as an error; call inside a catch block. Nothing else escapes.
 OAuthException thrown_by_transport();
 
-// `map(answer)` for the answer to `request`; a failed request is returned as it is.
+// `map(answer)` for the answer to `request`; a failed request is returned as it is (the
+// transport, null then, is not touched).
 template <class T, class Map>
-Result<T> call(HttpTransport& transport, const Result<HttpRequest>& request, const Map& map) {
+Result<T> call(HttpTransport* transport, const Result<HttpRequest>& request, const Map& map) {
   if (!request) return request.error();
   Result<HttpResponse> response = [&]() -> Result<HttpResponse> {
     try {
-      return transport.send(*request);
+      return transport->send(*request);
     } catch (...) {
       return thrown_by_transport();
     }
@@ -35,7 +36,7 @@ Result<T> call(HttpTransport& transport, const Result<HttpRequest>& request, con
 // and throws; what `done` throws is caught and dropped. `map` keeps its own copies of what
 // it needs: the call returns at once.
 template <class T, class Map>
-void call_async(HttpTransport& transport, Result<HttpRequest> request, Map map,
+void call_async(HttpTransport* transport, Result<HttpRequest> request, Map map,
                 std::function<void(Result<T>)> done) {
   struct Pending {
     Pending(Map answer_map, std::function<void(Result<T>)> callback)
@@ -55,8 +56,8 @@ void call_async(HttpTransport& transport, Result<HttpRequest> request, Map map,
   auto pending = std::make_shared<Pending>(std::move(map), std::move(done));
   if (!request) return pending->answer(request.error());
   try {
-    transport.send_async(std::move(*request),
-                         [pending](Result<HttpResponse> response) { pending->answer(response); });
+    transport->send_async(std::move(*request),
+                          [pending](Result<HttpResponse> response) { pending->answer(response); });
   } catch (...) {
     pending->answer(thrown_by_transport());
   }

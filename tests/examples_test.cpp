@@ -52,6 +52,16 @@ TEST_CASE("examples/quickstart, the README's example, prints the URL and reads t
   CHECK(run_process({EXAMPLE_QUICKSTART}, secret).exit_code == 2);
 }
 
+TEST_CASE("examples/many_logins signs 1,000 users in from one thread", "[examples]") {
+  const ProcessResult result = run_process({EXAMPLE_MANY_LOGINS, "1000", "200"});
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.rfind("1000 of 1000 sign-ins in ", 0) == 0);
+  const std::size_t saw = result.out.find("the look-alike saw ");
+  REQUIRE(saw != std::string::npos);
+  CHECK(std::stoi(result.out.substr(saw + 19)) <= 200);
+  CHECK(result.err.empty());
+}
+
 TEST_CASE("examples/authorize_url prints a URL with a fresh state", "[examples]") {
   const ProcessResult result = run_process({EXAMPLE_AUTHORIZE_URL});
   CHECK(result.exit_code == 0);

@@ -53,6 +53,7 @@ struct MockServerArgs {
   std::string api = "instagram-login";
   bool deny = false;
   double for_seconds = 0;
+  int latency_ms = 0;
 };
 
 struct LoginArgs {

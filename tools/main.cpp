@@ -173,6 +173,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   add_api_option(*mock_server, mock.api);
   mock_server->add_flag("--deny", mock.deny, "every user cancels the authorization");
+  mock_server
+      ->add_option("--latency-ms", mock.latency_ms, "every answer waits this long (a round trip)")
+      ->check(CLI::Range(0, 60'000));
   mock_server->add_option("--for-seconds", mock.for_seconds,
                           "stop after this long (default: at Ctrl-C)");
   mock_server->callback([&] { result = cli::run_mock_server(mock); });
