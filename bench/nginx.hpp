@@ -3,6 +3,7 @@
 // through stub_status. Shared by exchange_bench and latency_bench.
 #pragma once
 
+#include "loopback.hpp"
 #include "test_certificates.hpp"
 
 #include <curl/curl.h>
@@ -30,18 +31,6 @@ using namespace instagram::oauth;
 constexpr const char* token_answer =
     R"({"access_token":"IGQVJXYZ0123456789abcdefghijklmnopqrstuvwxyz","user_id":17841405793187218})";
 
-inline int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 inline double process_cpu_seconds() {
   timespec now{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
@@ -59,9 +48,9 @@ class Nginx {
   explicit Nginx(std::chrono::milliseconds latency = std::chrono::milliseconds(100))
       : directory_(testing::make_temp_directory("bench-nginx")) {
     certificates_ = testing::make_test_certificates(directory_ + "/tls");
-    http_port_ = free_port();
-    https_port_ = free_port();
-    http2_port_ = free_port();
+    http_port_ = testing::free_loopback_port();
+    https_port_ = testing::free_loopback_port();
+    http2_port_ = testing::free_loopback_port();
     const std::string echo = "/usr/lib/nginx/modules/ngx_http_echo_module.so";
     std::ofstream conf(directory_ + "/nginx.conf");
     if (std::ifstream(echo).good()) conf << "load_module " << echo << ";\n";

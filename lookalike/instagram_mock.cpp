@@ -1,5 +1,6 @@
 #include "instagram_mock.hpp"
 
+#include "loopback.hpp"
 #include "test_certificates.hpp"
 
 #include <instagram/oauth/detail/url.hpp>
@@ -635,19 +636,9 @@ struct ResetServer::Impl {
   std::string first_line;
 
   Impl() {
-    listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (listener < 0 ||
-        ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(listener, 16) != 0 ||
-        ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      if (listener >= 0) ::close(listener);
-      throw std::runtime_error("the reset server could not listen");
-    }
-    port = ntohs(address.sin_port);
+    const LoopbackListener bound = listen_on_loopback(16);
+    listener = bound.fd;
+    port = bound.port;
     thread = std::thread([this] { run(); });
   }
 

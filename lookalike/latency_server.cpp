@@ -1,5 +1,7 @@
 #include "latency_server.hpp"
 
+#include "loopback.hpp"
+
 #include <instagram/oauth/detail/url.hpp>
 
 #include <arpa/inet.h>
@@ -67,20 +69,13 @@ struct LatencyServer::Impl {
   std::map<std::string, std::size_t> seen;
 
   explicit Impl(LatencyServerOptions server_options) : options(std::move(server_options)) {
-    listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (listener < 0 ||
-        ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(listener, 4096) != 0 ||
-        ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
-        ::pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
-      if (listener >= 0) ::close(listener);
-      throw std::runtime_error("the latency server could not listen");
+    const LoopbackListener bound = listen_on_loopback(4096, SOCK_NONBLOCK);
+    listener = bound.fd;
+    port = bound.port;
+    if (::pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+      ::close(listener);
+      throw std::runtime_error("the latency server could not make its wake-up pipe");
     }
-    port = ntohs(address.sin_port);
     thread = std::thread([this] { run(); });
   }
 

@@ -69,8 +69,8 @@ CertPtr make_certificate(EVP_PKEY* key, const std::string& common_name, X509* is
 
 void write_pem(const std::string& path, X509* cert, EVP_PKEY* key) {
   // Private keys readable by the owner only (0600); certificates by anyone (0644).
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                        key != nullptr ? 0600 : 0644);
+  const int fd =
+      ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, key != nullptr ? 0600 : 0644);
   require(fd >= 0, "open");
   FILE* file = ::fdopen(fd, "w");
   require(file != nullptr, "fdopen");

@@ -66,18 +66,8 @@ Result<UserProfile> read_profile(const HttpResponse& response, detail::Secrets s
   return profile;
 }
 
-// The answer mapped, the token (in the URL) and the client secret masked out of errors.
-struct ProfileAnswer {
-  std::string client_secret;
-  std::string access_token;
-
-  Result<UserProfile> operator()(const Result<HttpResponse>& response) const {
-    if (!response) return detail::mask_error(response.error(), {client_secret, access_token});
-    Result<UserProfile> profile = read_profile(*response, {client_secret, access_token});
-    if (!profile) return detail::mask_error(profile.error(), {client_secret, access_token});
-    return profile;
-  }
-};
+// The token travels in the URL: it is masked out of errors with the client secret.
+using ProfileAnswer = detail::MaskedAnswer<UserProfile, &read_profile>;
 
 }  // namespace
 

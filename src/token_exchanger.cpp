@@ -29,19 +29,11 @@ std::string graph_base(std::string graph) {
   return graph;
 }
 
-// The answer mapped, and every secret the request carried masked out of an error.
-struct TokenAnswer {
-  std::string client_secret;
-  std::string secret;  // the code or the token sent
+Result<AccessToken> read_token_now(const HttpResponse& response, detail::Secrets secrets) {
+  return detail::read_token_response(response, std::chrono::system_clock::now(), secrets);
+}
 
-  Result<AccessToken> operator()(const Result<HttpResponse>& response) const {
-    if (!response) return detail::mask_error(response.error(), {client_secret, secret});
-    Result<AccessToken> token = detail::read_token_response(
-        *response, std::chrono::system_clock::now(), {client_secret, secret});
-    if (!token) return detail::mask_error(token.error(), {client_secret, secret});
-    return token;
-  }
-};
+using TokenAnswer = detail::MaskedAnswer<AccessToken, &read_token_now>;
 
 }  // namespace
 

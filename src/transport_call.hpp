@@ -2,6 +2,8 @@
 // answer mapped: the one path of TokenExchanger and ProfileClient.
 #pragma once
 
+#include "secret_mask.hpp"
+
 #include <instagram/oauth/http.hpp>
 
 #include <atomic>
@@ -16,6 +18,21 @@ namespace instagram::oauth::detail {
 
 // What a transport threw, as an error; call inside a catch block. Nothing else escapes.
 OAuthException thrown_by_transport();
+
+// An answer read by `Read`, with the client secret and the code or token the request
+// carried masked out of any error: the map of call() and call_async().
+template <class T, Result<T> (*Read)(const HttpResponse&, Secrets)>
+struct MaskedAnswer {
+  std::string client_secret;
+  std::string secret;
+
+  Result<T> operator()(const Result<HttpResponse>& response) const {
+    if (!response) return mask_error(response.error(), {client_secret, secret});
+    Result<T> value = Read(*response, {client_secret, secret});
+    if (!value) return mask_error(value.error(), {client_secret, secret});
+    return value;
+  }
+};
 
 // `map(answer)` for the answer to `request`; a failed request is returned as it is (the
 // transport, null then, is not touched).

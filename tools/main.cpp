@@ -46,6 +46,20 @@ void add_token_output(CLI::App& command, cli::TokenOutput& output) {
                    "print the access token itself (it is a secret)");
 }
 
+// A subcommand that works on a token from $INSTAGRAM_ACCESS_TOKEN or --token-file.
+CLI::App* add_token_command(CLI::App& app, const char* name, const char* description,
+                            cli::TokenArgs& args, int& result, int (*run)(const cli::TokenArgs&)) {
+  CLI::App* command = app.add_subcommand(name, description);
+  command->add_option("--token-file", args.token_file, "file holding the token");
+  add_connection(*command, args.connection, true);
+  add_token_output(*command, args.output);
+  command->callback([&args, &result, run] {
+    cli::json_errors = args.output.json;
+    result = run(args);
+  });
+  return command;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -116,20 +130,14 @@ int main(int argc, char** argv) {
   });
 
   cli::TokenArgs long_lived;
-  CLI::App* long_lived_command = app.add_subcommand(
-      "long-lived", "trade a short-lived token ($INSTAGRAM_ACCESS_TOKEN) for a long-lived one");
-  long_lived_command->add_option("--token-file", long_lived.token_file, "file holding the token");
-  add_connection(*long_lived_command, long_lived.connection, true);
-  add_token_output(*long_lived_command, long_lived.output);
-  long_lived_command->callback([&] {
-    cli::json_errors = long_lived.output.json;
-    result = cli::run_long_lived(long_lived);
-  });
+  add_token_command(app, "long-lived",
+                    "trade a short-lived token ($INSTAGRAM_ACCESS_TOKEN) for a long-lived one",
+                    long_lived, result, cli::run_long_lived);
 
   cli::TokenArgs refresh;
   CLI::App* refresh_command =
-      app.add_subcommand("refresh", "refresh a long-lived token ($INSTAGRAM_ACCESS_TOKEN)");
-  refresh_command->add_option("--token-file", refresh.token_file, "file holding the token");
+      add_token_command(app, "refresh", "refresh a long-lived token ($INSTAGRAM_ACCESS_TOKEN)",
+                        refresh, result, cli::run_refresh);
   auto* if_due = refresh_command->add_flag(
       "--if-due", refresh.if_due,
       "refresh only when due (24 hours old, within 7 days of expiry); exit 0 either way");
@@ -141,23 +149,10 @@ int main(int argc, char** argv) {
       ->add_option("--expires-at", refresh.expires_at,
                    "with --if-due: when it expires, UTC (as --json prints)")
       ->needs(if_due);
-  add_connection(*refresh_command, refresh.connection, true);
-  add_token_output(*refresh_command, refresh.output);
-  refresh_command->callback([&] {
-    cli::json_errors = refresh.output.json;
-    result = cli::run_refresh(refresh);
-  });
 
   cli::TokenArgs me;
-  CLI::App* me_command =
-      app.add_subcommand("me", "who signed in: the profile of $INSTAGRAM_ACCESS_TOKEN's user");
-  me_command->add_option("--token-file", me.token_file, "file holding the token");
-  add_connection(*me_command, me.connection, true);
-  add_token_output(*me_command, me.output);
-  me_command->callback([&] {
-    cli::json_errors = me.output.json;
-    result = cli::run_me(me);
-  });
+  add_token_command(app, "me", "who signed in: the profile of $INSTAGRAM_ACCESS_TOKEN's user", me,
+                    result, cli::run_me);
 
   cli::MockServerArgs mock;
   CLI::App* mock_server =

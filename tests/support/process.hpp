@@ -2,6 +2,8 @@
 // stdout and stderr; for the command-line and example tests.
 #pragma once
 
+#include "loopback.hpp"  // free_loopback_port()
+
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -52,9 +54,6 @@ class Process {
   bool finished_reading_ = false;
   std::optional<ProcessResult> result_;
 };
-
-// A port on 127.0.0.1 that nothing listens on now (closed again before returning).
-int free_loopback_port();
 
 inline ProcessResult run_process(const std::vector<std::string>& argv,
                                  const Environment& environment = {}, std::string input = {}) {
