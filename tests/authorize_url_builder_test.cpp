@@ -160,8 +160,14 @@ TEST_CASE("build() names the field at fault", "[builder]") {
 TEST_CASE("the builder keeps no reference to the AppConfig", "[builder]") {
   auto config = std::make_unique<AppConfig>(sample_app());
   const AuthorizeUrlBuilder builder = AuthorizeUrlBuilder(*config).scope("user_profile");
+  // Changed, then freed: a reference would see the change (and ASan the freed memory).
+  config->client_id = "1";
+  config->redirect_uri = "https://evil.example/";
   config.reset();
-  CHECK(builder.build().has_value());
+  const Result<std::string> url = builder.build();
+  REQUIRE(url);
+  CHECK(url->find("client_id=990602627938098&redirect_uri=https%3A%2F%2Fsocialsizzle") !=
+        std::string::npos);
 }
 
 TEST_CASE("state, code, redirect_uri and extra params round-trip byte for byte",

@@ -356,17 +356,6 @@ TEST_CASE("a user agent with a line break is refused before any request", "[exch
   CHECK(mock.requests() == 0);
 }
 
-TEST_CASE("a configured proxy is used", "[exchange]") {
-  AppConfig config = InstagramMock().app_config();
-  config.endpoints = Endpoints::basic_display();
-  ClientOptions options;
-  options.proxy = "http://127.0.0.1:1";  // nothing listens: the proxy is where it fails
-  const Result<AccessToken> token = TokenExchanger(config, options).exchange("AQBx-code");
-  REQUIRE_FALSE(token);
-  CHECK(token.error().category() == ErrorCategory::transport);
-  CHECK(token.error().error_message().find("127.0.0.1") != std::string::npos);
-}
-
 TEST_CASE("URLs other than http(s) are refused", "[exchange]") {
   const auto transport = make_curl_transport();
   const Result<HttpResponse> ftp =

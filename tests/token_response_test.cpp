@@ -35,7 +35,8 @@ TEST_CASE("the document's sample success answer", "[mapping]") {
   CHECK(token->token_type.empty());
   CHECK_FALSE(token->expires_in);
   CHECK_FALSE(token->expires_at);
-  (void)before;
+  REQUIRE(token->received_at);
+  CHECK(*token->received_at >= before);
 }
 
 TEST_CASE("user_id stays exact above 2^53, as number or string", "[mapping]") {

@@ -12,15 +12,16 @@ namespace instagram::oauth::testing {
 inline std::string reference_decode(std::string_view in) {
   std::string out;
   for (std::size_t i = 0; i < in.size(); ++i) {
+    // Written apart from the library's decoder on purpose: the ASCII hex digits only.
     const auto hex = [](char c) {
-      return std::string_view("0123456789abcdef").find(static_cast<char>(c | 0x20));
+      const std::string_view digits = "0123456789abcdefABCDEF";
+      const std::size_t at = digits.find(c);
+      return at == std::string_view::npos ? at : (at < 16 ? at : at - 6);
     };
     if (in[i] == '+') {
       out += ' ';
     } else if (in[i] == '%' && i + 2 < in.size() && hex(in[i + 1]) != std::string_view::npos &&
-               hex(in[i + 2]) != std::string_view::npos &&
-               !(in[i + 1] >= 'g' && in[i + 1] <= 'z') && !(in[i + 2] >= 'g' && in[i + 2] <= 'z') &&
-               !(in[i + 1] >= 'G' && in[i + 1] <= 'Z') && !(in[i + 2] >= 'G' && in[i + 2] <= 'Z')) {
+               hex(in[i + 2]) != std::string_view::npos) {
       out += static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2]));
       i += 2;
     } else {
