@@ -1,10 +1,11 @@
-// Many sign-ins at once from one thread: 1,000 code exchanges against a local Instagram
-// look-alike that answers each after 50 ms, 200 in flight, through the callback API. The
-// callbacks run on the transport's engine thread; this thread only starts them and waits.
+// Many sign-ins at once from one thread: 1,000 code exchanges against a local token
+// endpoint look-alike (lookalike/latency_server.hpp) that answers each after 50 ms, 200 in
+// flight, through the callback API. The callbacks run on the transport's engine thread;
+// this thread only starts them and waits.
 //   many_logins [EXCHANGES] [IN_FLIGHT]
 #include <instagram/oauth.hpp>
 
-#include "instagram_mock.hpp"
+#include "latency_server.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -23,16 +24,19 @@ int main(int argc, char** argv) {
   const int in_flight = argc > 2 ? std::atoi(argv[2]) : 200;
   if (total <= 0 || in_flight <= 0) return std::cerr << "usage: many_logins [N] [IN_FLIGHT]\n", 2;
 
-  testing::MockOptions look_alike;
+  testing::LatencyServerOptions look_alike;
   look_alike.latency = std::chrono::milliseconds(50);  // a real round trip
-  look_alike.threads = static_cast<std::size_t>(in_flight) + 16;
-  testing::InstagramMock instagram(look_alike);
+  testing::LatencyServer instagram(look_alike);
   std::vector<std::string> codes;  // as if `total` users had just allowed the app
-  for (int i = 0; i < total; ++i) codes.push_back(instagram.issue_code());
+  for (int i = 0; i < total; ++i) codes.push_back("AQB-code-" + std::to_string(i));
 
-  ClientOptions options = instagram.client_options();
+  ClientOptions options;
+  options.allow_plain_http = true;                                // the look-alike on 127.0.0.1
   options.max_connections = static_cast<std::size_t>(in_flight);  // HTTP/1.1: one per request
-  const TokenExchanger exchanger(instagram.app_config(), options);
+  const TokenExchanger exchanger(
+      AppConfig{"990602627938098", "many-logins-client-secret",
+                "https://socialsizzle.herokuapp.com/auth/", instagram.endpoints()},
+      options);
 
   std::mutex mutex;
   std::condition_variable finished;
@@ -42,10 +46,11 @@ int main(int argc, char** argv) {
   std::function<void()> start_one = [&] {
     const int i = next++;
     if (i >= total) return;
-    exchanger.exchange_async(codes[static_cast<std::size_t>(i)], [&](Result<AccessToken> token) {
-      if (token) {
+    const std::string& code = codes[static_cast<std::size_t>(i)];
+    exchanger.exchange_async(code, [&, code](Result<AccessToken> token) {
+      if (token && token->access_token == "IGQVJ" + code) {
         ++signed_in;
-      } else {
+      } else if (!token) {
         std::cerr << token.error().what() << '\n';
       }
       start_one();  // keep `in_flight` going

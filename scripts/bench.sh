@@ -3,15 +3,18 @@
 #   1. the non-network work next to Boost.URL (Google Benchmark, ns/op and allocations/op)
 #   2. sequential exchanges, TokenExchanger against raw libcurl, over HTTP and HTTPS
 #   3. threads sharing one TokenExchanger
-#   4. the cost of compiling <instagram/oauth.hpp>
+#   4. many sign-ins at once against a server answering after 100 ms (HTTP/1.1 and HTTP/2),
+#      the async API and blocking threads next to raw libcurl multi
+#   5. the cost of compiling <instagram/oauth.hpp>
 # Client and server are pinned to one core (taskset -c 0) for 1 and 2: on a small virtual
 # machine a wake-up across cores costs more than the difference being measured.
-#   BENCH_REQUESTS (2000), BENCH_ROUNDS (5), BENCH_PER_THREAD (2000)
+#   BENCH_REQUESTS (2000), BENCH_ROUNDS (5), BENCH_PER_THREAD (2000), BENCH_IN_FLIGHT (200),
+#   BENCH_LATENCY_MS (100)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 scripts/setup-deps.sh build test bench
-build_preset release --target micro_bench exchange_bench
+build_preset release --target micro_bench exchange_bench latency_bench
 pin=(taskset -c 0)
 command -v taskset >/dev/null 2>&1 || pin=()
 
@@ -26,7 +29,11 @@ echo "## 2. Exchanges over loopback (pinned), nginx $(nginx -v 2>&1 | cut -d/ -f
 echo "## 3. Threads (unpinned)"
 build/release/bench/exchange_bench 1 1 "${BENCH_PER_THREAD:-2000}" | sed -n '/^Threads/,$p'
 echo
-echo "## 4. Compile time of one translation unit (median of 5, g++ -std=c++17 -O2 -c)"
+echo "## 4. Many sign-ins at once (unpinned)"
+build/release/bench/latency_bench "${BENCH_REQUESTS:-2000}" "${BENCH_IN_FLIGHT:-200}" \
+  "${BENCH_LATENCY_MS:-100}"
+echo
+echo "## 5. Compile time of one translation unit (median of 5, g++ -std=c++17 -O2 -c)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf '#include <instagram/oauth.hpp>\nint main() { return 0; }\n' >"$tmp/library.cpp"
