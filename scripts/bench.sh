@@ -22,7 +22,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo
 echo "## 1. Non-network work (pinned), against Boost.URL $(dpkg-query -W -f='${Version}' libboost-url1.81-dev 2>/dev/null)"
 "${pin[@]}" build/release/bench/micro_bench --benchmark_min_time=1 --benchmark_repetitions=3 \
-  --benchmark_report_aggregates_only=true 2>/dev/null | grep -E '^(Benchmark|-|[a-z_]+_median)' || true
+  --benchmark_report_aggregates_only=true 2>/dev/null | grep -E '^(Benchmark|-|[a-z_]+(\/[0-9]+)?_median)' || true
 echo
 echo "## 2. Exchanges over loopback (pinned), nginx $(nginx -v 2>&1 | cut -d/ -f2) answering a fixed token"
 "${pin[@]}" build/release/bench/exchange_bench "${BENCH_REQUESTS:-2000}" "${BENCH_ROUNDS:-5}" 1 | sed '/^Threads/,$d'
