@@ -13,16 +13,15 @@ int main(int argc, char** argv) {
     std::cerr << "usage: INSTAGRAM_CLIENT_SECRET=... exchange_code CODE\n";
     return 2;
   }
-  AppConfig app{"990602627938098", secret, "https://socialsizzle.herokuapp.com/auth/", {}};
+  AppConfig app{"990602627938098", secret, "https://socialsizzle.herokuapp.com/auth/"};
   ClientOptions options;
   if (const char* base = std::getenv("INSTAGRAM_ENDPOINT_BASE")) {
-    app.endpoints.token = std::string(base) + "/oauth/access_token";
-    app.endpoints.graph = base;
+    app.endpoints = app.endpoints.at(base);
     options.ca_file = std::getenv("INSTAGRAM_CA_FILE") ? std::getenv("INSTAGRAM_CA_FILE") : "";
     options.allow_plain_http = true;  // honoured for loopback hosts only
   }
 
-  const TokenExchanger exchanger(app, options);  // share one: it pools connections
+  const TokenExchanger exchanger(app, options);  // share one: it shares its connections
   const Result<AccessToken> token = exchanger.exchange(argv[1]);
   if (!token) {
     std::cerr << token.error().what() << '\n';  // never contains the secret or the code

@@ -150,3 +150,44 @@ TEST_CASE("Result holds move-only values", "[result]") {
   std::unique_ptr<int> taken = std::move(result).value();
   CHECK(*taken == 5);
 }
+
+TEST_CASE("hint() names the remedy for Meta's known errors, and nothing for others", "[error]") {
+  const auto hint_for = [](const std::string& message, int code = 400, int subcode = 0) {
+    ErrorDetails details;
+    details.category = ErrorCategory::api;
+    details.error_message = message;
+    details.code = code;
+    details.error_subcode = subcode;
+    return OAuthException(details).hint();
+  };
+  CHECK(hint_for("Invalid platform app") ==
+        "use the Instagram app ID and secret from \"API setup with Instagram login\" in the App "
+        "Dashboard, not the Meta app's ID and secret");
+  CHECK(hint_for("Insufficient developer role") ==
+        "while the app is in development mode, the Instagram account must be an accepted tester "
+        "of it (App roles > Roles)");
+  CHECK(hint_for("Invalid scope: user_profile") ==
+        "request instagram_business_* scopes (instagram_business_basic, ...): the Basic Display "
+        "scopes and the pre-2025 business_* scopes are refused");
+  const std::string redirect_uri_hint =
+      "the redirect_uri must be identical in the authorization URL, the token request and the "
+      "app's settings: check a trailing slash, www and any extra query";
+  CHECK(hint_for("Error validating verification code. Please make sure your redirect_uri is "
+                 "identical to the one you used in the OAuth dialog request") == redirect_uri_hint);
+  CHECK(hint_for("Invalid redirect_uri") == redirect_uri_hint);
+  CHECK(hint_for("Matching code was not found or was already used") ==
+        "a code works once and for one hour; a second callback (a reload, a double submit) is "
+        "the usual cause: start a new login");
+  CHECK(hint_for("Error validating access token: Session has expired on Sunday, 29-Nov-26 "
+                 "04:00:00 PST.",
+                 190, 463) ==
+        "the token expired: refresh long-lived tokens before their 60 days end (TokenKeeper "
+        "does); now only a new login helps");
+  CHECK(hint_for("Error validating access token: The session has been invalidated because the "
+                 "user changed their password or Facebook has changed the session for security "
+                 "reasons.",
+                 190, 460) ==
+        "the user changed their password, which revoked the token: only a new login helps");
+  CHECK(hint_for("Unsupported get request.", 100).empty());
+  CHECK(OAuthException(ErrorCategory::transport, "Invalid platform app").hint().empty());
+}

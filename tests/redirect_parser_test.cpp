@@ -228,6 +228,10 @@ TEST_CASE("hostile redirects get a category, never a crash", "[parser]") {
         Failure{ErrorCategory::invalid_redirect,
                 "the redirect's state contains a control character"});
 
+  // 10 MB inputs are read in one pass (no quadratic work to time out on).
+  CHECK(failure(parser, "?" + std::string(10 << 20, '&')).category ==
+        ErrorCategory::invalid_redirect);
+  CHECK(parser.parse("?code=" + std::string(10 << 20, 'A')).has_value());
   const std::string huge_code(100 * 1024, 'A');
   const Result<AuthorizationCode> big = parser.parse("?code=" + huge_code + "#_");
   REQUIRE(big);

@@ -142,3 +142,24 @@ TEST_CASE("printing a token escapes whatever came from the server", "[token][sec
         "AccessToken{access_token=IGQV\u2026(redacted), user_id=17841405793187218, "
         "permissions=[a\\x0aexpires_in=1s,b\\x1b[2J], token_type=bearer\\x5c}");
 }
+
+TEST_CASE("hostile JSON that held up keeps holding: nesting, BOM, NaN, negative ids",
+          "[mapping][security]") {
+  const auto answer = [](const std::string& body) {
+    return failure_of(refresh_with("IGQWR-token-0123456789", 200, body));
+  };
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  CHECK(answer(deep) ==
+        Failure{ErrorCategory::invalid_response, "the answer is not a JSON object"});
+  CHECK(answer(R"({"access_token":"t","expires_in":NaN})") ==
+        Failure{ErrorCategory::invalid_response,
+                "the answer is not JSON (HTTP 200, application/json)"});
+  CHECK(answer(R"({"access_token":"t","user_id":-17841405793187218})") ==
+        Failure{ErrorCategory::invalid_response, "the answer's user_id is not a decimal integer"});
+  CHECK(answer(R"({"access_token":"t","user_id":1.7841405793187218e16})") ==
+        Failure{ErrorCategory::invalid_response, "the answer's user_id is not a decimal integer"});
+  const Result<AccessToken> bom =
+      refresh_with("IGQWR-token-0123456789", 200, "\xEF\xBB\xBF{\"access_token\":\"IGQWR-new\"}");
+  REQUIRE(bom);  // nlohmann/json skips a UTF-8 byte order mark
+  CHECK(bom->access_token == "IGQWR-new");
+}

@@ -16,6 +16,9 @@
 
 namespace instagram::oauth {
 
+// Configure with the setters (not thread-safe: one builder per request, or configure once
+// and share it), then build(), which is const and thread-safe. No setter fails: build()
+// reports what is wrong.
 class AuthorizeUrlBuilder {
  public:
   explicit AuthorizeUrlBuilder(const AppConfig& config)

@@ -26,7 +26,8 @@ struct Endpoints {
   }
 
   // These endpoints on another server (a local look-alike): authorize at
-  // base/oauth/authorize, token at base/oauth/access_token, graph at base itself.
+  // base/oauth/authorize, token at base/oauth/access_token, graph at base itself. The URLs
+  // are checked where they are used (invalid_argument there). Never fails; thread-safe.
   Endpoints at(std::string_view base) const {
     Endpoints moved = *this;
     moved.authorize = std::string(base) + "/oauth/authorize";

@@ -25,7 +25,7 @@ enum class ErrorCategory {
   invalid_signature  // a signed_request or signed value whose signature does not verify
 };
 
-// "api", "authorization_denied", …: the enumerator's name.
+// "api", "authorization_denied", …: the enumerator's name. Never fails; thread-safe.
 INSTAGRAM_OAUTH_EXPORT std::string_view to_string(ErrorCategory category) noexcept;
 
 // Everything an OAuthException carries; fields that do not apply stay empty or 0.

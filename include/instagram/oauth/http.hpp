@@ -38,6 +38,10 @@ class INSTAGRAM_OAUTH_EXPORT HttpTransport {
   virtual ~HttpTransport() = default;
 
   // Sends once and waits: a request that may have reached the server is never retried.
+  // The curl transport's errors: invalid_argument (a URL or option it refuses; send() from
+  // inside one of its own callbacks), transport, timeout, invalid_response (a redirect, a
+  // size over the cap, a cut answer), cancelled (shut down, or max_in_flight reached).
+  // Thread-safe in the curl transport; a user's transport says for itself.
   virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
 
   // Sends once and calls `done` exactly once with the answer or an error. The curl
@@ -64,9 +68,9 @@ struct ClientOptions {
   std::size_t max_in_flight = 10'000;  // beyond it: cancelled at once, nothing queued without bound
 };
 
-// Why `options` cannot serve, or empty: a time limit ≤ 0 (it would mean none), a user
-// agent with control characters (header injection), a zero size cap, connection count or
-// in-flight limit. The transport and the exchanger report it as invalid_argument.
+// Thread-safe (a pure function). Why `options` cannot serve, or empty: a time limit ≤ 0 (it would
+// mean none), a user agent with control characters (header injection), a zero size cap, connection
+// count or in-flight limit. The transport and the exchanger report it as invalid_argument.
 INSTAGRAM_OAUTH_EXPORT std::string client_options_problem(const ClientOptions& options);
 
 // libcurl behind the seam: one engine, a curl multi handle driven by one background

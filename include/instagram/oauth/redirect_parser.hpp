@@ -21,6 +21,8 @@ struct AuthorizationCode {
   std::optional<std::string> state;
 };
 
+// One per app: parse() is const and thread-safe; expected_state() is a setter (not
+// thread-safe) for a parser made per request. Prefer parse(redirect, expected_state).
 class RedirectParser {
  public:
   // The redirect's base (scheme, host, port, path) is checked against config.redirect_uri.

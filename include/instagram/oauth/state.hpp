@@ -9,7 +9,7 @@
 namespace instagram::oauth {
 
 // 32 bytes from the operating system's CSPRNG as 43 base64url characters (no padding).
-// A CSPRNG failure is an ErrorCategory::system error, never a weaker source.
+// A CSPRNG failure is an ErrorCategory::system error, never a weaker source. Thread-safe.
 INSTAGRAM_OAUTH_EXPORT Result<std::string> try_generate_state();
 
 // As try_generate_state(), throwing its OAuthException on failure.

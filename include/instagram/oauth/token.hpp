@@ -23,7 +23,7 @@ struct AccessToken {
 };
 
 // A secret as it may be shown: "IGQV…(redacted)", or "(redacted)" when it is too short
-// for four characters to be harmless.
+// for four characters to be harmless. Never fails; thread-safe.
 INSTAGRAM_OAUTH_EXPORT std::string redacted(std::string_view secret);
 
 // Prints every field, with the token shown as redacted() shows it and control characters
