@@ -7,12 +7,14 @@
 
 #include "failure.hpp"
 #include "instagram_mock.hpp"
+#include "secret_scan.hpp"
 #include "test_certificates.hpp"
 
 #include <chrono>
 #include <string>
 
 using namespace instagram::oauth;
+using testing::check_no_secret;
 using testing::Failure;
 using testing::failure_of;
 using testing::Fault;
@@ -26,18 +28,6 @@ MockOptions mock_options(bool tls) {
   MockOptions options;
   options.tls = tls;
   return options;
-}
-
-// No secret of the mock's app, nor `extra`, may appear in any text of an error.
-void check_no_secret(const OAuthException& error, const InstagramMock& mock,
-                     const std::string& extra) {
-  const std::string secret = mock.app_config().client_secret;
-  for (const std::string& text : {std::string(error.what()), error.error_message(),
-                                  error.body_excerpt(), error.error_type(), error.error_reason()}) {
-    INFO(text);
-    CHECK(text.find(secret) == std::string::npos);
-    if (!extra.empty()) CHECK(text.find(extra) == std::string::npos);
-  }
 }
 
 }  // namespace
@@ -173,197 +163,6 @@ TEST_CASE("long-lived exchange and refresh against graph", "[exchange]") {
   }
 }
 
-TEST_CASE("every fault the look-alike serves maps to its category", "[exchange][faults]") {
-  InstagramMock mock;
-  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
-  const auto fail_with = [&](Fault fault) {
-    mock.set_fault(fault);
-    const std::string code = mock.issue_code();
-    Result<AccessToken> token = exchanger.exchange(code);
-    REQUIRE_FALSE(token);
-    check_no_secret(token.error(), mock, code);
-    return token.error();
-  };
-
-  const OAuthException html = fail_with(Fault::html_502);
-  CHECK(html.category() == ErrorCategory::invalid_response);
-  CHECK(html.http_status() == 502);
-  CHECK(html.error_message() == "the answer is not JSON (HTTP 502, text/html)");
-  CHECK(html.body_excerpt().rfind("<html>", 0) == 0);
-
-  const OAuthException truncated = fail_with(Fault::truncated_body);
-  CHECK(truncated.category() == ErrorCategory::invalid_response);
-  CHECK(truncated.error_message().rfind("the answer was cut short: ", 0) == 0);
-
-  const OAuthException huge = fail_with(Fault::huge_chunked_body);
-  CHECK(huge.category() == ErrorCategory::invalid_response);
-  CHECK(huge.error_message() == "the answer is larger than max_response_bytes (1048576 bytes)");
-
-  const OAuthException graph = fail_with(Fault::graph_error);
-  CHECK(graph.category() == ErrorCategory::api);
-  CHECK(graph.code() == 190);
-  CHECK(graph.error_subcode() == 460);
-
-  const OAuthException rfc = fail_with(Fault::rfc6749_error);
-  CHECK(rfc.category() == ErrorCategory::api);
-  CHECK(rfc.error_type() == "invalid_grant");
-  CHECK(rfc.error_message() == "The authorization code is invalid");
-
-  const OAuthException text = fail_with(Fault::not_json_200);
-  CHECK(text.category() == ErrorCategory::invalid_response);
-  CHECK(text.error_message() == "the answer is not JSON (HTTP 200, text/plain)");
-  CHECK(text.body_excerpt() == "OK");
-
-  const OAuthException shape = fail_with(Fault::wrong_shape_200);
-  CHECK(shape.category() == ErrorCategory::invalid_response);
-  CHECK(shape.error_message() == "the answer has no access_token");
-  CHECK(shape.body_excerpt() == R"({"token":"IGQVJ-not-where-it-belongs","id":1})");
-
-  const OAuthException empty = fail_with(Fault::empty_body);
-  CHECK(empty.category() == ErrorCategory::invalid_response);
-  CHECK(empty.error_message() == "the answer is empty (HTTP 200, application/json)");
-
-  mock.set_fault(Fault::none);
-  CHECK(exchanger.exchange(mock.issue_code()).has_value());
-}
-
-TEST_CASE("a 307 is not followed and the secret goes nowhere else", "[exchange][faults]") {
-  InstagramMock mock;
-  mock.set_fault(Fault::redirect_307);
-  const Result<AccessToken> token =
-      TokenExchanger(mock.app_config(), mock.client_options()).exchange(mock.issue_code());
-  REQUIRE_FALSE(token);
-  CHECK(token.error().category() == ErrorCategory::invalid_response);
-  CHECK(token.error().http_status() == 307);
-  CHECK(token.error().error_message().rfind(
-            "the server answered HTTP 307 with a redirect to 127.0.0.1:", 0) == 0);
-  CHECK(token.error().error_message().find("; redirects are not followed") != std::string::npos);
-  CHECK(mock.redirect_target_hits() == 0);
-}
-
-TEST_CASE("a stalled server times out: libcurl gives up, not the server", "[exchange][faults]") {
-  InstagramMock mock;
-  mock.set_fault(Fault::stall);
-  ClientOptions options = mock.client_options();
-  options.total_timeout = std::chrono::milliseconds(300);
-  const TokenExchanger exchanger(mock.app_config(), options);
-  const Result<AccessToken> token = exchanger.exchange(mock.issue_code());
-  REQUIRE_FALSE(token);
-  CHECK(token.error().category() == ErrorCategory::timeout);
-  // libcurl's own wording follows ("Operation timed out after N milliseconds"): not ours to pin.
-  CHECK(token.error().error_message().rfind("the request timed out: ", 0) == 0);
-  CHECK(token.error().error_message().find("timed out after") != std::string::npos);
-  CHECK(token.error().http_status() == 0);
-}
-
-TEST_CASE("a reset connection is a transport error", "[exchange][faults]") {
-  testing::ResetServer reset;
-  AppConfig config = InstagramMock().app_config();
-  config.endpoints.token = reset.base_url() + "/oauth/access_token";
-  ClientOptions options;
-  options.allow_plain_http = true;
-  const Result<AccessToken> token = TokenExchanger(config, options).exchange("AQBx-code");
-  REQUIRE_FALSE(token);
-  CHECK(token.error().category() == ErrorCategory::transport);
-  CHECK(token.error().error_message().find("(libcurl error 56)") != std::string::npos);
-}
-
-TEST_CASE("nothing listening is a transport error", "[exchange][faults]") {
-  int port = 0;
-  {
-    InstagramMock closed;
-    port = closed.port();
-  }
-  AppConfig config = InstagramMock().app_config();
-  config.endpoints.token = "http://127.0.0.1:" + std::to_string(port) + "/oauth/access_token";
-  ClientOptions options;
-  options.allow_plain_http = true;
-  const Result<AccessToken> token = TokenExchanger(config, options).exchange("AQBx-code");
-  REQUIRE_FALSE(token);
-  CHECK(token.error().category() == ErrorCategory::transport);
-  CHECK(token.error().error_message().find("(libcurl error 7)") != std::string::npos);
-}
-
-TEST_CASE("an untrusted certificate and a wrong host name are transport errors",
-          "[exchange][tls]") {
-  InstagramMock mock(mock_options(true));
-  ClientOptions system_store = mock.client_options();
-  system_store.ca_file.clear();  // the system store does not know the test CA
-  const Result<AccessToken> untrusted =
-      TokenExchanger(mock.app_config(), system_store).exchange(mock.issue_code());
-  REQUIRE_FALSE(untrusted);
-  CHECK(untrusted.error().category() == ErrorCategory::transport);
-  CHECK(untrusted.error().error_message().find("(libcurl error 60)") != std::string::npos);
-
-  MockOptions other_name = mock_options(true);
-  other_name.certificate_names = {"wrong.example"};
-  InstagramMock wrong_host(other_name);
-  const Result<AccessToken> named =
-      TokenExchanger(wrong_host.app_config(), wrong_host.client_options())
-          .exchange(wrong_host.issue_code());
-  REQUIRE_FALSE(named);
-  CHECK(named.error().category() == ErrorCategory::transport);
-  CHECK(named.error().error_message().find("(libcurl error 60)") != std::string::npos);
-  CHECK(wrong_host.requests() == 0);
-}
-
-TEST_CASE("plain http is refused unless allowed, and then only for loopback", "[exchange]") {
-  InstagramMock mock;
-  ClientOptions options = mock.client_options();
-  options.allow_plain_http = false;
-  const Result<AccessToken> refused =
-      TokenExchanger(mock.app_config(), options).exchange(mock.issue_code());
-  REQUIRE_FALSE(refused);
-  CHECK(refused.error().category() == ErrorCategory::invalid_argument);
-  CHECK(refused.error().error_message() ==
-        "plain http is refused: https is required (http only with ClientOptions::allow_plain_http "
-        "and a "
-        "loopback host)");
-  CHECK(mock.requests() == 0);
-}
-
-TEST_CASE("an answer over max_response_bytes is refused", "[exchange]") {
-  InstagramMock mock;
-  ClientOptions options = mock.client_options();
-  options.max_response_bytes = 16;
-  const Result<AccessToken> token =
-      TokenExchanger(mock.app_config(), options).exchange(mock.issue_code());
-  REQUIRE_FALSE(token);
-  CHECK(token.error().category() == ErrorCategory::invalid_response);
-  CHECK(token.error().error_message() == "the answer is larger than max_response_bytes (16 bytes)");
-}
-
-TEST_CASE("the user agent is ours unless one is given", "[exchange]") {
-  InstagramMock mock;
-  REQUIRE(TokenExchanger(mock.app_config(), mock.client_options()).exchange(mock.issue_code()));
-  CHECK(mock.last_header("User-Agent") == std::string("instagram-oauth-cpp/") + version);
-  ClientOptions options = mock.client_options();
-  options.user_agent = "my-app/2.0";
-  REQUIRE(TokenExchanger(mock.app_config(), options).exchange(mock.issue_code()));
-  CHECK(mock.last_header("User-Agent") == "my-app/2.0");
-}
-
-TEST_CASE("a user agent with a line break is refused before any request", "[exchange]") {
-  InstagramMock mock;
-  ClientOptions options = mock.client_options();
-  options.user_agent = "my-app\r\nX-Injected: 1";
-  const Result<AccessToken> token =
-      TokenExchanger(mock.app_config(), options).exchange(mock.issue_code());
-  REQUIRE_FALSE(token);
-  CHECK(token.error().category() == ErrorCategory::invalid_argument);
-  CHECK(token.error().error_message() ==
-        "ClientOptions::user_agent must not contain control characters");
-  CHECK(mock.requests() == 0);
-}
-
-TEST_CASE("URLs other than http(s) are refused", "[exchange]") {
-  const auto transport = make_curl_transport();
-  const Result<HttpResponse> ftp =
-      transport->send(HttpRequest{HttpMethod::get, "ftp://127.0.0.1/", {}});
-  REQUIRE_FALSE(ftp);
-  CHECK(ftp.error().error_message() == "the request URL must be an absolute https URL");
-}
-
 TEST_CASE("the Instagram Login preset runs the same flow", "[exchange]") {
   MockOptions options;
   options.api = Endpoints::instagram_login();
@@ -375,4 +174,54 @@ TEST_CASE("the Instagram Login preset runs the same flow", "[exchange]") {
   REQUIRE(token);
   CHECK(token->permissions ==
         std::vector<std::string>{"instagram_business_basic", "instagram_business_manage_messages"});
+}
+
+TEST_CASE("8 threads x 250 exchanges share one TokenExchanger and the pool's connections",
+          "[concurrency]") {
+  InstagramMock mock;
+  ClientOptions options = mock.client_options();
+  options.max_connections = 4;
+  const TokenExchanger exchanger(mock.app_config(), options);
+  constexpr int threads = 8;
+  constexpr int per_thread = 250;
+  std::vector<std::vector<std::string>> codes(threads);
+  for (auto& list : codes) {
+    for (int i = 0; i < per_thread; ++i) list.push_back(mock.issue_code());
+  }
+  std::atomic<int> succeeded{0};
+  std::atomic<int> matching_user{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      for (const std::string& code : codes[t]) {
+        const Result<AccessToken> token = exchanger.exchange(code);
+        if (token) {
+          ++succeeded;
+          if (token->user_id == "17841405793187218") ++matching_user;
+        }
+      }
+    });
+  }
+  for (std::thread& worker : workers) worker.join();
+  CHECK(succeeded == threads * per_thread);
+  CHECK(matching_user == threads * per_thread);
+  CHECK(mock.requests() == static_cast<std::size_t>(threads * per_thread));
+  CHECK(mock.connections() >= 1);
+  CHECK(mock.connections() <= 4);
+}
+
+TEST_CASE("1,000 sequential exchanges use one connection, over HTTP and HTTPS", "[concurrency]") {
+  for (const bool tls : {false, true}) {
+    INFO("tls=" << tls);
+    testing::MockOptions mock_options;
+    mock_options.tls = tls;
+    InstagramMock mock(mock_options);
+    const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+    int succeeded = 0;
+    for (int i = 0; i < 1000; ++i)
+      succeeded += exchanger.exchange(mock.issue_code()).has_value() ? 1 : 0;
+    CHECK(succeeded == 1000);
+    CHECK(mock.requests() == 1000);
+    CHECK(mock.connections() == 1);  // and so one TLS handshake over HTTPS
+  }
 }

@@ -60,12 +60,13 @@ async function catchCallback(page) {
   const caught = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no callback was caught')), 20000);
     page.on('request', (request) => {
+      // Interception may be switched off while a request is in flight: ignore that one.
       if (request.url().startsWith(`${site}/auth/`)) {
         clearTimeout(timer);
-        request.abort();
+        request.abort().catch(() => {});
         resolve(request.url());
       } else {
-        request.continue();
+        request.continue().catch(() => {});
       }
     });
   });
@@ -152,8 +153,8 @@ test('a state from another browser is refused', async () => {
 test('a replayed callback URL is refused', async () => {
   const page = await freshPage();
   const callback = await catchCallback(page);
-  await page.setRequestInterception(false);
   page.removeAllListeners('request');
+  await page.setRequestInterception(false);
   await page.goto(callback);
   assert.match(await text(page), /Signed in as @socialsizzle/);
   await page.goto(callback);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "catch.hpp"
+#include "instagram_mock.hpp"
 #include "process.hpp"
 
 #include <regex>
@@ -24,6 +25,18 @@ inline void check_no_leak(const ProcessResult& result, const std::string& extra 
     CHECK_FALSE(std::regex_search(*stream, token));
     if (!code_allowed) CHECK_FALSE(std::regex_search(*stream, code));
     if (!extra.empty()) CHECK(stream->find(extra) == std::string::npos);
+  }
+}
+
+// No secret of the look-alike's app, nor `extra`, in any text of an error.
+inline void check_no_secret(const OAuthException& error, const InstagramMock& mock,
+                            const std::string& extra) {
+  const std::string secret = mock.app_config().client_secret;
+  for (const std::string& text : {std::string(error.what()), error.error_message(),
+                                  error.body_excerpt(), error.error_type(), error.error_reason()}) {
+    INFO(text);
+    CHECK(text.find(secret) == std::string::npos);
+    if (!extra.empty()) CHECK(text.find(extra) == std::string::npos);
   }
 }
 

@@ -1,25 +1,16 @@
+// OAuthException (error.hpp): categories, Instagram's fields, the one-line what(), hint().
 #include "catch.hpp"
 
 #include <instagram/oauth/error.hpp>
-#include <instagram/oauth/result.hpp>
 
-#include <memory>
 #include <string>
 #include <type_traits>
-#include <vector>
 
 using namespace instagram::oauth;
 
 static_assert(std::is_nothrow_copy_constructible_v<OAuthException>);
 static_assert(std::is_nothrow_move_constructible_v<OAuthException>);
 static_assert(std::is_base_of_v<std::runtime_error, OAuthException>);
-static_assert(std::is_nothrow_move_constructible_v<Result<std::string>>);
-static_assert(std::is_nothrow_move_assignable_v<Result<std::string>>);
-static_assert(std::is_copy_constructible_v<Result<std::string>>);
-static_assert(std::is_copy_constructible_v<Result<std::vector<int>>>);
-static_assert(!std::is_copy_constructible_v<Result<std::unique_ptr<int>>>);
-static_assert(std::is_nothrow_move_constructible_v<Result<std::unique_ptr<int>>>);
-static_assert(!std::is_convertible_v<Result<int>, bool>, "operator bool is explicit");
 
 TEST_CASE("to_string names every category", "[error]") {
   CHECK(to_string(ErrorCategory::api) == "api");
@@ -92,63 +83,6 @@ TEST_CASE("copies share the same details", "[error]") {
   const OAuthException copy = error;  // NOLINT(performance-unnecessary-copy-initialization)
   CHECK(&copy.details() == &error.details());
   CHECK(std::string(copy.what()) == "timeout: the request timed out");
-}
-
-TEST_CASE("Result holds a value", "[result]") {
-  Result<std::string> result = std::string("IGQVJ");
-  REQUIRE(result.has_value());
-  CHECK(static_cast<bool>(result));
-  CHECK(result.value() == "IGQVJ");
-  CHECK(*result == "IGQVJ");
-  CHECK(result->size() == 5);
-  CHECK(result.value_or("other") == "IGQVJ");
-  const Result<std::string>& constant = result;
-  CHECK(constant.value() == "IGQVJ");
-  CHECK(*constant == "IGQVJ");
-  CHECK(constant->size() == 5);
-  std::string moved = std::move(result).value();
-  CHECK(moved == "IGQVJ");
-  CHECK(Result<std::string>(std::string("a")).value_or("b") == "a");
-  CHECK(Result<std::string>(OAuthException(ErrorCategory::api, "x")).value_or("b") == "b");
-  CHECK(*Result<std::string>(std::string("c")) == "c");
-}
-
-TEST_CASE("Result holds an error, value() throws the same OAuthException", "[result]") {
-  const Result<int> result =
-      OAuthException(ErrorCategory::state_mismatch, "the redirect's state differs");
-  REQUIRE_FALSE(result.has_value());
-  CHECK_FALSE(static_cast<bool>(result));
-  CHECK(result.error().category() == ErrorCategory::state_mismatch);
-  CHECK(result.error().error_message() == "the redirect's state differs");
-  CHECK(result.value_or(7) == 7);
-  try {
-    (void)result.value();
-    FAIL("value() did not throw");
-  } catch (const OAuthException& thrown) {
-    CHECK(thrown.category() == ErrorCategory::state_mismatch);
-    CHECK(std::string(thrown.what()) == "state_mismatch: the redirect's state differs");
-  }
-}
-
-TEST_CASE("Result says which it holds, and converts what T can be made from", "[result]") {
-  const Result<int> value = 42;
-  CHECK(value.has_value());
-  CHECK_FALSE(value.has_error());
-  const Result<int> error = OAuthException(ErrorCategory::api, "x");
-  CHECK(error.has_error());
-  CHECK_FALSE(error.has_value());
-  const Result<std::string> from_literal = "IGQVJ";
-  CHECK(*from_literal == "IGQVJ");
-  // As std::expected: T's explicit constructors stay explicit.
-  static_assert(!std::is_convertible_v<std::string_view, Result<std::string>>);
-  static_assert(!std::is_convertible_v<int, Result<std::string>>);
-}
-
-TEST_CASE("Result holds move-only values", "[result]") {
-  Result<std::unique_ptr<int>> result = std::make_unique<int>(5);
-  REQUIRE(result);
-  std::unique_ptr<int> taken = std::move(result).value();
-  CHECK(*taken == 5);
 }
 
 TEST_CASE("hint() names the remedy for Meta's known errors, and nothing for others", "[error]") {
