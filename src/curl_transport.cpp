@@ -25,8 +25,10 @@
 
 namespace instagram::oauth {
 
-// The adapter for a transport that has only a blocking send().
-void HttpTransport::send_async(HttpRequest request, Completion done) {
+// The adapter for a transport that has only a blocking send(). The parameters are the
+// interface's, taken by value for transports that keep them.
+void HttpTransport::send_async(HttpRequest request,  // NOLINT(performance-unnecessary-value-param)
+                               Completion done) {    // NOLINT(performance-unnecessary-value-param)
   Result<HttpResponse> response = send(request);
   done(std::move(response));
 }

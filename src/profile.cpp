@@ -106,8 +106,9 @@ Result<UserProfile> ProfileClient::me(std::string_view access_token) const {
                                    ProfileAnswer{client_secret_, std::string(access_token)});
 }
 
-Result<UserProfile> ProfileClient::me(std::string_view access_token,
-                                      std::vector<std::string> fields) const {
+Result<UserProfile> ProfileClient::me(
+    std::string_view access_token,
+    std::vector<std::string> fields) const {  // NOLINT(performance-unnecessary-value-param): API
   std::string joined;
   for (const std::string& field : fields) {
     if (field.empty() || field.find(',') != std::string::npos) {

@@ -77,7 +77,7 @@ Normalized normalize(std::string_view raw) {
 using Ranges = std::vector<std::pair<std::size_t, std::size_t>>;
 
 // Every 8-character window of the text that is also a window of a known secret.
-void mark_secret_windows(const std::string& text, Secrets known, Ranges& ranges) {
+void mark_secret_windows(std::string_view text, Secrets known, Ranges& ranges) {
   std::unordered_set<std::string_view> windows;
   for (const std::string_view secret : known) {
     for (std::size_t at = 0; at + secret_window <= secret.size(); ++at) {
@@ -85,9 +85,8 @@ void mark_secret_windows(const std::string& text, Secrets known, Ranges& ranges)
     }
   }
   if (windows.empty()) return;
-  const std::string_view view(text);
-  for (std::size_t at = 0; at + secret_window <= view.size(); ++at) {
-    if (windows.count(view.substr(at, secret_window)) != 0) {
+  for (std::size_t at = 0; at + secret_window <= text.size(); ++at) {
+    if (windows.count(text.substr(at, secret_window)) != 0) {
       ranges.emplace_back(at, at + secret_window);
     }
   }
@@ -129,24 +128,30 @@ void mark_key_values(const std::string& text, Ranges& ranges) {
   }
 }
 
-// `raw` with the marked ranges (normalized positions) replaced, each merged run once.
-std::string apply(std::string_view raw, const Normalized& normalized, Ranges& ranges) {
+// Normalized positions as positions in the text they came from.
+void to_raw(const Normalized& normalized, Ranges& ranges) {
+  for (auto& [begin, end] : ranges) {
+    begin = normalized.origin[begin];
+    end = normalized.origin[end];
+  }
+}
+
+// `raw` with the marked ranges (raw positions) replaced, each merged run once.
+std::string apply(std::string_view raw, Ranges& ranges) {
   if (ranges.empty()) return std::string(raw);
   std::sort(ranges.begin(), ranges.end());
   std::string out;
   out.reserve(raw.size());
-  std::size_t copied = 0;  // in raw
+  std::size_t copied = 0;
   for (std::size_t r = 0; r < ranges.size();) {
-    std::size_t begin = ranges[r].first;
+    const std::size_t begin = ranges[r].first;
     std::size_t end = ranges[r].second;
     for (++r; r < ranges.size() && ranges[r].first <= end; ++r) {
       end = std::max(end, ranges[r].second);
     }
-    const std::size_t raw_begin = normalized.origin[begin];
-    const std::size_t raw_end = normalized.origin[end];
-    out.append(raw.substr(copied, raw_begin - copied));
+    out.append(raw.substr(copied, begin - copied));
     out.append(redaction_marker);
-    copied = raw_end;
+    copied = end;
   }
   out.append(raw.substr(copied));
   return out;
@@ -155,11 +160,15 @@ std::string apply(std::string_view raw, const Normalized& normalized, Ranges& ra
 }  // namespace
 
 std::string mask_secrets(std::string_view text, Secrets known) {
+  // Decoding can hide a secret's spelling ("%75q23…" holds "5q23…" as written): windows are
+  // looked for in the text as written and as a parser would read it.
   const Normalized normalized = normalize(text);
   Ranges ranges;
   mark_secret_windows(normalized.text, known, ranges);
   mark_key_values(normalized.text, ranges);
-  return apply(text, normalized, ranges);
+  to_raw(normalized, ranges);
+  mark_secret_windows(text, known, ranges);
+  return apply(text, ranges);
 }
 
 std::string mask_known(std::string_view text, std::string_view secret) {

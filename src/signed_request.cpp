@@ -39,7 +39,7 @@ Result<SignedRequest> parse_signed_request(std::string_view signed_request,
   const std::optional<std::string> signature =
       detail::base64url_decode(signed_request.substr(0, dot));
   if (!signature) return malformed("the signed_request's signature is not base64url");
-  const std::optional<std::string> payload = detail::base64url_decode(payload_text);
+  std::optional<std::string> payload = detail::base64url_decode(payload_text);
   if (!payload) return malformed("the signed_request's payload is not base64url");
   // Over the payload as sent, still encoded; the decoded digests are compared.
   const detail::Sha256Digest expected = detail::hmac_sha256(app_secret, payload_text);
