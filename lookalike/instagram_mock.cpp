@@ -348,6 +348,30 @@ struct InstagramMock::Impl {
       case Fault::empty_body:
         res.set_content("", "application/json");
         return true;
+      case Fault::gzip_json: {
+        // {"access_token":"IGQVJ-gzipped-token-0123456789","user_id":1}, gzip, no timestamp.
+        static const std::string gzipped(
+            "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xab\x56\x4a\x4c\x4e\x4e\x2d\x2e\x8e\x2f"
+            "\xc9\xcf\x4e\xcd\x53\xb2\x52\xf2\x74\x0f\x0c\xf3\xd2\x4d\xaf\xca\x2c\x28\x48\x4d"
+            "\xd1\x05\x8b\xea\x1a\x18\x1a\x19\x9b\x98\x9a\x99\x5b\x58\x2a\xe9\x28\x95\x16\xa7"
+            "\x16\xc5\x67\xa6\x28\x59\x19\xd6\x02\x00\x18\x8a\xad\x0d\x3d\x00\x00\x00",
+            78);
+        res.set_header("Content-Encoding", "gzip");
+        res.set_content(gzipped, "application/json");
+        return true;
+      }
+      case Fault::drip:
+        res.set_chunked_content_provider(
+            "application/json", [this](std::size_t, httplib::DataSink& sink) {
+              std::unique_lock<std::mutex> lock(mutex);
+              if (stopping_signal.wait_for(lock, std::chrono::seconds(1),
+                                           [this] { return stopping; })) {
+                return false;
+              }
+              lock.unlock();
+              return sink.write("{", 1);
+            });
+        return true;
       case Fault::api_error: {
         std::lock_guard<std::mutex> lock(mutex);
         if (graph) {
@@ -395,6 +419,10 @@ struct InstagramMock::Impl {
 
   // Step 2: POST form (urlencoded or multipart) for a short-lived token.
   void token(const httplib::Request& req, httplib::Response& res) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      last_headers = req.headers;  // also when a fault answers
+    }
     if (serve_fault(res)) return;
     const bool multipart = req.is_multipart_form_data();
     const auto field = [&](const char* name) -> std::optional<std::string> {
@@ -406,7 +434,6 @@ struct InstagramMock::Impl {
       return req.get_param_value(name);
     };
     std::lock_guard<std::mutex> lock(mutex);
-    last_headers = req.headers;
     std::map<std::string, std::string> form;
     for (const char* name : {"client_id", "client_secret", "grant_type", "redirect_uri", "code"}) {
       auto value = field(name);

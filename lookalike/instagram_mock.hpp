@@ -30,6 +30,8 @@ enum class Fault {
   wrong_shape_200,    // 200 JSON without access_token
   empty_body,         // 200 with nothing in it
   api_error,          // the error given to fail_with_api_error(), in the endpoint's shape
+  gzip_json,          // a token answer gzip-compressed, Content-Encoding: gzip, unasked
+  drip,               // one byte a second, for as long as MockOptions::stall
 };
 
 enum class SuccessShape {

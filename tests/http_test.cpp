@@ -632,3 +632,24 @@ TEST_CASE("URLs other than http(s) are refused", "[exchange]") {
   REQUIRE_FALSE(ftp);
   CHECK(ftp.error().error_message() == "the request URL must be an absolute https URL");
 }
+
+TEST_CASE("a compressed answer is not decoded, and a byte-a-second server times out",
+          "[http][faults][security]") {
+  InstagramMock mock;
+  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+  mock.set_fault(Fault::gzip_json);
+  // No Accept-Encoding is sent and nothing is inflated: a compressed bomb stays its size.
+  const Result<AccessToken> gzipped = exchanger.exchange(mock.issue_code());
+  CHECK(failure_of(gzipped) == Failure{ErrorCategory::invalid_response,
+                                       "the answer is not JSON (HTTP 200, application/json)"});
+  CHECK(mock.last_header("Content-Type") == "application/x-www-form-urlencoded");  // it was seen
+  CHECK(mock.last_header("Accept-Encoding").empty());
+
+  mock.set_fault(Fault::drip);
+  ClientOptions options = mock.client_options();
+  options.total_timeout = std::chrono::milliseconds(1500);
+  const Result<AccessToken> dripped =
+      TokenExchanger(mock.app_config(), options).exchange(mock.issue_code());
+  REQUIRE_FALSE(dripped);
+  CHECK(dripped.error().category() == ErrorCategory::timeout);
+}
