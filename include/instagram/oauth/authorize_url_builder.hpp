@@ -82,15 +82,7 @@ class AuthorizeUrlBuilder {
                                                                      extra_params_.end());
     if (force_reauth_) extra.emplace_back("force_reauth", *force_reauth_ ? "true" : "false");
     if (enable_fb_login_) extra.emplace_back("enable_fb_login", *enable_fb_login_ ? "1" : "0");
-    // The longest the URL can be, every byte escaped: one allocation.
-    std::size_t longest =
-        authorize_endpoint_.size() + client_id_.size() + 3 * redirect_uri_.size() + 64;
-    for (const std::string_view permission : scopes) longest += 3 * permission.size() + 3;
-    if (state_) longest += 7 + 3 * state_->size();
-    for (const auto& [name, value] : extra) longest += 2 + 3 * (name.size() + value.size());
-    std::string url;
-    url.reserve(longest);
-    url += authorize_endpoint_;
+    std::string url = authorize_endpoint_;
     url += authorize_endpoint_.find('?') == std::string::npos ? "?client_id=" : "&client_id=";
     url += client_id_;  // digits only: nothing to encode
     url += "&redirect_uri=";

@@ -151,24 +151,9 @@ class RedirectParser {
     std::string_view duplicate;
 
     bool take(std::string_view name, std::string_view value) {
-      if (name.find_first_of("%+") != std::string_view::npos) {  // escaped: compare decoded
-        return set(name, value, "code", code) && set(name, value, "state", state) &&
-               set(name, value, "error", error) && set(name, value, "error_reason", error_reason) &&
-               set(name, value, "error_description", error_description);
-      }
-      // Most names are none of the five: rule them out by length before comparing.
-      switch (name.size()) {
-        case 4:
-          return set(name, value, "code", code);
-        case 5:
-          return set(name, value, "state", state) && set(name, value, "error", error);
-        case 12:
-          return set(name, value, "error_reason", error_reason);
-        case 17:
-          return set(name, value, "error_description", error_description);
-        default:
-          return true;
-      }
+      return set(name, value, "code", code) && set(name, value, "state", state) &&
+             set(name, value, "error", error) && set(name, value, "error_reason", error_reason) &&
+             set(name, value, "error_description", error_description);
     }
 
    private:

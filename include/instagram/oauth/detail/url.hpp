@@ -21,37 +21,18 @@ constexpr bool is_unreserved(unsigned char c) noexcept {
          c == '.' || c == '_' || c == '~';
 }
 
-// is_unreserved as a table: one load per byte in the encoder's loop.
-struct UnreservedTable {
-  bool byte[256] = {};
-  constexpr UnreservedTable() {
-    for (int c = 0; c < 256; ++c) byte[c] = is_unreserved(static_cast<unsigned char>(c));
-  }
-};
-inline constexpr UnreservedTable unreserved_table{};
-
 inline void append_percent_encoded(std::string& out, std::string_view value) {
   constexpr char hex[] = "0123456789ABCDEF";
-  // Encoded through a small buffer and appended in blocks: no per-byte capacity check and
-  // no zero-filling of a worst-case reservation.
-  char block[3 * 64];
-  std::size_t used = 0;
   for (const char ch : value) {
     const auto c = static_cast<unsigned char>(ch);
-    if (unreserved_table.byte[c]) {
-      block[used++] = ch;
+    if (is_unreserved(c)) {
+      out += ch;
     } else {
-      block[used] = '%';
-      block[used + 1] = hex[c >> 4];
-      block[used + 2] = hex[c & 0x0F];
-      used += 3;
-    }
-    if (used > sizeof block - 3) {
-      out.append(block, used);
-      used = 0;
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 0x0F];
     }
   }
-  out.append(block, used);
 }
 
 inline std::string percent_encode(std::string_view value) {
