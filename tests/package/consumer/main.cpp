@@ -8,10 +8,11 @@ int main() {
   using namespace instagram::oauth;
   const AppConfig config{
       "990602627938098", "consumer-secret", "https://socialsizzle.herokuapp.com/auth/", {}};
-  const Result<std::string> url = AuthorizeUrlBuilder(config)
-                                      .scopes({"instagram_business_basic", "instagram_business_content_publish"})
-                                      .state(generate_state())
-                                      .build();
+  const Result<std::string> url =
+      AuthorizeUrlBuilder(config)
+          .scopes({"instagram_business_basic", "instagram_business_content_publish"})
+          .state(generate_state())
+          .build();
   if (!url) {
     std::cerr << url.error().what() << '\n';
     return 1;
