@@ -3,6 +3,7 @@
 #include "catch.hpp"
 #include "instagram_mock.hpp"
 #include "process.hpp"
+#include "sample_app.hpp"
 #include "secret_scan.hpp"
 #include "test_certificates.hpp"
 
@@ -25,7 +26,8 @@ using testing::run_process;
 namespace {
 
 const std::string cli = INSTAGRAM_OAUTH_CLI;
-const std::string sample_redirect_uri = "https://socialsizzle.herokuapp.com/auth/";
+const std::string sample_redirect_uri = testing::sample_app().redirect_uri;
+const std::string sample_client_id = testing::sample_app().client_id;
 
 testing::MockOptions leak_test_mock(bool tls = false) {
   testing::MockOptions options;
@@ -39,7 +41,7 @@ testing::Environment with_secret() {
 }
 
 std::vector<std::string> connection_args(const InstagramMock& mock) {
-  std::vector<std::string> args = {"--client-id",       "990602627938098", "--redirect-uri",
+  std::vector<std::string> args = {"--client-id",       sample_client_id,  "--redirect-uri",
                                    sample_redirect_uri, "--endpoint-base", mock.base_url()};
   if (!mock.ca_file().empty()) {
     args.push_back("--ca-file");
@@ -72,7 +74,7 @@ TEST_CASE("every subcommand has --help", "[cli]") {
 }
 
 TEST_CASE("authorize-url prints the document's sample URL", "[cli]") {
-  const ProcessResult result = run_process({cli, "authorize-url", "--client-id", "990602627938098",
+  const ProcessResult result = run_process({cli, "authorize-url", "--client-id", sample_client_id,
                                             "--redirect-uri", sample_redirect_uri, "--scope",
                                             "user_profile,user_media", "--api", "basic-display"});
   CHECK(result.exit_code == 0);
@@ -84,9 +86,9 @@ TEST_CASE("authorize-url prints the document's sample URL", "[cli]") {
   CHECK(result.err.empty());
 
   const ProcessResult automatic = run_process(
-      {cli, "authorize-url", "--client-id", "990602627938098", "--redirect-uri",
-       sample_redirect_uri, "--scope", "instagram_business_basic", "--api", "instagram-login",
-       "--state", "auto", "--param", "hl=en", "--force-reauth", "--json"});
+      {cli, "authorize-url", "--client-id", sample_client_id, "--redirect-uri", sample_redirect_uri,
+       "--scope", "instagram_business_basic", "--api", "instagram-login", "--state", "auto",
+       "--param", "hl=en", "--force-reauth", "--json"});
   CHECK(automatic.exit_code == 0);
   const auto answer = nlohmann::json::parse(automatic.out);
   const std::string state = answer.at("state").get<std::string>();
@@ -202,7 +204,7 @@ TEST_CASE("exchange exit codes: api 4, transport 5, invalid response 6, usage 2"
   mock.set_fault(testing::Fault::none);
 
   const ProcessResult closed =
-      run_process({cli, "exchange", "--code", "AQB-x", "--client-id", "990602627938098",
+      run_process({cli, "exchange", "--code", "AQB-x", "--client-id", sample_client_id,
                    "--redirect-uri", sample_redirect_uri, "--endpoint-base", "http://127.0.0.1:1"},
                   with_secret());
   CHECK(closed.exit_code == 5);
@@ -315,7 +317,7 @@ TEST_CASE("login listens on a loopback redirect URI, its path compared exactly",
   testing::MockOptions options = leak_test_mock();
   options.redirect_uri = redirect_uri;
   InstagramMock mock(options);
-  testing::Process login({cli, "login", "--client-id", "990602627938098", "--redirect-uri",
+  testing::Process login({cli, "login", "--client-id", sample_client_id, "--redirect-uri",
                           redirect_uri, "--endpoint-base", mock.base_url(), "--json"},
                          with_secret());
   REQUIRE(login.wait_for_stdout("Waiting for the redirect", std::chrono::seconds(20)));
@@ -357,7 +359,7 @@ TEST_CASE("the command requires --client-id, from the option or the environment"
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("--client-id is required") != std::string::npos);
   testing::Environment env = with_secret();
-  env.emplace_back("INSTAGRAM_CLIENT_ID", "990602627938098");
+  env.emplace_back("INSTAGRAM_CLIENT_ID", sample_client_id);
   const ProcessResult from_env =
       run_process(command({"exchange", "--code", mock.issue_code()}, no_id), env);
   CHECK(from_env.exit_code == 0);
@@ -474,7 +476,7 @@ TEST_CASE("mock-server serves the flow to another process", "[cli]") {
   const std::string ca_file = field("CA file:");
   CHECK(field("client secret:") == "the value of $INSTAGRAM_CLIENT_SECRET");
 
-  const ProcessResult url = run_process({cli, "authorize-url", "--client-id", "990602627938098",
+  const ProcessResult url = run_process({cli, "authorize-url", "--client-id", sample_client_id,
                                          "--redirect-uri", sample_redirect_uri, "--scope",
                                          "instagram_business_basic", "--endpoint-base", base});
   REQUIRE(url.exit_code == 0);
@@ -486,7 +488,7 @@ TEST_CASE("mock-server serves the flow to another process", "[cli]") {
   REQUIRE(window->status == 302);
   const ProcessResult exchanged =
       run_process({cli, "exchange", "--redirect", window->get_header_value("Location"),
-                   "--client-id", "990602627938098", "--redirect-uri", sample_redirect_uri,
+                   "--client-id", sample_client_id, "--redirect-uri", sample_redirect_uri,
                    "--endpoint-base", base, "--ca-file", ca_file},
                   with_secret());
   CHECK(exchanged.exit_code == 0);

@@ -9,6 +9,7 @@
 
 #include "instagram_mock.hpp"
 #include "latency_server.hpp"
+#include "sample_app.hpp"
 #include "secret_scan.hpp"
 #include "test_certificates.hpp"
 
@@ -37,7 +38,7 @@ namespace {
 
 // The latency server's app: any code is accepted, the token is "IGQVJ" + code.
 AppConfig app_for(const LatencyServer& server) {
-  return AppConfig{"990602627938098", "latency-client-secret-7Q2",
+  return AppConfig{testing::sample_app().client_id, "latency-client-secret-7Q2",
                    "https://socialsizzle.herokuapp.com/auth/", server.endpoints()};
 }
 
@@ -92,12 +93,6 @@ void wait_until(const std::function<bool()>& done) {
   for (int i = 0; i < 6000 && !done(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-}
-
-MockOptions mock_options(bool tls) {
-  MockOptions options;
-  options.tls = tls;
-  return options;
 }
 
 }  // namespace
@@ -555,7 +550,9 @@ TEST_CASE("nothing listening is a transport error", "[exchange][faults]") {
 
 TEST_CASE("an untrusted certificate and a wrong host name are transport errors",
           "[exchange][tls]") {
-  InstagramMock mock(mock_options(true));
+  MockOptions tls;
+  tls.tls = true;
+  InstagramMock mock(tls);
   ClientOptions system_store = mock.client_options();
   system_store.ca_file.clear();  // the system store does not know the test CA
   const Result<AccessToken> untrusted =
@@ -564,7 +561,7 @@ TEST_CASE("an untrusted certificate and a wrong host name are transport errors",
   CHECK(untrusted.error().category() == ErrorCategory::transport);
   CHECK(untrusted.error().error_message().find("(libcurl error 60)") != std::string::npos);
 
-  MockOptions other_name = mock_options(true);
+  MockOptions other_name = tls;
   other_name.certificate_names = {"wrong.example"};
   InstagramMock wrong_host(other_name);
   const Result<AccessToken> named =

@@ -2,6 +2,8 @@
 // The first byte picks whether a state is expected.
 #include <instagram/oauth/redirect_parser.hpp>
 
+#include "sample_app.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -9,8 +11,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace instagram::oauth;
   if (size == 0) return 0;
-  static const AppConfig config{
-      "990602627938098", "fuzz-secret", "https://socialsizzle.herokuapp.com/auth/", {}};
+  static const AppConfig config = instagram::oauth::testing::sample_app();
   RedirectParser parser(config);
   if (data[0] & 1) parser.expected_state("s1");
   const std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);

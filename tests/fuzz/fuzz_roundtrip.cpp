@@ -4,6 +4,8 @@
 #include <instagram/oauth/authorize_url_builder.hpp>
 #include <instagram/oauth/redirect_parser.hpp>
 
+#include "sample_app.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -23,10 +25,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       second == std::string_view::npos ? std::string_view{} : rest.substr(second + 1);
   if (state.empty() || code.empty()) return 0;
 
-  static const AppConfig config{
-      "990602627938098", "fuzz-secret", "https://socialsizzle.herokuapp.com/auth/", {}};
+  static const AppConfig config = instagram::oauth::testing::sample_app();
   const Result<std::string> url = AuthorizeUrlBuilder(config)
-                                      .scope("instagram_business_basic")
+                                      .scope(config.endpoints.required_scope)
                                       .state(state)
                                       .extra_param("x", extra)
                                       .build();

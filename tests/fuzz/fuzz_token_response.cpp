@@ -2,6 +2,7 @@
 // body and status gives a token or an error, never a crash, and never leaks the secrets.
 #include <instagram/oauth/token_exchanger.hpp>
 
+#include "sample_app.hpp"
 #include "stub_transport.hpp"
 
 #include <cstddef>
@@ -26,7 +27,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 1) return 0;
   static const auto transport = std::make_shared<testing::StubTransport>(HttpResponse{});
   static const TokenExchanger exchanger(
-      AppConfig{"990602627938098", client_secret, "https://socialsizzle.herokuapp.com/auth/", {}},
+      [] {
+        AppConfig app = testing::sample_app();
+        app.client_secret = client_secret;
+        return app;
+      }(),
       transport);
   static const int statuses[] = {200, 400, 401, 403, 404, 500, 502, 504};
   transport->answer.status = statuses[data[0] % 8];
