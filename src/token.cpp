@@ -1,6 +1,8 @@
 #include <instagram/oauth/detail/checks.hpp>
 #include <instagram/oauth/token.hpp>
 
+#include "secret_mask.hpp"
+
 #include <ostream>
 #include <string>
 
@@ -9,8 +11,8 @@ namespace instagram::oauth {
 std::string redacted(std::string_view secret) {
   // Four characters tell tokens apart in a log without revealing one; short ones show none.
   constexpr std::size_t shown = 4;
-  if (secret.size() < 4 * shown) return "(redacted)";
-  return std::string(secret.substr(0, shown)) + "\u2026(redacted)";
+  if (secret.size() < 4 * shown) return std::string(detail::redaction_marker);
+  return std::string(secret.substr(0, shown)) + "\u2026" + std::string(detail::redaction_marker);
 }
 
 namespace {

@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <iostream>
 
 namespace instagram::oauth::cli {
@@ -20,13 +21,13 @@ std::optional<std::string> follow_authorize(const std::string& base_url, const s
   return answer->get_header_value("Location");
 }
 
-// A redirect as it may be shown: the code is a secret.
+// A redirect as it may be shown: the code is a secret, shown as redacted() shows secrets.
 std::string without_code(std::string redirect) {
   const std::size_t start = redirect.find("code=");
   if (start == std::string::npos) return redirect;
-  const std::size_t end = redirect.find_first_of("&#", start);
-  return redirect.replace(start + 5, (end == std::string::npos ? redirect.size() : end) - start - 5,
-                          "(redacted)");
+  const std::size_t end = std::min(redirect.find_first_of("&#", start), redirect.size());
+  const std::string code = redirect.substr(start + 5, end - start - 5);
+  return redirect.replace(start + 5, code.size(), redacted(code));
 }
 
 void step(int number, const char* title) {
