@@ -342,7 +342,6 @@ class Engine {
           OAuthException(ErrorCategory::transport, "libcurl could not start the request");
       return release(*transfer, std::move(failed));
     }
-    ++running_;
   }
 
   void finish_completed() {
@@ -354,7 +353,6 @@ class Engine {
       Transfer* transfer = nullptr;
       curl_easy_getinfo(easy, CURLINFO_PRIVATE, &transfer);
       curl_multi_remove_handle(multi_.get(), easy);
-      --running_;
       release(*transfer, code == CURLE_OK ? response(*transfer) : failure(*transfer, code));
     }
   }
@@ -476,7 +474,6 @@ class Engine {
   // Engine thread only:
   std::vector<std::unique_ptr<Transfer>> transfers_;  // every handle made
   std::vector<Transfer*> idle_;                       // the free list
-  std::size_t running_ = 0;
   // Shared with the submitting threads:
   std::mutex mutex_;
   std::deque<Pending> queue_;
