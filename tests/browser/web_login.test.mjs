@@ -85,9 +85,11 @@ before(async () => {
   await start(process.env.WEB_LOGIN, [String(sitePort)],
     { INSTAGRAM_CLIENT_SECRET: secret, INSTAGRAM_ENDPOINT_BASE: `http://127.0.0.1:${mockPort}` },
     'web_login listening');
+  // A loaded 2-core machine can take long to start Chromium: a generous bound, not a timing.
   browser = await puppeteer.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
+    timeout: 180000,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
