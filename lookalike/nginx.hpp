@@ -1,6 +1,7 @@
-// nginx for the benchmarks: started with its own configuration, answering a fixed token
-// (at once, or after a latency), over HTTP, HTTPS and HTTPS with h2; connections counted
-// through stub_status. Shared by exchange_bench and latency_bench.
+// nginx as an HTTP/2 look-alike, which cpp-httplib cannot be: started with its own
+// configuration, answering a fixed token (at once, or after a latency) over HTTP, HTTPS
+// and HTTPS with h2; connections counted through stub_status. Header-only, for this
+// project's tests and benchmarks (nginx-light, with its echo module, at run time).
 #pragma once
 
 #include "loopback.hpp"
@@ -13,7 +14,6 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,18 +24,11 @@
 #include <string>
 #include <thread>
 
-namespace bench {
+namespace instagram::oauth::testing {
 
-using namespace instagram::oauth;
-
-constexpr const char* token_answer =
-    R"({"access_token":"IGQVJXYZ0123456789abcdefghijklmnopqrstuvwxyz","user_id":17841405793187218})";
-
-inline double process_cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
+// The one answer nginx gives to every token POST.
+constexpr const char* nginx_access_token = "IGQVJXYZ0123456789abcdefghijklmnopqrstuvwxyz";
+constexpr const char* nginx_user_id = "17841405793187218";
 
 enum class Listener { http, https, http2 };
 
@@ -46,12 +39,14 @@ enum class Listener { http, https, http2 };
 class Nginx {
  public:
   explicit Nginx(std::chrono::milliseconds latency = std::chrono::milliseconds(100))
-      : directory_(testing::make_temp_directory("bench-nginx")) {
-    certificates_ = testing::make_test_certificates(directory_ + "/tls");
-    http_port_ = testing::free_loopback_port();
-    https_port_ = testing::free_loopback_port();
-    http2_port_ = testing::free_loopback_port();
+      : directory_(make_temp_directory("nginx")) {
+    certificates_ = make_test_certificates(directory_ + "/tls");
+    http_port_ = free_loopback_port();
+    https_port_ = free_loopback_port();
+    http2_port_ = free_loopback_port();
     const std::string echo = "/usr/lib/nginx/modules/ngx_http_echo_module.so";
+    const std::string token_answer = std::string(R"({"access_token":")") + nginx_access_token +
+                                     R"(","user_id":)" + nginx_user_id + "}";
     std::ofstream conf(directory_ + "/nginx.conf");
     if (std::ifstream(echo).good()) conf << "load_module " << echo << ";\n";
     conf << "worker_processes 1;\n"
@@ -141,11 +136,11 @@ class Nginx {
 
  private:
   std::string directory_;
-  testing::CertificateFiles certificates_;
+  CertificateFiles certificates_;
   int http_port_ = 0;
   int https_port_ = 0;
   int http2_port_ = 0;
   pid_t pid_ = -1;
 };
 
-}  // namespace bench
+}  // namespace instagram::oauth::testing
