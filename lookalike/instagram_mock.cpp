@@ -201,13 +201,7 @@ struct InstagramMock::Impl {
     redirect_target.stop();
     server_thread.join();
     redirect_thread.join();
-    if (!own_directory.empty()) {  // the server key among them: leave nothing behind
-      for (const std::string* file :
-           {&certificates.ca_file, &certificates.cert_file, &certificates.key_file}) {
-        if (!file->empty()) std::remove(file->c_str());
-      }
-      ::rmdir(own_directory.c_str());
-    }
+    if (!own_directory.empty()) remove_test_certificates(certificates, own_directory);
   }
 
   std::string base_url() const {

@@ -83,6 +83,13 @@ void write_pem(const std::string& path, X509* cert, EVP_PKEY* key) {
 
 }  // namespace
 
+void remove_test_certificates(const CertificateFiles& files, const std::string& directory) {
+  for (const std::string* file : {&files.ca_file, &files.cert_file, &files.key_file}) {
+    if (!file->empty()) std::remove(file->c_str());
+  }
+  ::rmdir(directory.c_str());
+}
+
 std::string make_temp_directory(const std::string& prefix) {
   const char* base = std::getenv("TMPDIR");
   std::string pattern =

@@ -20,6 +20,10 @@ CertificateFiles make_test_certificates(const std::string& directory,
                                         const std::vector<std::string>& names = {
                                             "localhost", "127.0.0.1", "::1"});
 
+// Removes the three files and then `directory`, if it is empty: the server key among them,
+// nothing is left behind.
+void remove_test_certificates(const CertificateFiles& files, const std::string& directory);
+
 // A fresh private temporary directory (mkdtemp) under TMPDIR or /tmp.
 std::string make_temp_directory(const std::string& prefix);
 

@@ -649,6 +649,27 @@ class Engine {
     return OAuthException(std::move(details));
   }
 
+  // The request went out (or libcurl wanted to send it again) and no answer began: the
+  // server may have acted on it. Over HTTP/1.1 a reused connection that dies is retried by
+  // libcurl, which on_request_start stops; over HTTP/2 the stream just ends unclosed.
+  static bool sent_without_answer(const Transfer& transfer, CURLcode code) {
+    if (transfer.request_starts > 1 || code == CURLE_SEND_FAIL_REWIND) return true;
+    long status = 0;
+    curl_easy_getinfo(transfer.easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    if (transfer.request_starts == 0 || status != 0) return false;
+    switch (code) {
+      case CURLE_GOT_NOTHING:
+      case CURLE_SEND_ERROR:  // reset while the body was going out: it may have arrived whole
+      case CURLE_RECV_ERROR:
+      case CURLE_PARTIAL_FILE:
+      case CURLE_HTTP2:
+      case CURLE_HTTP2_STREAM:
+        return true;
+      default:
+        return false;
+    }
+  }
+
   OAuthException failure(const Transfer& transfer, CURLcode code) const {
     std::string detail =
         transfer.error_buffer[0] != '\0' ? transfer.error_buffer : curl_easy_strerror(code);
@@ -666,23 +687,22 @@ class Engine {
         return OAuthException(ErrorCategory::invalid_response,
                               "the answer is larger than max_response_bytes (" +
                                   std::to_string(options_.max_response_bytes) + " bytes)");
-      case CURLE_PARTIAL_FILE:
-        return OAuthException(ErrorCategory::invalid_response,
-                              "the answer was cut short: " + detail);
       case CURLE_UNSUPPORTED_PROTOCOL:
       case CURLE_URL_MALFORMAT:
         return OAuthException(ErrorCategory::invalid_argument,
                               "the request URL was refused: " + detail);
-      case CURLE_ABORTED_BY_CALLBACK:
-      case CURLE_SEND_FAIL_REWIND:
-        if (transfer.request_starts < 2 && code == CURLE_ABORTED_BY_CALLBACK) break;
-        return OAuthException(
-            ErrorCategory::transport,
-            "the connection closed after the request was sent and before an answer; it was not "
-            "sent again, since it may have reached the server (an authorization code may have "
-            "been used: start a new login)");
       default:
         break;
+    }
+    if (sent_without_answer(transfer, code)) {
+      return OAuthException(
+          ErrorCategory::transport,
+          "the connection closed after the request was sent and before an answer; it was not "
+          "sent again, since it may have reached the server (an authorization code may have "
+          "been used: start a new login)");
+    }
+    if (code == CURLE_PARTIAL_FILE) {
+      return OAuthException(ErrorCategory::invalid_response, "the answer was cut short: " + detail);
     }
     return OAuthException(
         ErrorCategory::transport,
