@@ -228,7 +228,7 @@ class Engine {
     if (multi_) {
       curl_multi_setopt(multi_.get(), CURLMOPT_PIPELINING, long{CURLPIPE_MULTIPLEX});
       curl_multi_setopt(multi_.get(), CURLMOPT_MAX_HOST_CONNECTIONS,
-                        static_cast<long>(options.max_connections));
+                        static_cast<long>(options_.max_connections));
       curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETFUNCTION, &on_socket);
       curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETDATA, this);
       curl_multi_setopt(multi_.get(), CURLMOPT_TIMERFUNCTION, &on_timer);
@@ -257,16 +257,10 @@ class Engine {
     std::string refusal;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (stopping_) {
-        refusal = "the transport shut down before the request was sent";
-      } else if (outstanding_ >= options_.max_in_flight) {
-        refusal = "more than ClientOptions::max_in_flight (" +
-                  std::to_string(options_.max_in_flight) +
-                  ") requests are waiting or in flight; not sent";
-      } else {
+      refusal = count_in();
+      if (refusal.empty()) {
         queue_.push_back(
             Pending{std::move(request), std::move(done), Clock::now() + options_.total_timeout});
-        ++outstanding_;
       }
     }
     if (!refusal.empty()) return complete(done, cancelled(std::move(refusal)));
@@ -317,6 +311,17 @@ class Engine {
 
  private:
   enum class Admission { now, to_open_a_connection, hold };
+
+  // With mutex_ held: why one more request cannot be taken, or empty after counting it.
+  std::string count_in() {
+    if (stopping_) return "the transport shut down before the request was sent";
+    if (outstanding_ >= options_.max_in_flight) {
+      return "more than ClientOptions::max_in_flight (" + std::to_string(options_.max_in_flight) +
+             ") requests are waiting or in flight; not sent";
+    }
+    ++outstanding_;
+    return {};
+  }
 
   // The origin whose connections the engine counts for this request, or none: admission
   // applies only where libcurl may multiplex (TLS with h2 offered).
@@ -488,21 +493,13 @@ class Engine {
   }
 
   // URL, time left, proxy bypass, method and body: the only options that change per request.
-  void start(Pending pending, Origin* origin, bool opening) {
-    const auto left =
-        std::chrono::ceil<std::chrono::milliseconds>(pending.deadline - Clock::now()).count();
-    Transfer* transfer = idle_transfer();
-    if (transfer == nullptr) {
-      return finish(pending.done,
-                    OAuthException(ErrorCategory::transport, "libcurl could not create a handle"));
-    }
-    const HttpRequest& request = pending.request;
-    CURL* easy = transfer->easy.get();
-    transfer->body.clear();
-    transfer->body_too_large = false;
-    transfer->request_starts = 0;
-    transfer->error_buffer[0] = '\0';
-    transfer->done = std::move(pending.done);
+  void prepare(Transfer& transfer, const HttpRequest& request, Clock::time_point deadline) const {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    CURL* easy = transfer.easy.get();
+    transfer.body.clear();
+    transfer.body_too_large = false;
+    transfer.request_starts = 0;
+    transfer.error_buffer[0] = '\0';
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
                      static_cast<long>(std::max<decltype(left)>(left, 1)));
@@ -516,27 +513,45 @@ class Engine {
     if (request.method == HttpMethod::get) {
       curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
     } else if (options_.form_encoding == FormEncoding::multipart) {
-      transfer->mime.reset(curl_mime_init(easy));
+      transfer.mime.reset(curl_mime_init(easy));
       for (const auto& [name, value] : request.form) {
-        curl_mimepart* part = curl_mime_addpart(transfer->mime.get());
+        curl_mimepart* part = curl_mime_addpart(transfer.mime.get());
         curl_mime_name(part, name.c_str());
         curl_mime_data(part, value.data(), value.size());
       }
-      curl_easy_setopt(easy, CURLOPT_MIMEPOST, transfer->mime.get());
+      curl_easy_setopt(easy, CURLOPT_MIMEPOST, transfer.mime.get());
     } else {
-      transfer->upload.clear();
-      transfer->uploaded = 0;
+      transfer.upload.clear();
+      transfer.uploaded = 0;
       for (const auto& [name, value] : request.form) {
-        if (!transfer->upload.empty()) transfer->upload += '&';
-        detail::append_percent_encoded(transfer->upload, name);
-        transfer->upload += '=';
-        detail::append_percent_encoded(transfer->upload, value);
+        if (!transfer.upload.empty()) transfer.upload += '&';
+        detail::append_percent_encoded(transfer.upload, name);
+        transfer.upload += '=';
+        detail::append_percent_encoded(transfer.upload, value);
       }
       curl_easy_setopt(easy, CURLOPT_POST, 1L);
       curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                       static_cast<curl_off_t>(transfer->upload.size()));
+                       static_cast<curl_off_t>(transfer.upload.size()));
     }
-    if (curl_multi_add_handle(multi_.get(), easy) != CURLM_OK) {
+  }
+
+  // Back to an unused state: a multipart body is freed with its request.
+  static void clear_request(Transfer& transfer) {
+    if (transfer.mime) {
+      curl_easy_setopt(transfer.easy.get(), CURLOPT_MIMEPOST, static_cast<curl_mime*>(nullptr));
+      transfer.mime.reset();
+    }
+  }
+
+  void start(Pending pending, Origin* origin, bool opening) {
+    Transfer* transfer = idle_transfer();
+    if (transfer == nullptr) {
+      return finish(pending.done,
+                    OAuthException(ErrorCategory::transport, "libcurl could not create a handle"));
+    }
+    prepare(*transfer, pending.request, pending.deadline);
+    transfer->done = std::move(pending.done);
+    if (curl_multi_add_handle(multi_.get(), transfer->easy.get()) != CURLM_OK) {
       Result<HttpResponse> failed =
           OAuthException(ErrorCategory::transport, "libcurl could not start the request");
       return release(*transfer, std::move(failed));
@@ -574,10 +589,7 @@ class Engine {
 
   // Back to the free list, then the callback: it may queue more work.
   void release(Transfer& transfer, Result<HttpResponse> result) {
-    if (transfer.mime) {
-      curl_easy_setopt(transfer.easy.get(), CURLOPT_MIMEPOST, static_cast<curl_mime*>(nullptr));
-      transfer.mime.reset();
-    }
+    clear_request(transfer);
     HttpTransport::Completion done = std::move(transfer.done);
     transfer.done = nullptr;
     transfer.origin = nullptr;
