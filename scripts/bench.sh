@@ -2,6 +2,7 @@
 # Builds in Release and runs every benchmark, printing one report:
 #   1. the non-network work next to Boost.URL (Google Benchmark, ns/op and allocations/op)
 #   2. sequential exchanges, TokenExchanger against raw libcurl, over HTTP and HTTPS
+#      and the instructions per exchange of both (callgrind)
 #   3. threads sharing one TokenExchanger
 #   4. many sign-ins at once against a server answering after 100 ms (HTTP/1.1 and HTTP/2),
 #      the async API and blocking threads next to raw libcurl multi
@@ -26,6 +27,20 @@ echo "## 1. Non-network work (pinned), against Boost.URL $(dpkg-query -W -f='${V
 echo
 echo "## 2. Exchanges over loopback (pinned), nginx $(nginx -v 2>&1 | cut -d/ -f2) answering a fixed token"
 "${pin[@]}" build/release/bench/exchange_bench "${BENCH_REQUESTS:-2000}" "${BENCH_ROUNDS:-5}" 1 | sed '/^Threads/,$d'
+echo "Instructions per sequential exchange (callgrind; the difference between 1,100 and 100"
+echo "exchanges, over 1,000: start-up and nginx left out; raw sends the same User-Agent):"
+instructions() {  # client protocol exchanges
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+    build/release/bench/exchange_bench --only "$1" "$2" "$3" 2>&1 | awk '/I +refs/ { gsub(",", "", $4); print $4 }'
+}
+echo "| protocol | TokenExchanger | raw libcurl | ratio |"
+echo "|---|---:|---:|---:|"
+for protocol in http https; do
+  ours=$(($(instructions ours $protocol 1100) - $(instructions ours $protocol 100)))
+  raw=$(($(instructions raw $protocol 1100) - $(instructions raw $protocol 100)))
+  awk -v p="$protocol" -v a="$ours" -v b="$raw" 'BEGIN { printf "| %s | %d | %d | %.2f |\n", p, a / 1000, b / 1000, a / b }'
+done
+echo
 echo "## 3. Threads (unpinned)"
 build/release/bench/exchange_bench 1 1 "${BENCH_PER_THREAD:-2000}" | sed -n '/^Threads/,$p'
 echo

@@ -64,7 +64,9 @@ struct ClientOptions {
   FormEncoding form_encoding = FormEncoding::urlencoded;  // or multipart, as the document's curl -F
   bool allow_plain_http = false;  // only loopback test servers; https everywhere else
   HttpVersion http_version = HttpVersion::negotiate;
-  std::size_t max_connections = 64;    // per host; HTTP/2 multiplexes many requests on each
+  // Per host. Over HTTP/2 a connection carries 100 requests at once, and the next one opens
+  // only when those are busy: 300 in flight use 3.
+  std::size_t max_connections = 64;
   std::size_t max_in_flight = 10'000;  // beyond it: cancelled at once, nothing queued without bound
 };
 
@@ -74,7 +76,8 @@ struct ClientOptions {
 INSTAGRAM_OAUTH_EXPORT std::string client_options_problem(const ClientOptions& options);
 
 // libcurl behind the seam: one engine, a curl multi handle driven by one background
-// thread, sharing its connections (HTTP/2 streams where offered) among every caller.
+// thread, sharing its connections (HTTP/2 streams where offered) among every caller. A
+// request held back for a free HTTP/2 stream counts against total_timeout while it waits.
 // TLS verification always on, redirects never followed, nothing retried that may have
 // reached the server. Thread-safe; destroying the last owner cancels what is in flight
 // (each callback runs once, with `cancelled`) and joins the engine thread, unless the
