@@ -3,7 +3,7 @@
 // requests at once. It answers the code POST and the two graph GETs with tokens derived
 // from what it was sent ("IGQVJ" + code, "IGQWR" + token), counts connections, requests,
 // the most requests in flight at one moment and how often each code or token arrived, and
-// can die the way real servers do. HTTPS and HTTP/2: put nginx in front (bench/).
+// can die the way real servers do. HTTPS and HTTP/2: nginx.hpp (load), http2_server.hpp (dying).
 #pragma once
 
 #include <instagram/oauth/config.hpp>

@@ -410,8 +410,8 @@ class Engine {
       sockets.erase(socket);
       return 0;
     }
-    const short events = static_cast<short>(((what & CURL_POLL_IN) != 0 ? CURL_WAIT_POLLIN : 0) |
-                                            ((what & CURL_POLL_OUT) != 0 ? CURL_WAIT_POLLOUT : 0));
+    const auto events = static_cast<short>(((what & CURL_POLL_IN) != 0 ? CURL_WAIT_POLLIN : 0) |
+                                           ((what & CURL_POLL_OUT) != 0 ? CURL_WAIT_POLLOUT : 0));
     try {
       sockets[socket] = events;
     } catch (...) {
