@@ -211,6 +211,58 @@ TEST_CASE("over HTTPS without h2, 150 exchanges at once run side by side on max_
   CHECK(nginx.accepted() - before - 1 == static_cast<long>(ClientOptions{}.max_connections));
 }
 
+TEST_CASE("over HTTP/2, requests held back for a stream time out and cancel once each",
+          "[http][async][http2][shutdown]") {
+  const Nginx nginx(std::chrono::seconds(3));
+  AppConfig app = testing::sample_app();
+  app.endpoints.token = nginx.url(testing::Listener::http2, true);
+  ClientOptions options;
+  options.ca_file = nginx.ca_file();
+  options.max_connections = 1;  // 100 streams: the other 200 wait in the engine
+  const auto start_300 = [&](const TokenExchanger& exchanger, Collected& collected) {
+    for (int i = 0; i < 300; ++i) {
+      exchanger.exchange_async(code_number(i), [&collected, i](Result<AccessToken> token) {
+        collected.add(code_number(i), std::move(token));
+      });
+    }
+  };
+  SECTION("total_timeout runs while they wait") {
+    options.total_timeout = std::chrono::milliseconds(1000);
+    const TokenExchanger exchanger(app, options);
+    Collected collected;
+    start_300(exchanger, collected);
+    REQUIRE(collected.wait_for(300));
+    CHECK(collected.called_more_than_once() == 0);
+    CHECK(collected.failed_as(ErrorCategory::timeout) == 300);
+    // 100 were sent and libcurl timed them out; the rest timed out waiting, unsent. When the
+    // sent ones end, a waiting one a few microseconds younger may still be sent with its
+    // last millisecond: so "nearly 200", every message exact.
+    std::size_t held = 0;
+    std::size_t sent = 0;
+    for (const auto& [code, token] : collected.results()) {
+      if (failure_of(token).message ==
+          "the request timed out after 1000 ms waiting for a connection; not sent") {
+        ++held;
+      } else if (failure_of(token).message.rfind("the request timed out: ", 0) == 0) {
+        ++sent;
+      }
+    }
+    CHECK(held + sent == 300);
+    CHECK(held >= 190);
+    CHECK(held <= 200);
+  }
+  SECTION("destroying the transport cancels them") {
+    Collected collected;
+    {
+      const TokenExchanger exchanger(app, options);
+      start_300(exchanger, collected);
+    }
+    CHECK(collected.size() == 300);
+    CHECK(collected.called_more_than_once() == 0);
+    CHECK(collected.failed_as(ErrorCategory::cancelled) == 300);
+  }
+}
+
 TEST_CASE("64 threads calling the blocking exchange overlap on the one engine", "[http]") {
   LatencyServerOptions server_options;
   server_options.latency = std::chrono::milliseconds(100);
