@@ -3,6 +3,7 @@
 #   scripts/setup-deps.sh [build] [test] [quality] [bench] [browser]   (default: build test)
 # Other systems, the same parts:
 #   Homebrew: brew install cmake ninja pkg-config curl nlohmann-json catch2 cpp-httplib cli11 openssl google-benchmark
+#   (the HTTP/2 tests and the benchmarks also run nginx with the echo module)
 #   vcpkg:    vcpkg install curl nlohmann-json catch2 cpp-httplib cli11 openssl benchmark
 set -euo pipefail
 
