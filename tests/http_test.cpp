@@ -119,6 +119,34 @@ std::string code_number(int i) {
   return "AQB-code-" + std::to_string(i);
 }
 
+// `total` exchanges started at once from this thread; each result lands in `collected`.
+void start_at_once(const TokenExchanger& exchanger, Collected& collected, int total) {
+  for (int i = 0; i < total; ++i) {
+    exchanger.exchange_async(code_number(i), [&collected, i](Result<AccessToken> token) {
+      collected.add(code_number(i), std::move(token));
+    });
+  }
+}
+
+// The connections nginx accepted while `total` exchanges ran at once against `listener`
+// at the default options; every callback is checked to run once with nginx's token.
+long connections_at_once(const Nginx& nginx, testing::Listener listener, int total) {
+  AppConfig app = testing::sample_app();
+  app.endpoints.token = nginx.url(listener, true);
+  ClientOptions options;
+  options.ca_file = nginx.ca_file();
+  const long before = nginx.accepted();
+  {
+    const TokenExchanger exchanger(app, options);
+    Collected collected;
+    start_at_once(exchanger, collected, total);
+    REQUIRE(collected.wait_for(static_cast<std::size_t>(total)));
+    CHECK(collected.called_more_than_once() == 0);
+    CHECK(collected.nginx_tokens() == static_cast<std::size_t>(total));
+  }
+  return nginx.accepted() - before - 1;  // the first status query's own connection
+}
+
 void wait_until(const std::function<bool()>& done) {
   for (int i = 0; i < 6000 && !done(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -163,52 +191,17 @@ TEST_CASE("1,000 async exchanges, 200 in flight from one thread, each callback o
 TEST_CASE("over HTTP/2, 300 exchanges in flight at once share 3 connections, each callback once",
           "[http][async][http2]") {
   const Nginx nginx(std::chrono::milliseconds(50));
-  AppConfig app = testing::sample_app();
-  app.endpoints.token = nginx.url(testing::Listener::http2, true);
-  ClientOptions options;
-  options.ca_file = nginx.ca_file();
-  const long before = nginx.accepted();
-  {
-    const TokenExchanger exchanger(app, options);
-    Collected collected;
-    constexpr int total = 300;
-    for (int i = 0; i < total; ++i) {
-      exchanger.exchange_async(code_number(i), [&, i](Result<AccessToken> token) {
-        collected.add(code_number(i), std::move(token));
-      });
-    }
-    REQUIRE(collected.wait_for(total));
-    CHECK(collected.called_more_than_once() == 0);
-    CHECK(collected.nginx_tokens() == total);
-  }
   // 100 streams a connection: left to itself, libcurl 7.88 opens one per transfer past the
-  // first 100 (201 here). The 1 is the first status query's own connection.
-  CHECK(nginx.accepted() - before - 1 == 3);
+  // first 100 (201 here).
+  CHECK(connections_at_once(nginx, testing::Listener::http2, 300) == 3);
 }
 
 TEST_CASE("over HTTPS without h2, 150 exchanges at once run side by side on max_connections",
           "[http][async][http2]") {
   const Nginx nginx(std::chrono::milliseconds(50));
-  AppConfig app = testing::sample_app();
-  app.endpoints.token = nginx.url(testing::Listener::https, true);
-  ClientOptions options;
-  options.ca_file = nginx.ca_file();
-  const long before = nginx.accepted();
-  {
-    const TokenExchanger exchanger(app, options);
-    Collected collected;
-    constexpr int total = 150;
-    for (int i = 0; i < total; ++i) {
-      exchanger.exchange_async(code_number(i), [&, i](Result<AccessToken> token) {
-        collected.add(code_number(i), std::move(token));
-      });
-    }
-    REQUIRE(collected.wait_for(total));
-    CHECK(collected.called_more_than_once() == 0);
-    CHECK(collected.nginx_tokens() == total);
-  }
   // The first answer says HTTP/1.1: from then on nothing is held back for HTTP/2.
-  CHECK(nginx.accepted() - before - 1 == static_cast<long>(ClientOptions{}.max_connections));
+  CHECK(connections_at_once(nginx, testing::Listener::https, 150) ==
+        static_cast<long>(ClientOptions{}.max_connections));
 }
 
 TEST_CASE("over HTTP/2, requests held back for a stream time out and cancel once each",
@@ -219,18 +212,11 @@ TEST_CASE("over HTTP/2, requests held back for a stream time out and cancel once
   ClientOptions options;
   options.ca_file = nginx.ca_file();
   options.max_connections = 1;  // 100 streams: the other 200 wait in the engine
-  const auto start_300 = [&](const TokenExchanger& exchanger, Collected& collected) {
-    for (int i = 0; i < 300; ++i) {
-      exchanger.exchange_async(code_number(i), [&collected, i](Result<AccessToken> token) {
-        collected.add(code_number(i), std::move(token));
-      });
-    }
-  };
   SECTION("total_timeout runs while they wait") {
     options.total_timeout = std::chrono::milliseconds(1000);
     const TokenExchanger exchanger(app, options);
     Collected collected;
-    start_300(exchanger, collected);
+    start_at_once(exchanger, collected, 300);
     REQUIRE(collected.wait_for(300));
     CHECK(collected.called_more_than_once() == 0);
     CHECK(collected.failed_as(ErrorCategory::timeout) == 300);
@@ -255,7 +241,7 @@ TEST_CASE("over HTTP/2, requests held back for a stream time out and cancel once
     Collected collected;
     {
       const TokenExchanger exchanger(app, options);
-      start_300(exchanger, collected);
+      start_at_once(exchanger, collected, 300);
     }
     CHECK(collected.size() == 300);
     CHECK(collected.called_more_than_once() == 0);
@@ -425,11 +411,7 @@ TEST_CASE("the server going away with 100 in flight: every callback once, nothin
   options.max_connections = 100;
   const TokenExchanger exchanger(app_for(server), options);
   Collected collected;
-  for (int i = 0; i < 100; ++i) {
-    exchanger.exchange_async(code_number(i), [&collected, i](Result<AccessToken> token) {
-      collected.add(code_number(i), std::move(token));
-    });
-  }
+  start_at_once(exchanger, collected, 100);
   wait_until([&] { return server.requests() == 100; });
   REQUIRE(server.requests() == 100);
   server.stop();
@@ -447,11 +429,7 @@ TEST_CASE("destroying the transport with 500 in flight cancels each callback onc
   std::future<Result<AccessToken>> waited_later;
   {
     const TokenExchanger exchanger(app_for(server), plain_http());
-    for (int i = 0; i < 500; ++i) {
-      exchanger.exchange_async(code_number(i), [&collected, i](Result<AccessToken> token) {
-        collected.add(code_number(i), std::move(token));
-      });
-    }
+    start_at_once(exchanger, collected, 500);
     waited_later = exchanger.exchange_async("AQB-future");
     wait_until([&] { return server.requests() >= 64; });
   }  // the last owner of the transport: its destructor joins the engine
@@ -474,11 +452,7 @@ TEST_CASE("more than max_in_flight is cancelled at once, naming the limit", "[ht
   options.max_in_flight = 10;
   const TokenExchanger exchanger(app_for(server), options);
   Collected collected;
-  for (int i = 0; i < 15; ++i) {
-    exchanger.exchange_async(code_number(i), [&collected, i](Result<AccessToken> token) {
-      collected.add(code_number(i), std::move(token));
-    });
-  }
+  start_at_once(exchanger, collected, 15);
   // The five over the limit were answered before exchange_async returned.
   CHECK(collected.size() == 5);
   REQUIRE(collected.wait_for(15));
