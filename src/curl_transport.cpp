@@ -1,9 +1,10 @@
 // HttpTransport over libcurl, used the way its authors ask for many transfers at once: one
-// curl multi handle driven by one engine thread (curl_multi_poll, woken by
-// curl_multi_wakeup), easy handles added and removed only on that thread, reused from a
-// free list with every invariant option set once, one shared connection cache, HTTP/2
-// streams multiplexed where the server offers h2. Other threads hand work over through a
-// locked queue; send() is send_async() and a wait.
+// curl multi handle driven by one engine thread through libcurl's socket interface
+// (waiting in curl_multi_poll, woken by curl_multi_wakeup), easy handles added and removed
+// only on that thread, reused from a free list with every invariant option set once, one
+// shared connection cache, HTTP/2 streams multiplexed where the server offers h2, and new
+// HTTP/2 connections opened only when the established ones are full (Origin). Other threads
+// hand work over through a locked queue; send() is send_async() and a wait.
 #include <instagram/oauth/detail/checks.hpp>
 #include <instagram/oauth/detail/url.hpp>
 #include <instagram/oauth/http.hpp>
@@ -106,12 +107,6 @@ using Clock = std::chrono::steady_clock;
 // this); the engine's admission counts with the same figure.
 constexpr std::size_t streams_per_connection = 100;
 
-// What the engine knows of one scheme://host:port it sends to over TLS with h2 offered.
-// libcurl 7.88 lets a transfer wait for a connection being set up (PIPEWAIT) only while
-// the first connection's protocol is unknown; later, a transfer that finds every
-// connection full opens its own, so a burst of 200 would open 100. The engine holds such
-// transfers back instead: it admits as many as the established connections have free
-// streams, and opens further connections one transfer at a time.
 // A request handed to the engine and not yet in the multi handle.
 struct Pending {
   HttpRequest request;
@@ -119,6 +114,12 @@ struct Pending {
   Clock::time_point deadline;  // total_timeout runs from submission, also while held back
 };
 
+// What the engine knows of one host:port it sends to over TLS with h2 offered. libcurl
+// 7.88 lets a transfer wait for a connection being set up (PIPEWAIT) only while the first
+// connection's protocol is unknown; later, a transfer that finds every connection full
+// opens its own, so a burst of 200 would open 101. The engine holds such transfers back
+// instead: it admits as many as the established connections have free streams, and opens
+// a further connection for each 100 waiting, one transfer at a time.
 struct Origin {
   bool multiplexes = true;   // until an answer over HTTP/1.x says otherwise; then no holding
   std::size_t admitted = 0;  // transfers in the multi handle
