@@ -7,6 +7,8 @@
 #include <instagram/oauth.hpp>
 
 #include "nginx.hpp"
+#include "raw_form.hpp"
+#include "sample_app.hpp"
 
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
@@ -53,12 +55,7 @@ class RawCurl {
   // a header line costs about 4,600 instructions per request: with_user_agent compares alike.
   RawCurl(const std::string& url, const std::string& ca_file, bool with_user_agent)
       : easy_(curl_easy_init()) {
-    char* secret = curl_easy_escape(easy_, "eb8c7-sample-secret", 0);
-    char* redirect = curl_easy_escape(easy_, "https://socialsizzle.herokuapp.com/auth/", 0);
-    form_prefix_ = std::string("client_id=990602627938098&client_secret=") + secret +
-                   "&grant_type=authorization_code&redirect_uri=" + redirect + "&code=";
-    curl_free(secret);
-    curl_free(redirect);
+    form_prefix_ = bench::raw_form_prefix(testing::sample_app());
     curl_easy_setopt(easy_, CURLOPT_URL, url.c_str());
     curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
     if (!ca_file.empty()) curl_easy_setopt(easy_, CURLOPT_CAINFO, ca_file.c_str());
@@ -150,25 +147,26 @@ void print_row(const char* who, const char* protocol, const std::vector<Run>& ru
               median(medians), median(p99s), median(rates), median(cpus), connections, handshakes);
 }
 
+// The library at its defaults against nginx's token endpoint (plain http allowed for it).
+TokenExchanger exchanger_at(const Nginx& nginx, bool tls, ClientOptions options = {}) {
+  AppConfig app = testing::sample_app();
+  app.endpoints.token = nginx.url(tls);
+  options.allow_plain_http = !tls;
+  options.ca_file = nginx.ca_file();
+  return TokenExchanger(app, options);
+}
+
 // For callgrind: `requests` exchanges by one client and nothing else. The script runs it with
 // two counts and divides the difference in instructions, which leaves set-up out.
 int exchanges_only(const Nginx& nginx, const std::string& client, bool tls, int requests) {
-  const std::string url = nginx.url(tls);
-  const std::string ca_file = tls ? nginx.ca_file() : std::string();
   if (client == "raw") {
-    RawCurl raw(url, ca_file, true);
+    RawCurl raw(nginx.url(tls), tls ? nginx.ca_file() : std::string(), true);
     for (int i = 0; i < requests; ++i) {
       if (!raw.exchange(code)) return 1;
     }
     return 0;
   }
-  AppConfig app{
-      "990602627938098", "eb8c7-sample-secret", "https://socialsizzle.herokuapp.com/auth/", {}};
-  app.endpoints.token = url;
-  ClientOptions options;
-  options.allow_plain_http = !tls;
-  options.ca_file = ca_file;
-  const TokenExchanger exchanger(app, options);
+  const TokenExchanger exchanger = exchanger_at(nginx, tls);
   for (int i = 0; i < requests; ++i) {
     if (!exchanger.exchange(code)) return 1;
   }
@@ -189,8 +187,6 @@ int main(int argc, char** argv) {
   const int per_thread = argc > 3 ? std::atoi(argv[3]) : 2000;
   curl_global_init(CURL_GLOBAL_DEFAULT);
   const Nginx nginx;
-  const AppConfig base_app{
-      "990602627938098", "eb8c7-sample-secret", "https://socialsizzle.herokuapp.com/auth/", {}};
 
   std::printf("Server capacity: %s\n\n", nginx.capacity().c_str());
   std::printf("Sequential exchanges: %d per run, %d alternating rounds; median of the rounds.\n",
@@ -202,12 +198,7 @@ int main(int argc, char** argv) {
       std::string(11, '-').c_str(), std::string(10, '-').c_str(), std::string(12, '-').c_str(),
       std::string(11, '-').c_str(), std::string(13, '-').c_str(), std::string(12, '-').c_str());
   for (const bool tls : {false, true}) {
-    AppConfig app = base_app;
-    app.endpoints.token = nginx.url(tls);
-    ClientOptions options;
-    options.allow_plain_http = !tls;
-    options.ca_file = nginx.ca_file();
-    const TokenExchanger exchanger(app, options);
+    const TokenExchanger exchanger = exchanger_at(nginx, tls);
     const std::string ca_file = tls ? nginx.ca_file() : std::string();
     RawCurl raw(nginx.url(tls), ca_file, false);
     RawCurl raw_with_agent(nginx.url(tls), ca_file, true);
@@ -261,12 +252,9 @@ int main(int argc, char** argv) {
       "|\n|---------|-------------|----------|-------------|\n");
   double one_thread = 0;
   for (const int threads : {1, 2, 4, 8}) {
-    AppConfig app = base_app;
-    app.endpoints.token = nginx.url(false);
     ClientOptions options;
-    options.allow_plain_http = true;
     options.max_connections = static_cast<std::size_t>(threads);
-    const TokenExchanger exchanger(app, options);
+    const TokenExchanger exchanger = exchanger_at(nginx, false, options);
     const long before = nginx.accepted();
     std::atomic<int> failures{0};
     const auto start = Clock::now();

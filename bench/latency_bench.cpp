@@ -7,6 +7,8 @@
 #include <instagram/oauth.hpp>
 
 #include "nginx.hpp"
+#include "raw_form.hpp"
+#include "sample_app.hpp"
 
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
@@ -33,8 +35,7 @@ using testing::Nginx;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* code = "AQBx-hBsH3sampleCode0123456789";
-const AppConfig app{"990602627938098", "eb8c7-sample-secret",
-                    "https://socialsizzle.herokuapp.com/auth/"};
+const AppConfig app = testing::sample_app();
 
 struct Outcome {
   int succeeded = 0;
@@ -98,13 +99,7 @@ Outcome raw_multi(const Nginx& nginx, Listener listener, int total, int in_fligh
   curl_multi_setopt(multi, CURLMOPT_PIPELINING, long{CURLPIPE_MULTIPLEX});
   curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(in_flight));
   const std::string url = nginx.url(listener, true);
-  char* secret = curl_easy_escape(nullptr, app.client_secret.c_str(), 0);
-  char* redirect = curl_easy_escape(nullptr, app.redirect_uri.c_str(), 0);
-  const std::string form = std::string("client_id=990602627938098&client_secret=") + secret +
-                           "&grant_type=authorization_code&redirect_uri=" + redirect +
-                           "&code=" + code;
-  curl_free(secret);
-  curl_free(redirect);
+  const std::string form = bench::raw_form_prefix(app) + code;
   curl_slist* headers = curl_slist_append(nullptr, "User-Agent: instagram-oauth-cpp/0.1.0");
   std::vector<Transfer> transfers(static_cast<std::size_t>(in_flight));
   int started = 0;

@@ -4,6 +4,7 @@
 
 #include <instagram/oauth.hpp>
 
+#include "sample_app.hpp"
 #include "secret_mask.hpp"
 #include "token_response.hpp"
 
@@ -18,8 +19,7 @@ namespace {
 using namespace instagram::oauth;
 
 // The protocol document's sample app and API (Boost.URL builds the same URL).
-const AppConfig sample_app{"990602627938098", "eb8c7-sample-secret",
-                           "https://socialsizzle.herokuapp.com/auth/", Endpoints::basic_display()};
+const AppConfig sample = testing::sample_app();
 constexpr std::string_view success_redirect =
     "https://socialsizzle.herokuapp.com/auth/?code=AQBx-hBsH3...#_";
 constexpr std::string_view cancel_redirect =
@@ -38,7 +38,7 @@ void measure(benchmark::State& state, Work&& work) {
 // build() on a configured builder, as a server keeps one (the configuration is checked
 // once, when the builder is made).
 void build_url(benchmark::State& state) {
-  AuthorizeUrlBuilder builder(sample_app);
+  AuthorizeUrlBuilder builder(sample);
   builder.scopes({"user_profile", "user_media"});
   measure(state, [&] {
     Result<std::string> url = builder.build();
@@ -50,7 +50,7 @@ void build_url(benchmark::State& state) {
 void build_url_from_config(benchmark::State& state) {
   measure(state, [] {
     Result<std::string> url =
-        AuthorizeUrlBuilder(sample_app).scopes({"user_profile", "user_media"}).build();
+        AuthorizeUrlBuilder(sample).scopes({"user_profile", "user_media"}).build();
     benchmark::DoNotOptimize(url);
   });
 }
@@ -69,7 +69,7 @@ void build_url_boost(benchmark::State& state) {
 }
 
 void parse_success(benchmark::State& state) {
-  const RedirectParser parser(sample_app);
+  const RedirectParser parser(sample);
   measure(state, [&] {
     Result<AuthorizationCode> code = parser.parse(success_redirect);
     benchmark::DoNotOptimize(code);
@@ -89,7 +89,7 @@ void parse_success_boost(benchmark::State& state) {
 }
 
 void parse_cancel(benchmark::State& state) {
-  const RedirectParser parser(sample_app);
+  const RedirectParser parser(sample);
   measure(state, [&] {
     Result<AuthorizationCode> code = parser.parse(cancel_redirect);
     benchmark::DoNotOptimize(code);
@@ -149,7 +149,7 @@ void mask_hostile_body(benchmark::State& state) {
 }
 
 void many_scopes(benchmark::State& state) {
-  AuthorizeUrlBuilder builder(sample_app);
+  AuthorizeUrlBuilder builder(sample);
   builder.scope("user_profile");
   for (std::int64_t i = 0; i < state.range(0); ++i) builder.scope("s" + std::to_string(i));
   for (auto _ : state) {

@@ -202,29 +202,27 @@ int main(int argc, char** argv) {
     response.set_redirect("/", 303);
   });
 
-  // Meta's callbacks: a form POST with signed_request, signed with the app secret.
-  server.Post(
-      "/instagram/deauthorize", [&](const httplib::Request& request, httplib::Response& response) {
-        const Result<SignedRequest> signed_request =
-            parse_signed_request(request.get_param_value("signed_request"), app.client_secret);
-        if (!signed_request) {
-          response.status = 400;
-          return response.set_content(to_string(signed_request.error().category()).data(),
-                                      "text/plain");
-        }
-        sessions.end_user(signed_request->user_id);
-        response.set_content("ok", "text/plain");
-      });
+  // Meta's callbacks: a form POST with signed_request, signed with the app secret. Either
+  // ends the user's sessions, or answers 400 with the error's category.
+  const auto end_verified_user = [&](const httplib::Request& request, httplib::Response& response) {
+    const Result<SignedRequest> signed_request =
+        parse_signed_request(request.get_param_value("signed_request"), app.client_secret);
+    if (!signed_request) {
+      response.status = 400;
+      response.set_content(to_string(signed_request.error().category()).data(), "text/plain");
+      return false;
+    }
+    sessions.end_user(signed_request->user_id);
+    return true;
+  };
+  server.Post("/instagram/deauthorize",
+              [&](const httplib::Request& request, httplib::Response& response) {
+                if (end_verified_user(request, response)) response.set_content("ok", "text/plain");
+              });
   server.Post("/instagram/data-deletion",
               [&](const httplib::Request& request, httplib::Response& response) {
-                const Result<SignedRequest> signed_request = parse_signed_request(
-                    request.get_param_value("signed_request"), app.client_secret);
-                if (!signed_request) {
-                  response.status = 400;
-                  return response.set_content(to_string(signed_request.error().category()).data(),
-                                              "text/plain");
-                }
-                sessions.end_user(signed_request->user_id);  // and delete what you keep of the user
+                if (!end_verified_user(request, response)) return;
+                // Delete what you keep of the user here.
                 std::string confirmation;
                 for (const char c : generate_state()) {
                   if (std::isalnum(static_cast<unsigned char>(c))) confirmation += c;

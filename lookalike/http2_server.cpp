@@ -14,6 +14,7 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -35,25 +36,28 @@ constexpr std::uint8_t padded = 0x8;
 constexpr std::string_view client_preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 // ":status: 200" (static table entry 8), then content-type (entry 31) as a literal
-// without indexing: the whole header block of every answer (RFC 7541).
-std::string answer_headers() {
-  std::string block = "\x88\x0f\x10";
-  block += static_cast<char>(16);
-  block += "application/json";
-  return block;
+// without indexing, its value 16 bytes long: the whole header block of every answer
+// (RFC 7541). Two literals, so that the length byte's hex escape ends before "a".
+constexpr std::string_view answer_headers =
+    "\x88\x0f\x10\x10"
+    "application/json";
+
+// The `bytes` low-order bytes of `value`, most significant first (network order).
+void append_big_endian(std::string& out, std::uint32_t value, int bytes) {
+  for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
+    out += static_cast<char>((value >> shift) & 0xff);
+  }
 }
 
 std::string frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
-                  const std::string& payload) {
+                  std::string_view payload) {
   std::string out;
-  const auto length = static_cast<std::uint32_t>(payload.size());
-  out += static_cast<char>((length >> 16) & 0xff);
-  out += static_cast<char>((length >> 8) & 0xff);
-  out += static_cast<char>(length & 0xff);
+  append_big_endian(out, static_cast<std::uint32_t>(payload.size()), 3);
   out += static_cast<char>(type);
   out += static_cast<char>(flags);
-  for (const int shift : {24, 16, 8, 0}) out += static_cast<char>((stream >> shift) & 0xff);
-  return out + payload;
+  append_big_endian(out, stream, 4);
+  out += payload;
+  return out;
 }
 
 bool read_exactly(SSL* ssl, std::string& out, std::size_t bytes) {
@@ -188,14 +192,14 @@ struct Http2Server::Impl {
     const std::string json =
         post ? R"({"access_token":"IGQVJ-h2","user_id":17841405793187218})"
              : R"({"access_token":"IGQWR-h2","token_type":"bearer","expires_in":5183944})";
-    if (!write_all(ssl, frame(headers_frame, end_headers, stream, answer_headers()) +
+    if (!write_all(ssl, frame(headers_frame, end_headers, stream, answer_headers) +
                             frame(data_frame, end_stream, stream, json))) {
       return false;
     }
     if (!options.close_after_answer) return true;
     std::string goaway;
-    for (const int shift : {24, 16, 8, 0}) goaway += static_cast<char>((stream >> shift) & 0xff);
-    goaway.append(4, '\0');  // NO_ERROR
+    append_big_endian(goaway, stream, 4);  // the last stream processed
+    append_big_endian(goaway, 0, 4);       // NO_ERROR
     write_all(ssl, frame(goaway_frame, 0, 0, goaway));
     return false;
   }

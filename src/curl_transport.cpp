@@ -144,6 +144,13 @@ struct Transfer {
   HttpTransport::Completion done;
 };
 
+// The transfer no longer waits for a connection of its own: it is on one, or it ended.
+void stop_opening(Transfer& transfer) {
+  if (!transfer.opening) return;
+  transfer.opening = false;
+  --transfer.origin->opening;
+}
+
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) noexcept {
   auto& transfer = *static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
@@ -177,10 +184,7 @@ std::size_t on_upload(char* buffer, std::size_t size, std::size_t count, void* u
 int on_request_start(void* user, char*, char*, int, int) noexcept {
   auto& transfer = *static_cast<Transfer*>(user);
   if (Origin* origin = transfer.origin) {
-    if (transfer.opening) {
-      transfer.opening = false;
-      --origin->opening;
-    }
+    stop_opening(transfer);
     long made = 0;
     curl_socket_t socket = CURL_SOCKET_BAD;
     if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_NUM_CONNECTS, &made) == CURLE_OK &&
@@ -583,7 +587,7 @@ class Engine {
       curl_multi_remove_handle(multi_.get(), easy);
       if (Origin* origin = transfer->origin) {
         --origin->admitted;
-        if (transfer->opening) --origin->opening;
+        stop_opening(*transfer);
         long version = 0;
         if (code == CURLE_OK &&
             curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version) == CURLE_OK &&

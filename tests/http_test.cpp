@@ -128,16 +128,29 @@ void start_at_once(const TokenExchanger& exchanger, Collected& collected, int to
   }
 }
 
+// The sample app against nginx's delayed token endpoint on `listener`, trusting its CA.
+TokenExchanger exchanger_for(const Nginx& nginx, testing::Listener listener,
+                             ClientOptions options = {}) {
+  AppConfig app = testing::sample_app();
+  app.endpoints.token = nginx.url(listener, true);
+  options.ca_file = nginx.ca_file();
+  return TokenExchanger(app, options);
+}
+
+// The sample app against the HTTP/2 look-alike, trusting its CA.
+TokenExchanger exchanger_for(const Http2Server& server, ClientOptions options = {}) {
+  AppConfig app = testing::sample_app();
+  app.endpoints = server.endpoints();
+  options.ca_file = server.ca_file();
+  return TokenExchanger(app, options);
+}
+
 // The connections nginx accepted while `total` exchanges ran at once against `listener`
 // at the default options; every callback is checked to run once with nginx's token.
 long connections_at_once(const Nginx& nginx, testing::Listener listener, int total) {
-  AppConfig app = testing::sample_app();
-  app.endpoints.token = nginx.url(listener, true);
-  ClientOptions options;
-  options.ca_file = nginx.ca_file();
   const long before = nginx.accepted();
   {
-    const TokenExchanger exchanger(app, options);
+    const TokenExchanger exchanger = exchanger_for(nginx, listener);
     Collected collected;
     start_at_once(exchanger, collected, total);
     REQUIRE(collected.wait_for(static_cast<std::size_t>(total)));
@@ -207,14 +220,11 @@ TEST_CASE("over HTTPS without h2, 150 exchanges at once run side by side on max_
 TEST_CASE("over HTTP/2, requests held back for a stream time out and cancel once each",
           "[http][async][http2][shutdown]") {
   const Nginx nginx(std::chrono::seconds(3));
-  AppConfig app = testing::sample_app();
-  app.endpoints.token = nginx.url(testing::Listener::http2, true);
   ClientOptions options;
-  options.ca_file = nginx.ca_file();
   options.max_connections = 1;  // 100 streams: the other 200 wait in the engine
   SECTION("total_timeout runs while they wait") {
     options.total_timeout = std::chrono::milliseconds(1000);
-    const TokenExchanger exchanger(app, options);
+    const TokenExchanger exchanger = exchanger_for(nginx, testing::Listener::http2, options);
     Collected collected;
     start_at_once(exchanger, collected, 300);
     REQUIRE(collected.wait_for(300));
@@ -240,7 +250,7 @@ TEST_CASE("over HTTP/2, requests held back for a stream time out and cancel once
   SECTION("destroying the transport cancels them") {
     Collected collected;
     {
-      const TokenExchanger exchanger(app, options);
+      const TokenExchanger exchanger = exchanger_for(nginx, testing::Listener::http2, options);
       start_at_once(exchanger, collected, 300);
     }
     CHECK(collected.size() == 300);
@@ -327,18 +337,12 @@ TEST_CASE("over HTTP/2 too, a request the server read and then died on is not se
           "[http][retry][http2]") {
   Http2ServerOptions server_options;
   server_options.die_after_reading = 2;  // the first request keeps the connection alive
-  const auto client_for = [](const Http2Server& server, FormEncoding encoding) {
-    AppConfig app = testing::sample_app();
-    app.endpoints = server.endpoints();
-    ClientOptions options;
-    options.ca_file = server.ca_file();
-    options.form_encoding = encoding;
-    return TokenExchanger(app, options);
-  };
   for (const FormEncoding encoding : {FormEncoding::urlencoded, FormEncoding::multipart}) {
     INFO("multipart=" << (encoding == FormEncoding::multipart));
     const Http2Server server(server_options);
-    const TokenExchanger exchanger = client_for(server, encoding);
+    ClientOptions options;
+    options.form_encoding = encoding;
+    const TokenExchanger exchanger = exchanger_for(server, options);
     REQUIRE(exchanger.exchange("AQB-first"));
     CHECK(failure_of(exchanger.exchange("AQB-second")) ==
           Failure{ErrorCategory::transport, request_may_have_been_used});
@@ -350,7 +354,7 @@ TEST_CASE("over HTTP/2 too, a request the server read and then died on is not se
   for (const bool refresh : {false, true}) {
     INFO("refresh=" << refresh);
     const Http2Server server(server_options);
-    const TokenExchanger exchanger = client_for(server, FormEncoding::urlencoded);
+    const TokenExchanger exchanger = exchanger_for(server);
     const auto call = [&](const std::string& token) {
       return refresh ? exchanger.refresh(token) : exchanger.exchange_for_long_lived(token);
     };
@@ -367,11 +371,7 @@ TEST_CASE("over HTTP/2, a server ending each connection after its answer just wo
   Http2ServerOptions server_options;
   server_options.close_after_answer = true;
   const Http2Server server(server_options);
-  AppConfig app = testing::sample_app();
-  app.endpoints = server.endpoints();
-  ClientOptions options;
-  options.ca_file = server.ca_file();
-  const TokenExchanger exchanger(app, options);
+  const TokenExchanger exchanger = exchanger_for(server);
   REQUIRE(exchanger.exchange("AQB-before"));
   wait_until([&] { return server.closed() == 1; });
   REQUIRE(server.closed() == 1);
