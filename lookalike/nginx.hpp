@@ -87,6 +87,12 @@ class Nginx {
     ::waitpid(pid_, nullptr, 0);
   }
 
+  // Whether this machine has the nginx these tests run (nginx-light, or $NGINX).
+  static bool installed() {
+    const char* nginx = std::getenv("NGINX");
+    return access(nginx != nullptr ? nginx : "/usr/sbin/nginx", X_OK) == 0;
+  }
+
   std::string url(bool tls) const { return url(tls ? Listener::https : Listener::http, false); }
   std::string url(Listener listener, bool slow) const {
     const int port = listener == Listener::http    ? http_port_
@@ -116,7 +122,14 @@ class Nginx {
   }
 
   // Connections nginx has accepted so far, not counting this query's own; -1 if it is down.
-  long accepted() const {
+  long accepted() const { return status_counter(0); }
+  // Requests nginx has begun to handle (their headers read), not counting this query.
+  long requests() const { return status_counter(2); }
+
+ private:
+  // One of stub_status's "accepts handled requests" (0, 1, 2), less this query's own
+  // connection and request; -1 if nginx is down.
+  long status_counter(int which) const {
     CURL* easy = curl_easy_init();
     std::string body;
     const std::string status = "http://127.0.0.1:" + std::to_string(http_port_) + "/status";
@@ -130,11 +143,17 @@ class Nginx {
     const bool ok = curl_easy_perform(easy) == CURLE_OK;
     curl_easy_cleanup(easy);
     if (!ok) return -1;
-    const std::size_t at = body.find("\n", body.find("server accepts handled requests")) + 1;
-    return std::strtol(body.c_str() + at, nullptr, 10) - 1;
+    const char* at =
+        body.c_str() + body.find("\n", body.find("server accepts handled requests")) + 1;
+    long value = 0;
+    for (int i = 0; i <= which; ++i) {
+      char* end = nullptr;
+      value = std::strtol(at, &end, 10);
+      at = end;
+    }
+    return value - 1;
   }
 
- private:
   std::string directory_;
   CertificateFiles certificates_;
   int http_port_ = 0;

@@ -10,15 +10,19 @@
 #include <instagram/oauth/http.hpp>
 #include <instagram/oauth/version.hpp>
 
+#include "origin.hpp"
 #include "secret_mask.hpp"
 
 #include <curl/curl.h>
 
 #if !defined(_WIN32)
+#include <pthread.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <deque>
@@ -30,7 +34,6 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -89,6 +92,13 @@ struct CurlMimeDeleter {
   void operator()(curl_mime* mime) const noexcept { curl_mime_free(mime); }
 };
 
+// How a request that went out and got no answer ends: never sent again, and said so.
+constexpr const char* may_have_been_used =
+    "may have reached the server (an authorization code may have been used: start a new login)";
+const std::string sent_and_abandoned =
+    std::string("the transport shut down after the request was sent and before an answer; it ") +
+    may_have_been_used;
+
 OAuthException cancelled(std::string message) {
   return OAuthException(ErrorCategory::cancelled, std::move(message));
 }
@@ -114,18 +124,22 @@ struct Pending {
   Clock::time_point deadline;  // total_timeout runs from submission, also while held back
 };
 
-// What the engine knows of one host:port it sends to over TLS with h2 offered. libcurl
-// 7.88 lets a transfer wait for a connection being set up (PIPEWAIT) only while the first
-// connection's protocol is unknown; later, a transfer that finds every connection full
-// opens its own, so a burst of 200 would open 101. The engine holds such transfers back
-// instead: it admits as many as the established connections have free streams, and opens
-// a further connection for each 100 waiting, one transfer at a time.
-struct Origin {
-  bool multiplexes = true;   // until an answer over HTTP/1.x says otherwise; then no holding
-  std::size_t admitted = 0;  // transfers in the multi handle
-  std::size_t opening = 0;   // of those, admitted to open a connection and not yet on one
-  std::unordered_set<curl_socket_t> connections;  // established, counted when a request starts
+using detail::Origin;
+
+// An origin's admission and the requests it holds back, oldest first.
+struct OriginQueue {
+  Origin origin;
   std::deque<Pending> held;
+};
+
+// Counters a service reads from any thread (TransportStats); the engine thread writes them.
+struct Counters {
+  std::atomic<std::size_t> in_flight{0};
+  std::atomic<std::size_t> waiting{0};
+  std::atomic<std::size_t> connections{0};
+  std::atomic<std::size_t> pooled_handles{0};
+  std::atomic<std::uint64_t> requests_sent{0};
+  std::atomic<std::uint64_t> completed{0};
 };
 
 // One easy handle, the buffers that live as long as it does, and its current request.
@@ -141,6 +155,7 @@ struct Transfer {
   char error_buffer[CURL_ERROR_SIZE] = {};
   Origin* origin = nullptr;  // when admission applies to the current request
   bool opening = false;      // admitted to open a connection, not yet on one
+  Counters* counters = nullptr;
   HttpTransport::Completion done;
 };
 
@@ -148,7 +163,7 @@ struct Transfer {
 void stop_opening(Transfer& transfer) {
   if (!transfer.opening) return;
   transfer.opening = false;
-  --transfer.origin->opening;
+  transfer.origin->stop_opening();
 }
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) noexcept {
@@ -192,12 +207,15 @@ int on_request_start(void* user, char*, char*, int, int) noexcept {
         curl_easy_getinfo(transfer.easy.get(), CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK &&
         socket != CURL_SOCKET_BAD) {
       try {
-        origin->connections.insert(socket);
+        origin->connection_made(static_cast<Origin::Connection>(socket));
       } catch (...) {  // NOLINT(bugprone-empty-catch): uncounted, it only opens one more
       }
     }
   }
-  return ++transfer.request_starts > 1 ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
+  if (++transfer.request_starts > 1) return CURL_PREREQFUNC_ABORT;
+  --transfer.counters->waiting;
+  ++transfer.counters->requests_sent;
+  return CURL_PREREQFUNC_OK;
 }
 
 // The user information of every proxy the process may use: never shown in an error.
@@ -245,24 +263,20 @@ class Engine {
       curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETDATA, this);
       curl_multi_setopt(multi_.get(), CURLMOPT_TIMERFUNCTION, &on_timer);
       curl_multi_setopt(multi_.get(), CURLMOPT_TIMERDATA, this);
-#if LIBCURL_VERSION_NUM >= 0x074300
       curl_multi_setopt(multi_.get(), CURLMOPT_MAX_CONCURRENT_STREAMS,
                         static_cast<long>(streams_per_connection));
-#endif
     }
   }
 
   ~Engine() {
     // Only the engine thread adds handles; it has finished, so none is in the multi handle.
-    for (auto& transfer : transfers_) transfer->easy.reset();
+    for (auto& transfer : idle_) transfer->easy.reset();
   }
 
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  bool usable() const {
-    return multi_ && headers_;
-  }
+  bool usable() const { return multi_ && headers_; }
 
   // Queues the request, or completes it at once (cancelled) when full or shut down.
   void submit(HttpRequest request, HttpTransport::Completion done) {
@@ -287,11 +301,25 @@ class Engine {
     curl_multi_wakeup(multi_.get());
   }
 
+  TransportStats stats() const {
+    TransportStats stats;
+    stats.in_flight = counters_.in_flight;
+    stats.waiting = counters_.waiting;
+    stats.connections = counters_.connections;
+    stats.pooled_handles = counters_.pooled_handles;
+    stats.requests_sent = counters_.requests_sent;
+    stats.completed = counters_.completed;
+    return stats;
+  }
+
   // The engine thread's loop; returns after every request has been completed. libcurl is
   // driven by its socket interface: it says which sockets to wait for (on_socket) and when
   // to call back (on_timer), and each call runs only the transfers of a socket that is
   // ready. curl_multi_perform would instead look at every transfer on each wake-up, one
   // poll() each: with 100 streams on an HTTP/2 connection that doubled the CPU time.
+  // The wait itself is curl_multi_poll with libcurl's sockets passed as extra descriptors,
+  // not an epoll of our own: curl_multi_wakeup interrupts it from the submitting threads,
+  // and it is as portable as libcurl.
   void run() {
     while (true) {
       std::deque<Pending> arrived;
@@ -307,9 +335,13 @@ class Engine {
                       wait_ms(), nullptr);
       int running = 0;
       for (const curl_waitfd& ready : wait_fds_) {
-        const int bits = ((ready.revents & CURL_WAIT_POLLIN) != 0 ? CURL_CSELECT_IN : 0) |
-                         ((ready.revents & CURL_WAIT_POLLOUT) != 0 ? CURL_CSELECT_OUT : 0);
-        if (bits != 0) curl_multi_socket_action(multi_.get(), ready.fd, bits, &running);
+        // The socket is ready, but libcurl is told no direction (0: it looks for itself).
+        // libcurl 7.88 keeps the mask on the connection, which all of an HTTP/2
+        // connection's streams share; the one transfer that took a write-only mask skipped
+        // reading and sent the rest of its body on a stream the server had already
+        // answered and closed, which fails the transfer (libcurl error 92) and loses the
+        // answer: 5 % of sign-ins against a server that answers before reading the body.
+        if (ready.revents != 0) curl_multi_socket_action(multi_.get(), ready.fd, 0, &running);
       }
       if (timer_ && *timer_ <= Clock::now()) {
         timer_.reset();
@@ -322,22 +354,21 @@ class Engine {
   }
 
  private:
-  enum class Admission { now, to_open_a_connection, hold };
-
   // With mutex_ held: why one more request cannot be taken, or empty after counting it.
   std::string count_in() {
     if (stopping_) return "the transport shut down before the request was sent";
-    if (outstanding_ >= options_.max_in_flight) {
+    if (counters_.in_flight >= options_.max_in_flight) {
       return "more than ClientOptions::max_in_flight (" + std::to_string(options_.max_in_flight) +
              ") requests are waiting or in flight; not sent";
     }
-    ++outstanding_;
+    ++counters_.in_flight;
+    ++counters_.waiting;
     return {};
   }
 
   // The origin whose connections the engine counts for this request, or none: admission
   // applies only where libcurl may multiplex (TLS with h2 offered).
-  Origin* origin_of(const std::string& url) {
+  OriginQueue* origin_of(const std::string& url) {
     const bool tls = detail::iequals(detail::absolute_url_scheme(url), "https");
     if (!tls || options_.http_version != HttpVersion::negotiate) return nullptr;
     const auto parts = detail::split_url(url);
@@ -345,53 +376,45 @@ class Engine {
     std::string key(parts->host);
     key += ':';
     key += std::to_string(parts->port);
-    return &origins_[key];
-  }
-
-  // `waiting`: the requests of this origin not yet admitted, this one included.
-  Admission admission(const Origin& origin, std::size_t waiting) const {
-    if (!origin.multiplexes) return Admission::now;
-    const std::size_t established = origin.connections.size();
-    if (origin.admitted - origin.opening < streams_per_connection * established) {
-      return Admission::now;  // a stream is free on an established connection
-    }
-    const std::size_t wanted = (waiting + streams_per_connection - 1) / streams_per_connection;
-    if (origin.opening < wanted && established + origin.opening < options_.max_connections) {
-      return Admission::to_open_a_connection;
-    }
-    return Admission::hold;
+    return &origins_
+                .try_emplace(
+                    std::move(key),
+                    OriginQueue{Origin(options_.max_connections, streams_per_connection), {}})
+                .first->second;
   }
 
   void admit_or_hold(Pending pending) {
-    Origin* origin = origin_of(pending.request.url);
-    if (origin == nullptr) return start(std::move(pending), nullptr, false);
-    if (origin->held.empty()) {
-      const Admission decision = admission(*origin, 1);
-      if (decision != Admission::hold) {
-        return start(std::move(pending), origin, decision == Admission::to_open_a_connection);
+    OriginQueue* queue = origin_of(pending.request.url);
+    if (queue == nullptr) return start(std::move(pending), nullptr, Origin::Admission::now);
+    if (queue->held.empty()) {
+      const Origin::Admission decision = queue->origin.admission(1);
+      if (decision != Origin::Admission::hold) {
+        return start(std::move(pending), &queue->origin, decision);
       }
     }
-    origin->held.push_back(std::move(pending));
+    queue->held.push_back(std::move(pending));
   }
 
   // Admits what the connections now have room for; what waited too long times out.
   void admit_held() {
     const Clock::time_point now = Clock::now();
-    for (auto& [key, origin] : origins_) {
-      while (!origin.held.empty() && origin.held.front().deadline <= now) {
-        Pending late = std::move(origin.held.front());
-        origin.held.pop_front();
-        finish(late.done, OAuthException(ErrorCategory::timeout,
-                                         "the request timed out after " +
-                                             std::to_string(options_.total_timeout.count()) +
-                                             " ms waiting for a connection; not sent"));
+    for (auto& [key, queue] : origins_) {
+      while (!queue.held.empty() && queue.held.front().deadline <= now) {
+        Pending late = std::move(queue.held.front());
+        queue.held.pop_front();
+        finish(late.done,
+               OAuthException(ErrorCategory::timeout,
+                              "the request timed out after " +
+                                  std::to_string(options_.total_timeout.count()) +
+                                  " ms waiting for a connection; not sent"),
+               true);
       }
-      while (!origin.held.empty()) {
-        const Admission decision = admission(origin, origin.held.size());
-        if (decision == Admission::hold) break;
-        Pending next = std::move(origin.held.front());
-        origin.held.pop_front();
-        start(std::move(next), &origin, decision == Admission::to_open_a_connection);
+      while (!queue.held.empty()) {
+        const Origin::Admission decision = queue.origin.admission(queue.held.size());
+        if (decision == Origin::Admission::hold) break;
+        Pending next = std::move(queue.held.front());
+        queue.held.pop_front();
+        start(std::move(next), &queue.origin, decision);
       }
     }
   }
@@ -401,8 +424,8 @@ class Engine {
     Clock::duration wait = std::chrono::seconds(1);
     const Clock::time_point now = Clock::now();
     if (timer_) wait = std::min(wait, *timer_ - now);
-    for (const auto& [key, origin] : origins_) {
-      if (!origin.held.empty()) wait = std::min(wait, origin.held.front().deadline - now);
+    for (const auto& [key, queue] : origins_) {
+      if (!queue.held.empty()) wait = std::min(wait, queue.held.front().deadline - now);
     }
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
     return static_cast<int>(std::max<decltype(ms)>(ms, 0));
@@ -435,11 +458,20 @@ class Engine {
     return 0;
   }
 
+  // Every connection libcurl opens passes here, to be counted while it is open.
+  static curl_socket_t on_socket_open(void* user, curlsocktype, curl_sockaddr* address) noexcept {
+    const curl_socket_t socket = ::socket(address->family, address->socktype, address->protocol);
+    if (socket != CURL_SOCKET_BAD) ++static_cast<Engine*>(user)->counters_.connections;
+    return socket;
+  }
+
   // Every socket libcurl closes passes here: a counted connection is gone.
   static int on_socket_close(void* user, curl_socket_t socket) noexcept {
-    for (auto& [key, origin] : static_cast<Engine*>(user)->origins_) {
-      origin.connections.erase(socket);
+    auto& engine = *static_cast<Engine*>(user);
+    for (auto& [key, queue] : engine.origins_) {
+      queue.origin.connection_closed(static_cast<Origin::Connection>(socket));
     }
+    --engine.counters_.connections;
 #if defined(_WIN32)
     return closesocket(socket);
 #else
@@ -447,16 +479,18 @@ class Engine {
 #endif
   }
 
-  Transfer* idle_transfer() {
+  // A pooled handle, or a new one; nullptr when libcurl cannot make one.
+  std::unique_ptr<Transfer> idle_transfer() {
     if (!idle_.empty()) {
-      Transfer* transfer = idle_.back();
+      std::unique_ptr<Transfer> transfer = std::move(idle_.back());
       idle_.pop_back();
+      counters_.pooled_handles = idle_.size();
       return transfer;
     }
     auto transfer = std::make_unique<Transfer>();
     if (!transfer->easy || !set_invariant_options(*transfer)) return nullptr;
-    transfers_.push_back(std::move(transfer));
-    return transfers_.back().get();
+    transfer->counters = &counters_;
+    return transfer;
   }
 
   // Every option that does not change between requests, set once per handle.
@@ -491,6 +525,8 @@ class Engine {
     set(CURLOPT_READDATA, &transfer);
     set(CURLOPT_PREREQFUNCTION, &on_request_start);
     set(CURLOPT_PREREQDATA, &transfer);
+    set(CURLOPT_OPENSOCKETFUNCTION, &on_socket_open);
+    set(CURLOPT_OPENSOCKETDATA, this);
     set(CURLOPT_CLOSESOCKETFUNCTION, &on_socket_close);
     set(CURLOPT_CLOSESOCKETDATA, this);
     set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_response_bytes));
@@ -548,6 +584,8 @@ class Engine {
   }
 
   // Back to an unused state: a multipart body is freed with its request.
+
+  // Back to an unused state: a multipart body is freed with its request.
   static void clear_request(Transfer& transfer) {
     if (transfer.mime) {
       curl_easy_setopt(transfer.easy.get(), CURLOPT_MIMEPOST, static_cast<curl_mime*>(nullptr));
@@ -555,24 +593,26 @@ class Engine {
     }
   }
 
-  void start(Pending pending, Origin* origin, bool opening) {
-    Transfer* transfer = idle_transfer();
-    if (transfer == nullptr) {
+  void start(Pending pending, Origin* origin, Origin::Admission admission) {
+    std::unique_ptr<Transfer> made = idle_transfer();
+    if (!made) {
       return finish(pending.done,
-                    OAuthException(ErrorCategory::transport, "libcurl could not create a handle"));
+                    OAuthException(ErrorCategory::transport, "libcurl could not create a handle"),
+                    true);
     }
-    prepare(*transfer, pending.request, pending.deadline);
-    transfer->done = std::move(pending.done);
-    if (curl_multi_add_handle(multi_.get(), transfer->easy.get()) != CURLM_OK) {
+    Transfer& transfer = *made;
+    prepare(transfer, pending.request, pending.deadline);
+    transfer.done = std::move(pending.done);
+    busy_.emplace(&transfer, std::move(made));
+    if (curl_multi_add_handle(multi_.get(), transfer.easy.get()) != CURLM_OK) {
       Result<HttpResponse> failed =
           OAuthException(ErrorCategory::transport, "libcurl could not start the request");
-      return release(*transfer, std::move(failed));
+      return release(transfer, std::move(failed));
     }
     if (origin != nullptr) {
-      transfer->origin = origin;
-      transfer->opening = opening;
-      ++origin->admitted;
-      if (opening) ++origin->opening;
+      transfer.origin = origin;
+      transfer.opening = admission == Origin::Admission::to_open_a_connection;
+      origin->admit(admission);
     }
   }
 
@@ -586,48 +626,67 @@ class Engine {
       curl_easy_getinfo(easy, CURLINFO_PRIVATE, &transfer);
       curl_multi_remove_handle(multi_.get(), easy);
       if (Origin* origin = transfer->origin) {
-        --origin->admitted;
         stop_opening(*transfer);
         long version = 0;
-        if (code == CURLE_OK &&
-            curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version) == CURLE_OK &&
-            (version == CURL_HTTP_VERSION_1_0 || version == CURL_HTTP_VERSION_1_1)) {
-          origin->multiplexes = false;
-        }
+        origin->finished(code == CURLE_OK &&
+                         curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version) == CURLE_OK &&
+                         (version == CURL_HTTP_VERSION_1_0 || version == CURL_HTTP_VERSION_1_1));
       }
-      release(*transfer, code == CURLE_OK ? response(*transfer) : failure(*transfer, code));
+      const bool answered = code == CURLE_OK || answered_before_the_body_was_read(*transfer, code);
+      release(*transfer, answered ? response(*transfer) : failure(*transfer, code));
     }
   }
 
-  // Back to the free list, then the callback: it may queue more work.
+  // Back to the pool (or freed past its bound), then the callback: it may queue more work.
   void release(Transfer& transfer, Result<HttpResponse> result) {
     clear_request(transfer);
     HttpTransport::Completion done = std::move(transfer.done);
     transfer.done = nullptr;
     transfer.origin = nullptr;
     transfer.opening = false;
-    idle_.push_back(&transfer);
-    finish(done, std::move(result));
+    const bool never_started = transfer.request_starts == 0;
+    const auto owner = busy_.find(&transfer);
+    std::unique_ptr<Transfer> handle = std::move(owner->second);
+    busy_.erase(owner);
+    // A burst's handles are not kept for the transport's lifetime: 10,000 at once left
+    // 140 MB behind. Twice the connections is what a steady load reuses.
+    if (idle_.size() < 2 * options_.max_connections) {
+      idle_.push_back(std::move(handle));
+      counters_.pooled_handles = idle_.size();
+    }
+    handle.reset();
+    finish(done, std::move(result), never_started);
   }
 
-  void finish(HttpTransport::Completion& done, Result<HttpResponse> result) {
+  // `was_waiting`: the request never reached a connection (counted in `waiting` until now).
+  void finish(HttpTransport::Completion& done, Result<HttpResponse> result, bool was_waiting) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      --outstanding_;
+      --counters_.in_flight;
     }
+    if (was_waiting) --counters_.waiting;
+    ++counters_.completed;
     complete(done, std::move(result));
   }
 
+  // Shutting down: what never reached a connection is cancelled (safe to send again); what
+  // went out is a transport error that says the code may have been used.
   void cancel_everything() {
-    for (const auto& transfer : transfers_) {
-      if (!transfer->done) continue;
+    std::vector<Transfer*> running;
+    running.reserve(busy_.size());
+    for (const auto& [transfer, owner] : busy_) running.push_back(transfer);
+    for (Transfer* transfer : running) {
       curl_multi_remove_handle(multi_.get(), transfer->easy.get());
-      release(*transfer, cancelled("the transport shut down before an answer"));
+      if (transfer->request_starts == 0) {
+        release(*transfer, cancelled("the transport shut down before the request was sent"));
+      } else {
+        release(*transfer, OAuthException(ErrorCategory::transport, sent_and_abandoned));
+      }
     }
     std::deque<Pending> waiting;
-    for (auto& [key, origin] : origins_) {
-      std::move(origin.held.begin(), origin.held.end(), std::back_inserter(waiting));
-      origin.held.clear();
+    for (auto& [key, queue] : origins_) {
+      std::move(queue.held.begin(), queue.held.end(), std::back_inserter(waiting));
+      queue.held.clear();
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -635,7 +694,7 @@ class Engine {
       queue_.clear();
     }
     for (Pending& pending : waiting) {
-      finish(pending.done, cancelled("the transport shut down before the request was sent"));
+      finish(pending.done, cancelled("the transport shut down before the request was sent"), true);
     }
   }
 
@@ -652,6 +711,20 @@ class Engine {
     }
     answer.body = std::move(transfer.body);
     return answer;
+  }
+
+  // libcurl 7.88 fails a transfer whose HTTP/2 stream the server closed cleanly after a
+  // complete answer while the request body was still going out (RFC 9113 section 8.1 lets a
+  // server answer early): the stream's send path reports error 92 with no message, which no
+  // other path does (every other error 92 is written to the error buffer). The answer,
+  // status and whole body, was received: it is the answer.
+  static bool answered_before_the_body_was_read(const Transfer& transfer, CURLcode code) {
+    if (code != CURLE_HTTP2_STREAM || transfer.error_buffer[0] != '\0') return false;
+    long status = 0;
+    curl_off_t length = -1;
+    curl_easy_getinfo(transfer.easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(transfer.easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+    return status != 0 && (length < 0 || static_cast<curl_off_t>(transfer.body.size()) == length);
   }
 
   // Never followed: the body, the client secret among it, must not go to another place.
@@ -722,8 +795,8 @@ class Engine {
       return OAuthException(
           ErrorCategory::transport,
           "the connection closed after the request was sent and before an answer; it was not "
-          "sent again, since it may have reached the server (an authorization code may have "
-          "been used: start a new login)");
+          "sent again, since it " +
+              std::string(may_have_been_used));
     }
     if (code == CURLE_PARTIAL_FILE) {
       return OAuthException(ErrorCategory::invalid_response, "the answer was cut short: " + detail);
@@ -735,27 +808,41 @@ class Engine {
 
   const ClientOptions options_;
   const std::vector<std::string> proxy_credentials_;
+  Counters counters_;  // written on the engine thread (in_flight under mutex_), read anywhere
   // Engine thread only; outlives the multi handle, whose clean-up closes sockets:
-  std::unordered_map<std::string, Origin> origins_;
+  std::unordered_map<std::string, OriginQueue> origins_;
   std::unique_ptr<curl_slist, CurlSlistDeleter> headers_;  // outlives the handles below
   std::unique_ptr<CURLM, CurlMultiDeleter> multi_;
   // Engine thread only:
-  std::vector<std::unique_ptr<Transfer>> transfers_;  // every handle made
-  std::vector<Transfer*> idle_;                       // the free list
-  std::unordered_map<curl_socket_t, short> sockets_;  // what libcurl waits for on each
+  std::unordered_map<Transfer*, std::unique_ptr<Transfer>> busy_;  // in the multi handle
+  std::vector<std::unique_ptr<Transfer>> idle_;                    // the pool
+  std::unordered_map<curl_socket_t, short> sockets_;               // what libcurl waits for on each
   std::vector<curl_waitfd> wait_fds_;
   std::optional<Clock::time_point> timer_;  // when libcurl wants to be called back
   // Shared with the submitting threads:
   std::mutex mutex_;
   std::deque<Pending> queue_;
-  std::size_t outstanding_ = 0;  // queued or running
   bool stopping_ = false;
 };
+
+// How many times this process has forked (in the child, since the transports it inherited
+// were made): their engine thread did not come along, and their mutex may be held forever.
+std::atomic<unsigned> forks{0};
+
+unsigned fork_generation() {
+#if !defined(_WIN32)
+  static std::once_flag once;
+  std::call_once(once, [] { pthread_atfork(nullptr, nullptr, [] { ++forks; }); });
+#endif
+  return forks;
+}
 
 class CurlTransport final : public HttpTransport {
  public:
   explicit CurlTransport(const ClientOptions& options)
-      : options_(options), problem_(client_options_problem(options)) {
+      : options_(options),
+        problem_(client_options_problem(options)),
+        fork_generation_(fork_generation()) {
     if (problem_.empty()) problem_ = global_init_problem();
     if (!problem_.empty()) return;
     engine_ = std::make_shared<Engine>(options);
@@ -770,6 +857,14 @@ class CurlTransport final : public HttpTransport {
 
   ~CurlTransport() override {
     if (!engine_) return;
+    if (forked()) {
+      // The engine thread is the parent's: nothing to join, and its handles share the
+      // parent's connections (a TLS close here would break them). Left as it is: the
+      // parent's thread's reference, copied into the child, keeps the engine from its
+      // destructor.
+      engine_thread_.detach();
+      return;
+    }
     engine_->stop();
     if (std::this_thread::get_id() == engine_thread_.get_id()) {
       // Dropped inside a callback: the engine cannot wait for itself. It cancels the rest
@@ -798,6 +893,11 @@ class CurlTransport final : public HttpTransport {
   }
 
   void send_async(HttpRequest request, Completion done) override {
+    if (forked()) {
+      return complete(done, OAuthException(ErrorCategory::invalid_argument,
+                                           "this transport was made before fork() and cannot be "
+                                           "used in the child: make a new one after fork()"));
+    }
     if (!problem_.empty()) {
       return complete(done, OAuthException(ErrorCategory::invalid_argument, problem_));
     }
@@ -807,7 +907,14 @@ class CurlTransport final : public HttpTransport {
     engine_->submit(std::move(request), std::move(done));
   }
 
+  std::optional<TransportStats> stats() const override {
+    if (!engine_ || forked()) return TransportStats{};
+    return engine_->stats();
+  }
+
  private:
+  bool forked() const { return fork_generation() != fork_generation_; }
+
   // Plain http only when allowed, and only to a loopback host; the scheme itself is also
   // enforced by CURLOPT_PROTOCOLS_STR.
   std::string refused_url(std::string_view url) const {
@@ -824,6 +931,7 @@ class CurlTransport final : public HttpTransport {
 
   const ClientOptions options_;
   std::string problem_;  // why this transport cannot serve, or empty
+  unsigned fork_generation_;
   std::shared_ptr<Engine> engine_;
   std::thread engine_thread_;
 };

@@ -15,6 +15,9 @@
 #include "secret_scan.hpp"
 #include "test_certificates.hpp"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -87,6 +90,15 @@ class Collected {
     }
     return count;
   }
+  // How many results failed exactly as `failure`.
+  std::size_t failed_with(const Failure& failure) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t count = 0;
+    for (const auto& [key, result] : results_) {
+      if (!result && failure_of(result) == failure) ++count;
+    }
+    return count;
+  }
   // How many results are nginx's one token.
   std::size_t nginx_tokens() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -114,6 +126,12 @@ const std::string request_may_have_been_used =
     "the connection closed after the request was sent and before an answer; it was not sent "
     "again, since it may have reached the server (an authorization code may have been used: "
     "start a new login)";
+const Failure sent_when_shut_down{
+    ErrorCategory::transport,
+    "the transport shut down after the request was sent and before an answer; it may have "
+    "reached the server (an authorization code may have been used: start a new login)"};
+const Failure unsent_when_shut_down{ErrorCategory::cancelled,
+                                    "the transport shut down before the request was sent"};
 
 std::string code_number(int i) {
   return "AQB-code-" + std::to_string(i);
@@ -160,6 +178,14 @@ long connections_at_once(const Nginx& nginx, testing::Listener listener, int tot
   return nginx.accepted() - before - 1;  // the first status query's own connection
 }
 
+// nginx-light is a test package: where it is missing, the tests that need it say so and
+// pass rather than fail.
+bool nginx_installed() {
+  if (Nginx::installed()) return true;
+  WARN("skipped: nginx is not installed (scripts/setup-deps.sh test installs nginx-light)");
+  return false;
+}
+
 void wait_until(const std::function<bool()>& done) {
   for (int i = 0; i < 6000 && !done(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -201,16 +227,51 @@ TEST_CASE("1,000 async exchanges, 200 in flight from one thread, each callback o
   CHECK(server.peak_in_flight() > 4);
 }
 
-TEST_CASE("over HTTP/2, 300 exchanges in flight at once share 3 connections, each callback once",
+TEST_CASE("over HTTP/2, 300 exchanges in flight at once share at most 3 connections",
           "[http][async][http2]") {
+  if (!nginx_installed()) return;
   const Nginx nginx(std::chrono::milliseconds(50));
   // 100 streams a connection: left to itself, libcurl 7.88 opens one per transfer past the
-  // first 100 (201 here).
-  CHECK(connections_at_once(nginx, testing::Listener::http2, 300) == 3);
+  // first 100 (201 here). Fewer than 3 when answers free streams before the last requests
+  // arrive, as on a loaded machine: the engine promises the bound, not the count.
+  const long connections = connections_at_once(nginx, testing::Listener::http2, 300);
+  CHECK(connections >= 1);
+  CHECK(connections <= 3);
+}
+
+TEST_CASE("over HTTP/2, a server that answers before reading the body loses no sign-in",
+          "[http][async][http2]") {
+  if (!nginx_installed()) return;
+  // nginx's `return 200` answers on the request's headers and resets the stream
+  // (NO_ERROR) without reading the body, as RFC 9113 section 8.1 allows. libcurl 7.88 fails
+  // such a transfer if it still had body to send; driven with the socket's exact
+  // direction, the engine lost 5 % of these at 200 in flight.
+  const Nginx nginx;
+  AppConfig app = testing::sample_app();
+  app.endpoints.token = nginx.url(testing::Listener::http2, false);
+  ClientOptions options;
+  options.ca_file = nginx.ca_file();
+  const TokenExchanger exchanger(app, options);
+  Collected collected;
+  constexpr int total = 4000;
+  std::atomic<int> next{0};
+  std::function<void()> start_one = [&] {
+    const int i = next++;
+    if (i >= total) return;
+    exchanger.exchange_async(code_number(i), [&, i](Result<AccessToken> token) {
+      start_one();
+      collected.add(code_number(i), std::move(token));
+    });
+  };
+  for (int i = 0; i < 200; ++i) start_one();
+  REQUIRE(collected.wait_for(total));
+  CHECK(collected.called_more_than_once() == 0);
+  CHECK(collected.nginx_tokens() == static_cast<std::size_t>(total));
 }
 
 TEST_CASE("over HTTPS without h2, 150 exchanges at once run side by side on max_connections",
           "[http][async][http2]") {
+  if (!nginx_installed()) return;
   const Nginx nginx(std::chrono::milliseconds(50));
   // The first answer says HTTP/1.1: from then on nothing is held back for HTTP/2.
   CHECK(connections_at_once(nginx, testing::Listener::https, 150) ==
@@ -219,6 +280,7 @@ TEST_CASE("over HTTPS without h2, 150 exchanges at once run side by side on max_
 
 TEST_CASE("over HTTP/2, requests held back for a stream time out and cancel once each",
           "[http][async][http2][shutdown]") {
+  if (!nginx_installed()) return;
   const Nginx nginx(std::chrono::seconds(3));
   ClientOptions options;
   options.max_connections = 1;  // 100 streams: the other 200 wait in the engine
@@ -230,9 +292,10 @@ TEST_CASE("over HTTP/2, requests held back for a stream time out and cancel once
     REQUIRE(collected.wait_for(300));
     CHECK(collected.called_more_than_once() == 0);
     CHECK(collected.failed_as(ErrorCategory::timeout) == 300);
-    // 100 were sent and libcurl timed them out; the rest timed out waiting, unsent. When the
-    // sent ones end, a waiting one a few microseconds younger may still be sent with its
-    // last millisecond: so "nearly 200", every message exact.
+    // The first 100 were sent and libcurl timed them out; the rest timed out waiting, unsent,
+    // unless a stream freed while a younger one still had time: it is then sent with what
+    // is left. How many depends on how far apart the 300 were started, so the counts are
+    // bounds; every message is exact.
     std::size_t held = 0;
     std::size_t sent = 0;
     for (const auto& [code, token] : collected.results()) {
@@ -244,18 +307,26 @@ TEST_CASE("over HTTP/2, requests held back for a stream time out and cancel once
       }
     }
     CHECK(held + sent == 300);
-    CHECK(held >= 190);
-    CHECK(held <= 200);
+    CHECK(sent >= 100);
+    CHECK(held >= 1);
   }
-  SECTION("destroying the transport cancels them") {
+  SECTION("destroying the transport cancels them; the 100 sent end as transport") {
     Collected collected;
     {
+      // What nginx has begun, less the status queries' own requests (each counts the ones
+      // before it).
+      const long before = nginx.requests();
+      long queries = 0;
+      const auto begun = [&] { return nginx.requests() - before - ++queries; };
       const TokenExchanger exchanger = exchanger_for(nginx, testing::Listener::http2, options);
       start_at_once(exchanger, collected, 300);
+      wait_until([&] { return begun() >= 100; });
+      REQUIRE(begun() == 100);
     }
     CHECK(collected.size() == 300);
     CHECK(collected.called_more_than_once() == 0);
-    CHECK(collected.failed_as(ErrorCategory::cancelled) == 300);
+    CHECK(collected.failed_with(sent_when_shut_down) == 100);
+    CHECK(collected.failed_with(unsent_when_shut_down) == 200);
   }
 }
 
@@ -420,8 +491,10 @@ TEST_CASE("the server going away with 100 in flight: every callback once, nothin
   CHECK(collected.failed_as(ErrorCategory::transport) == 100);
 }
 
-TEST_CASE("destroying the transport with 500 in flight cancels each callback once",
-          "[http][async][shutdown]") {
+TEST_CASE(
+    "destroying the transport with 500 in flight: the 64 sent end as transport, the rest "
+    "cancelled, each callback once",
+    "[http][async][shutdown]") {
   LatencyServerOptions server_options;
   server_options.latency = std::chrono::seconds(30);
   LatencyServer server(server_options);
@@ -431,17 +504,97 @@ TEST_CASE("destroying the transport with 500 in flight cancels each callback onc
     const TokenExchanger exchanger(app_for(server), plain_http());
     start_at_once(exchanger, collected, 500);
     waited_later = exchanger.exchange_async("AQB-future");
+    // HTTP/1.1 on max_connections (64): the server holds the 64 it read, the rest wait.
     wait_until([&] { return server.requests() >= 64; });
+    REQUIRE(server.requests() == 64);
   }  // the last owner of the transport: its destructor joins the engine
   CHECK(collected.size() == 500);
   CHECK(collected.called_more_than_once() == 0);
-  CHECK(collected.failed_as(ErrorCategory::cancelled) == 500);
+  CHECK(collected.failed_with(sent_when_shut_down) == 64);
+  CHECK(collected.failed_with(unsent_when_shut_down) == 436);
   // A future obtained before is ready once the transport is gone.
   REQUIRE(waited_later.wait_for(std::chrono::seconds(0)) == std::future_status::ready);
-  const Result<AccessToken> late = waited_later.get();
-  CHECK(failure_of(late).category == ErrorCategory::cancelled);
-  CHECK((failure_of(late).message == "the transport shut down before an answer" ||
-         failure_of(late).message == "the transport shut down before the request was sent"));
+  CHECK(failure_of(waited_later.get()) == unsent_when_shut_down);
+}
+
+TEST_CASE("stats() says exactly what the engine holds, and what a burst left", "[http][stats]") {
+  LatencyServerOptions server_options;
+  server_options.latency = std::chrono::seconds(30);
+  LatencyServer server(server_options);
+  ClientOptions options = plain_http();
+  options.max_connections = 8;
+  const std::shared_ptr<HttpTransport> transport = make_curl_transport(options);
+  const TokenExchanger exchanger(app_for(server), transport);
+  Collected collected;
+  start_at_once(exchanger, collected, 20);
+  // The server holds what it read: 8 on the wire, 12 waiting for a connection.
+  wait_until([&] { return server.requests() >= 8; });
+  REQUIRE(server.requests() == 8);
+  const TransportStats held = transport->stats().value();
+  CHECK(held.in_flight == 20);
+  CHECK(held.waiting == 12);
+  CHECK(held.connections == 8);
+  CHECK(held.requests_sent == 8);
+  CHECK(held.completed == 0);
+  server.stop();
+  REQUIRE(collected.wait_for(20));
+  const TransportStats after = transport->stats().value();
+  CHECK(after.in_flight == 0);
+  CHECK(after.waiting == 0);
+  CHECK(after.completed == 20);
+  CHECK(after.pooled_handles <= 2 * options.max_connections);
+  // The 12 that waited went out when the first connections failed, unless they found the
+  // server gone by then: sent at least the 8, never more than once each.
+  CHECK(after.requests_sent >= 8);
+  CHECK(after.requests_sent <= 20);
+}
+
+TEST_CASE("a burst's handles are freed past twice max_connections", "[http][stats]") {
+  LatencyServer server;
+  ClientOptions options = plain_http();
+  options.max_connections = 4;
+  const std::shared_ptr<HttpTransport> transport = make_curl_transport(options);
+  const TokenExchanger exchanger(app_for(server), transport);
+  Collected collected;
+  start_at_once(exchanger, collected, 1000);
+  REQUIRE(collected.wait_for(1000));
+  const TransportStats stats = transport->stats().value();
+  CHECK(stats.completed == 1000);
+  CHECK(stats.requests_sent == 1000);
+  CHECK(stats.in_flight == 0);
+  CHECK(stats.pooled_handles <= 8);
+  CHECK(stats.connections <= 4);
+}
+
+TEST_CASE("a transport made before fork() fails at once in the child; a new one works",
+          "[http][fork]") {
+  LatencyServer server;
+  const std::shared_ptr<HttpTransport> transport = make_curl_transport(plain_http());
+  const TokenExchanger exchanger(app_for(server), transport);
+  REQUIRE(exchanger.exchange("AQB-parent"));  // the engine runs, with a connection open
+  const pid_t child = fork();
+  if (child == 0) {
+    // Exit codes say which check failed: 0 all held.
+    const Result<AccessToken> inherited = exchanger.exchange("AQB-child");
+    if (inherited || failure_of(inherited) !=
+                         Failure{ErrorCategory::invalid_argument,
+                                 "this transport was made before fork() and cannot be used in "
+                                 "the child: make a new one after fork()"}) {
+      _exit(1);
+    }
+    const TokenExchanger fresh(app_for(server), plain_http());
+    const Result<AccessToken> token = fresh.exchange("AQB-fresh");
+    _exit(token && token->access_token == "IGQVJAQB-fresh" ? 0 : 2);
+  }
+  int status = -1;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  // The parent's transport and its connection are untouched.
+  const Result<AccessToken> after = exchanger.exchange("AQB-after-fork");
+  REQUIRE(after);
+  CHECK(after->access_token == "IGQVJAQB-after-fork");
+  CHECK(server.times_seen("AQB-child") == 0);
 }
 
 TEST_CASE("more than max_in_flight is cancelled at once, naming the limit", "[http][async]") {
@@ -485,7 +638,7 @@ TEST_CASE("a callback that throws does not stop the engine", "[http][async]") {
   CHECK(after->access_token == "IGQVJAQB-after");
 }
 
-TEST_CASE("the last owner dropped inside a callback: no deadlock, the rest cancelled",
+TEST_CASE("the last owner dropped inside a callback: no deadlock, the rest ended once",
           "[http][async][shutdown]") {
   LatencyServer fast;
   LatencyServerOptions slow_options;
@@ -509,8 +662,8 @@ TEST_CASE("the last owner dropped inside a callback: no deadlock, the rest cance
       });
   std::future<Result<HttpResponse>> slow_result = slow_answer.get_future();
   REQUIRE(slow_result.wait_for(std::chrono::seconds(60)) == std::future_status::ready);
-  CHECK(failure_of(slow_result.get()) ==
-        Failure{ErrorCategory::cancelled, "the transport shut down before an answer"});
+  // The server had read it: the code may have been used.
+  CHECK(failure_of(slow_result.get()) == sent_when_shut_down);
   dropped.get_future().wait();
 }
 

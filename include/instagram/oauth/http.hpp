@@ -6,8 +6,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +33,22 @@ struct HttpResponse {
   std::string body;
 };
 
+// What a transport is doing, for a service's metrics. Each field is read on its own: a
+// snapshot taken while requests run may mix moments; once every callback has run,
+// in_flight and waiting are 0 and completed counts every request.
+struct TransportStats {
+  std::size_t in_flight = 0;       // handed to the transport, callback not yet run
+  std::size_t waiting = 0;         // of those, not yet on a connection (queued, or held back)
+  std::size_t connections = 0;     // open now
+  std::size_t pooled_handles = 0;  // idle libcurl handles kept for reuse (≤ 2 × max_connections)
+  std::uint64_t requests_sent = 0;  // handed to the network, since construction
+  std::uint64_t completed = 0;      // callbacks run (or running), since construction
+};
+
+// `cancelled` means the request was never handed to the network: safe to send again with
+// the same code. A request that may have reached the server and ends without an answer (its
+// connection died, the transport shut down while it was out) is `transport`, saying that
+// the code may have been used.
 class INSTAGRAM_OAUTH_EXPORT HttpTransport {
  public:
   using Completion = std::function<void(Result<HttpResponse>)>;
@@ -50,6 +68,10 @@ class INSTAGRAM_OAUTH_EXPORT HttpTransport {
   // This default adapts a transport that has only a blocking send(): it calls send() and
   // then `done` on the calling thread, so it blocks the caller for the round trip.
   virtual void send_async(HttpRequest request, Completion done);
+
+  // What the transport is doing; a transport that does not say returns nothing (this
+  // default). The curl transport always returns a value. Thread-safe.
+  virtual std::optional<TransportStats> stats() const { return std::nullopt; }
 };
 
 struct ClientOptions {
@@ -79,10 +101,18 @@ INSTAGRAM_OAUTH_EXPORT std::string client_options_problem(const ClientOptions& o
 // thread, sharing its connections (HTTP/2 streams where offered) among every caller. A
 // request held back for a free HTTP/2 stream counts against total_timeout while it waits.
 // TLS verification always on, redirects never followed, nothing retried that may have
-// reached the server. Thread-safe; destroying the last owner cancels what is in flight
-// (each callback runs once, with `cancelled`) and joins the engine thread, unless the
-// last owner is dropped inside a callback, on the engine thread itself: then the engine
-// finishes on its own thread, cancelling the rest, and detaches.
+// reached the server. An HTTP/2 answer that arrives before the server read the request's
+// body (as RFC 9113 allows) is the answer. Idle libcurl handles are kept up to
+// 2 × max_connections; the rest of a burst's are freed.
+//
+// Thread-safe. Destroying the last owner ends every request once and joins the engine
+// thread: what never went out with `cancelled`, what was on the wire with `transport`
+// (its code may have been used). Dropped inside a callback, on the engine thread itself,
+// the engine finishes on its own thread the same way and detaches.
+//
+// fork(): the engine thread stays in the parent. In a child, a transport made before the
+// fork fails every request at once with invalid_argument naming fork(), and its destruction
+// leaves the parent's connections alone; make a new transport in the child.
 INSTAGRAM_OAUTH_EXPORT std::shared_ptr<HttpTransport> make_curl_transport(
     const ClientOptions& options = {});
 

@@ -1,0 +1,79 @@
+// Origin: the engine's HTTP/2 admission for one host:port, apart from libcurl so that its
+// arithmetic is tested without sockets (tests/origin_test.cpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <unordered_set>
+
+namespace instagram::oauth::detail {
+
+// What the engine knows of one host:port it sends to over TLS with h2 offered. libcurl
+// 7.88 lets a transfer wait for a connection being set up (PIPEWAIT) only while the first
+// connection's protocol is unknown; later, a transfer that finds every connection full
+// opens its own, so a burst of 200 would open 101. The engine holds such transfers back
+// instead: it admits as many as the established connections have free streams, and opens
+// a further connection for each `streams_per_connection` waiting, one transfer at a time.
+//
+// Invariants: opening() <= admitted(); opening() + connections() <= max_connections once
+// something is admitted to open; after an answer over HTTP/1.x nothing is held. Not
+// thread-safe: the engine thread alone owns it.
+class Origin {
+ public:
+  using Connection = std::uintptr_t;  // the connection's socket
+  enum class Admission { now, to_open_a_connection, hold };
+
+  Origin(std::size_t max_connections, std::size_t streams_per_connection)
+      : max_connections_(max_connections), streams_per_connection_(streams_per_connection) {}
+
+  // Where a request goes; `waiting`: this origin's requests not yet admitted, this one
+  // included (it sets how many connections are worth opening at once).
+  Admission admission(std::size_t waiting) const {
+    if (!multiplexes_) return Admission::now;
+    const std::size_t established = connections_.size();
+    if (admitted_ - opening_ < streams_per_connection_ * established) {
+      return Admission::now;  // a stream is free on an established connection
+    }
+    const std::size_t wanted = (waiting + streams_per_connection_ - 1) / streams_per_connection_;
+    if (opening_ < wanted && established + opening_ < max_connections_) {
+      return Admission::to_open_a_connection;
+    }
+    return Admission::hold;
+  }
+
+  // A transfer entered the multi handle, as admission() said.
+  void admit(Admission admission) {
+    ++admitted_;
+    if (admission == Admission::to_open_a_connection) ++opening_;
+  }
+
+  // An admitted transfer that was opening a connection is on one now, or ended first.
+  void stop_opening() { --opening_; }
+
+  // A transfer is on `connection`, which libcurl has just made (not reused): counted until
+  // connection_closed(). Idempotent.
+  void connection_made(Connection connection) { connections_.insert(connection); }
+  void connection_closed(Connection connection) { connections_.erase(connection); }
+
+  // An admitted transfer left the multi handle; `http1`: it was answered over HTTP/1.x, so
+  // this origin does not multiplex and nothing is held for it from now on.
+  void finished(bool http1) {
+    --admitted_;
+    if (http1) multiplexes_ = false;
+  }
+
+  std::size_t admitted() const { return admitted_; }
+  std::size_t opening() const { return opening_; }
+  std::size_t connections() const { return connections_.size(); }
+  bool multiplexes() const { return multiplexes_; }
+
+ private:
+  std::size_t max_connections_;
+  std::size_t streams_per_connection_;
+  bool multiplexes_ = true;   // until an answer over HTTP/1.x says otherwise
+  std::size_t admitted_ = 0;  // transfers in the multi handle
+  std::size_t opening_ = 0;   // of those, admitted to open a connection and not yet on one
+  std::unordered_set<Connection> connections_;  // established, counted when a request starts
+};
+
+}  // namespace instagram::oauth::detail

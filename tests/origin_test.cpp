@@ -1,0 +1,67 @@
+// The engine's HTTP/2 admission (src/origin.hpp), without sockets: how many requests go on
+// established connections, when one more connection opens, and when requests are held.
+#include "origin.hpp"
+
+#include "catch.hpp"
+
+using instagram::oauth::detail::Origin;
+using Admission = Origin::Admission;
+
+TEST_CASE("the first request opens a connection; the rest wait for it", "[origin]") {
+  Origin origin(64, 100);
+  REQUIRE(origin.admission(1) == Admission::to_open_a_connection);
+  origin.admit(Admission::to_open_a_connection);
+  CHECK(origin.opening() == 1);
+  // 99 more waiting: one connection being opened serves them all.
+  CHECK(origin.admission(99) == Admission::hold);
+  // 250 waiting want three connections: two more open at once.
+  CHECK(origin.admission(250) == Admission::to_open_a_connection);
+}
+
+TEST_CASE("an established connection takes 100 streams, then one more opens", "[origin]") {
+  Origin origin(64, 100);
+  origin.admit(Admission::to_open_a_connection);
+  origin.stop_opening();
+  origin.connection_made(7);
+  for (int i = 1; i < 100; ++i) {
+    REQUIRE(origin.admission(1) == Admission::now);
+    origin.admit(Admission::now);
+  }
+  CHECK(origin.admitted() == 100);
+  CHECK(origin.admission(1) == Admission::to_open_a_connection);
+  origin.admit(Admission::to_open_a_connection);
+  CHECK(origin.admission(1) == Admission::hold);
+  // A stream frees: the next goes on it.
+  origin.finished(false);
+  CHECK(origin.admission(1) == Admission::now);
+}
+
+TEST_CASE("max_connections bounds the connections being opened", "[origin]") {
+  Origin origin(2, 100);
+  origin.admit(Admission::to_open_a_connection);
+  origin.admit(Admission::to_open_a_connection);
+  CHECK(origin.opening() == 2);
+  CHECK(origin.admission(1000) == Admission::hold);
+  origin.stop_opening();
+  origin.connection_made(5);
+  origin.stop_opening();
+  origin.connection_made(6);
+  CHECK(origin.connections() == 2);
+  // 2 admitted on 2 connections: 198 streams free.
+  CHECK(origin.admission(1000) == Admission::now);
+  origin.connection_made(6);  // counted once
+  CHECK(origin.connections() == 2);
+  origin.connection_closed(5);
+  CHECK(origin.connections() == 1);
+}
+
+TEST_CASE("an answer over HTTP/1.1 turns holding off", "[origin]") {
+  Origin origin(4, 100);
+  origin.admit(Admission::to_open_a_connection);
+  CHECK(origin.admission(10) == Admission::hold);
+  origin.stop_opening();
+  origin.finished(true);
+  CHECK_FALSE(origin.multiplexes());
+  CHECK(origin.admission(10) == Admission::now);
+  CHECK(origin.admitted() == 0);
+}
