@@ -9,7 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <string>
+#include <vector>
 
 using namespace instagram::oauth;
 using testing::Failure;
@@ -104,4 +106,96 @@ TEST_CASE("data_deletion_response is the JSON Meta expects", "[signed_request]")
         R"({"confirmation_code":"abc123","url":"https://example.com/deletion?id=abc123"})");
   const auto parsed = nlohmann::json::parse(data_deletion_response("https://x/\"\n", "a\xff"));
   CHECK(parsed.at("url") == "https://x/\"\n");
+}
+
+// Vectors others publish, copied as strings: facebookarchive/php-graph-sdk's
+// SignedRequestTest (padded, numeric user_id) and arsduo/koala's facebook_data.yml
+// (unpadded, string user_id).
+namespace {
+const std::string php_sdk_vector =
+    "U0_O1MqqNKUt32633zAkdd2Ce-jGVgRgJeRauyx_zC8=."
+    "eyJvYXV0aF90b2tlbiI6ImZvb190b2tlbiIsImFsZ29yaXRobSI6IkhNQUMtU0hBMjU2IiwiaXNzdWVkX2F0IjozMjEs"
+    "ImNvZGUiOiJmb29fY29kZSIsInN0YXRlIjoiZm9vX3N0YXRlIiwidXNlcl9pZCI6MTIzLCJmb28iOiJiYXIifQ==";
+const std::string koala_vector =
+    "zWRm0gd5oHW_jzXP_WA9CirO7c5CLHotn-SKRqH2NmU."
+    "eyJhbGdvcml0aG0iOiJITUFDLVNIQTI1NiIsImV4cGlyZXMiOjEzMDE5MjIwMDAsImlzc3VlZF9hdCI6MTMwMTkxNzI5"
+    "OSwib2F1dGhfdG9rZW4iOiIxMTk5MDg4MzEzNjc2MDJ8Mi56VkZfNk5yTUVMSHVKYTRnSVU5dEt3X18uMzYwMC4xMzAx"
+    "OTIyMDAwLTI5MDU2MjN8emdxUHNyMkJHOUxvT0s5a2VrR2dSVVJaeDBrIiwidXNlciI6eyJjb3VudHJ5IjoiZGUiLCJs"
+    "b2NhbGUiOiJkZV9ERSIsImFnZSI6eyJtaW4iOjIxfX0sInVzZXJfaWQiOiIyOTA1NjIzIn0";
+const std::string koala_secret = "e45e55a333eec232d4206d2703de1307";
+
+std::chrono::system_clock::time_point at(std::int64_t seconds) {
+  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
+}
+}  // namespace
+
+TEST_CASE("the PHP Graph SDK's vector: padded, a numeric user_id", "[signed_request][vectors]") {
+  const Result<SignedRequest> request = parse_signed_request(php_sdk_vector, "foo_app_secret");
+  REQUIRE(request);
+  CHECK(request->user_id == "123");
+  CHECK(request->issued_at == std::optional<std::int64_t>(321));
+  // The inputs its suite refuses: a signature or a payload that is not base64, no dot.
+  CHECK(failure_of(parse_signed_request("invalid_signed_request", "foo_app_secret")) ==
+        Failure{ErrorCategory::invalid_argument, "the signed_request is not signature.payload"});
+  CHECK(failure_of(parse_signed_request(
+            "foo_sig." + php_sdk_vector.substr(php_sdk_vector.find('.') + 1), "foo_app_secret")) ==
+        bad_signature);
+  CHECK(failure_of(parse_signed_request(
+            php_sdk_vector.substr(0, php_sdk_vector.find('.')) + ".foo_payload",
+            "foo_app_secret")) == bad_signature);
+}
+
+TEST_CASE("koala's vector: unpadded, a string user_id", "[signed_request][vectors]") {
+  const Result<SignedRequest> request = parse_signed_request(koala_vector, koala_secret);
+  REQUIRE(request);
+  CHECK(request->user_id == "2905623");
+  CHECK(request->issued_at == std::optional<std::int64_t>(1301917299));
+  CHECK(request->expires == std::optional<std::int64_t>(1301922000));
+}
+
+TEST_CASE("several secrets: any one verifies; none, or an empty one, is refused",
+          "[signed_request]") {
+  const std::vector<std::string> rotation{"old-secret-0123456789", koala_secret};
+  const Result<SignedRequest> request = parse_signed_request(koala_vector, rotation);
+  REQUIRE(request);
+  CHECK(request->user_id == "2905623");
+  CHECK(failure_of(parse_signed_request(koala_vector, std::vector<std::string>{"a", "b"})) ==
+        Failure{ErrorCategory::invalid_signature,
+                "the signed_request's signature does not verify with any app secret"});
+  CHECK(failure_of(parse_signed_request(koala_vector, std::vector<std::string>{})) ==
+        Failure{ErrorCategory::invalid_argument, "no app secret to check the signed_request with"});
+  CHECK(
+      failure_of(parse_signed_request(koala_vector, std::vector<std::string>{koala_secret, ""})) ==
+      Failure{ErrorCategory::invalid_argument, "the app secret is empty"});
+}
+
+TEST_CASE("max_age: a captured callback is refused once it is older", "[signed_request]") {
+  const std::vector<std::string> secrets{koala_secret};
+  const std::chrono::seconds five_minutes(300);
+  // issued_at 1301917299
+  CHECK(parse_signed_request(koala_vector, secrets, five_minutes, at(1301917299)).has_value());
+  CHECK(parse_signed_request(koala_vector, secrets, five_minutes, at(1301917599)).has_value());
+  CHECK(failure_of(parse_signed_request(koala_vector, secrets, five_minutes, at(1301917600))) ==
+        Failure{ErrorCategory::invalid_signature,
+                "the signed_request was issued more than 300 s ago (max_age): a replay is "
+                "refused"});
+  CHECK(failure_of(parse_signed_request(koala_vector, secrets, five_minutes, at(1301916998))) ==
+        Failure{ErrorCategory::invalid_signature,
+                "the signed_request is dated more than 300 s ahead of this clock"});
+  CHECK(failure_of(parse_signed_request(koala_vector, secrets, std::chrono::seconds(0))) ==
+        Failure{ErrorCategory::invalid_argument,
+                "max_age must be positive (0 or less would refuse everything)"});
+  // Without issued_at there is no age to check: refused when max_age is asked for.
+  const std::string undated =
+      testing::meta_signed(R"({"algorithm":"HMAC-SHA256","user_id":"42"})", koala_secret);
+  CHECK(parse_signed_request(undated, secrets).has_value());
+  CHECK(failure_of(parse_signed_request(undated, secrets, five_minutes)) ==
+        Failure{ErrorCategory::invalid_signature,
+                "the signed_request has no issued_at, so its age cannot be checked"});
+  // The far ends of int64 do not overflow the comparison.
+  const std::string ancient = testing::meta_signed(
+      R"({"algorithm":"HMAC-SHA256","user_id":"42","issued_at":-9223372036854775808})",
+      koala_secret);
+  CHECK(failure_of(parse_signed_request(ancient, secrets, five_minutes)).category ==
+        ErrorCategory::invalid_signature);
 }

@@ -5,10 +5,12 @@
 #include <instagram/oauth/export.hpp>
 #include <instagram/oauth/result.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace instagram::oauth {
 
@@ -28,6 +30,18 @@ struct SignedRequest {
 // HMAC-SHA256). Thread-safe.
 INSTAGRAM_OAUTH_EXPORT Result<SignedRequest> parse_signed_request(std::string_view signed_request,
                                                                   std::string_view app_secret);
+
+// The same with several secrets (the Instagram app's and the Meta app's, or an old one in
+// rotation; any one that verifies will do, each tried in constant time) and, when
+// `max_age` is given, a replay window: issued_at must be present and within max_age of
+// `now`, either way (a clock ahead by less than max_age is tolerated). Errors: those above;
+// invalid_argument also for no secret, an empty one, or a max_age of 0 or less;
+// invalid_signature also for a signed_request older than max_age, dated further ahead, or
+// without issued_at when max_age is given. Thread-safe.
+INSTAGRAM_OAUTH_EXPORT Result<SignedRequest> parse_signed_request(
+    std::string_view signed_request, const std::vector<std::string>& app_secrets,
+    std::optional<std::chrono::seconds> max_age = std::nullopt,
+    std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 // The JSON a data-deletion callback answers: {"url":"…","confirmation_code":"…"}, escaped.
 // `confirmation_code` should be alphanumeric, as Meta asks. Thread-safe.
