@@ -74,3 +74,22 @@ TEST_CASE("Result holds move-only values", "[result]") {
   std::unique_ptr<int> taken = std::move(result).value();
   CHECK(*taken == 5);
 }
+
+TEST_CASE("Result<void> is success or an error, as std::expected<void, E>", "[result]") {
+  static_assert(std::is_nothrow_move_constructible_v<Result<void>>);
+  const Result<void> success;
+  CHECK(success.has_value());
+  CHECK_FALSE(success.has_error());
+  CHECK(static_cast<bool>(success));
+  CHECK_NOTHROW(success.value());
+  const Result<void> failure = OAuthException(ErrorCategory::invalid_signature, "forged");
+  CHECK(failure.has_error());
+  CHECK_FALSE(static_cast<bool>(failure));
+  CHECK(failure.error().category() == ErrorCategory::invalid_signature);
+  try {
+    failure.value();
+    FAIL("value() did not throw");
+  } catch (const OAuthException& thrown) {
+    CHECK(std::string(thrown.what()) == "invalid_signature: forged");
+  }
+}

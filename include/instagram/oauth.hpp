@@ -15,3 +15,4 @@
 #include <instagram/oauth/token.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
 #include <instagram/oauth/version.hpp>
+#include <instagram/oauth/webhooks.hpp>

@@ -5,6 +5,7 @@
 #include <instagram/oauth/error.hpp>
 
 #include <cassert>
+#include <optional>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -91,6 +92,36 @@ class [[nodiscard]] Result {
   }
 
   std::variant<T, OAuthException> storage_;
+};
+
+// Success with no value, or an OAuthException: as std::expected<void, E>.
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  using value_type = void;
+  using error_type = OAuthException;
+
+  Result() noexcept = default;           // success
+  Result(OAuthException error) noexcept  // NOLINT: implicit, as std::unexpected converts
+      : error_(std::move(error)) {}
+
+  bool has_value() const noexcept { return !error_.has_value(); }
+  bool has_error() const noexcept { return error_.has_value(); }
+  explicit operator bool() const noexcept { return has_value(); }
+
+  // Nothing on success; the held OAuthException thrown otherwise.
+  void value() const {
+    if (error_) throw *error_;
+  }
+
+  // Precondition: has_error(), asserted in debug builds.
+  const OAuthException& error() const noexcept {
+    assert(has_error() && "Result::error() on a Result that holds a value");
+    return *error_;
+  }
+
+ private:
+  std::optional<OAuthException> error_;
 };
 
 }  // namespace instagram::oauth
