@@ -63,6 +63,12 @@ Result<AccessToken> read_success(const json& answer, const Answer& context,
     if (!list)
       return context.unexpected("the answer's permissions are neither a list nor a string");
     result.permissions = std::move(*list);
+    // Printed by tools and shown on pages: a line break or an escape would forge output.
+    for (const std::string& permission : result.permissions) {
+      if (has_control(permission)) {
+        return context.unexpected("the answer's permissions contain control characters");
+      }
+    }
   }
   result.token_type = string_field(*fields, "token_type");
   if (has_control(result.token_type)) {

@@ -223,6 +223,21 @@ TEST_CASE("exchange exit codes: api 4, transport 5, invalid response 6, usage 2"
   CHECK(neither.exit_code == 2);
 }
 
+TEST_CASE("a server's permission with control characters forges no line and no escape", "[cli]") {
+  // A finding: the command printed permissions raw.
+  testing::MockOptions options = leak_test_mock();
+  options.permissions = "instagram_business_basic\nexpires_in:   99999999 s\x1b]0;pwned\x07";
+  options.shape = testing::SuccessShape::data;
+  InstagramMock mock(options);
+  const ProcessResult hostile = run_process(
+      command({"exchange", "--code", mock.issue_code()}, connection_args(mock)), with_secret());
+  CHECK(hostile.exit_code == 6);
+  CHECK(hostile.err ==
+        "invalid_response: the answer's permissions contain control characters (HTTP 200)\n");
+  CHECK(hostile.out.find('\x1b') == std::string::npos);
+  CHECK(hostile.out.find("99999999") == std::string::npos);
+}
+
 TEST_CASE("exchange --redirect checks the state, the secret may come from a file", "[cli]") {
   InstagramMock mock(leak_test_mock(true));
   const std::string secret_file = testing::make_temp_directory("cli-secret") + "/secret";

@@ -404,3 +404,17 @@ TEST_CASE("the excerpt stays within 512 bytes and never ends in part of a secret
   REQUIRE_FALSE(across);
   CHECK(across.error().body_excerpt() == std::string(505, 'a') + "(redact");
 }
+
+TEST_CASE("permissions with control characters are refused, as token_type is", "[mapping]") {
+  // A finding: printed raw, this permission forged an output line and set the terminal's
+  // title.
+  const std::string hostile =
+      R"({"access_token":"IGQVJ1","user_id":1,"permissions":"instagram_business_basic\nexpires_in:   99999999 s\u001b]0;pwned\u0007"})";
+  CHECK(testing::failure_of(exchange_with(json_answer(200, hostile))) ==
+        testing::Failure{ErrorCategory::invalid_response,
+                         "the answer's permissions contain control characters"});
+  const std::string in_array =
+      R"({"access_token":"IGQVJ1","user_id":1,"permissions":["instagram_business_basic","a\u001bb"]})";
+  CHECK(testing::failure_of(exchange_with(json_answer(200, in_array))).category ==
+        ErrorCategory::invalid_response);
+}

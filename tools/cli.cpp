@@ -102,6 +102,14 @@ std::string shown_token(const AccessToken& token, const TokenOutput& output) {
   return output.show_token ? token.access_token : redacted(token.access_token);
 }
 
+// A server-supplied value for a terminal line, escaped by the JSON library's rules (quotes
+// dropped), so that a hostile value cannot forge a line or send an escape sequence.
+std::string text(const std::string& value) {
+  const std::string quoted =
+      nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return quoted.substr(1, quoted.size() - 2);
+}
+
 std::string utc_time(std::chrono::system_clock::time_point when) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
   std::tm parts{};
@@ -129,11 +137,6 @@ void print_profile(std::ostream& out, const UserProfile& profile, const TokenOut
     out << answer.dump() << '\n';
     return;
   }
-  // Escaped by the JSON library's rules, so that a hostile name cannot forge a line.
-  const auto text = [](const std::string& value) {
-    const std::string quoted = nlohmann::json(value).dump();
-    return quoted.substr(1, quoted.size() - 2);
-  };
   out << "signed in as: @" << text(profile.username) << " (user_id " << profile.user_id
       << ", app-scoped id " << profile.id << ")\n";
   if (!profile.name.empty()) out << "name:         " << text(profile.name) << '\n';
@@ -153,15 +156,15 @@ void print_token(std::ostream& out, const AccessToken& token, const TokenOutput&
     out << answer.dump() << '\n';
     return;
   }
-  out << "access_token: " << shown_token(token, output) << '\n';
-  if (!token.user_id.empty()) out << "user_id:      " << token.user_id << '\n';
+  out << "access_token: " << text(shown_token(token, output)) << '\n';
+  if (!token.user_id.empty()) out << "user_id:      " << text(token.user_id) << '\n';
   if (!token.permissions.empty()) {
     out << "permissions:  ";
     for (std::size_t i = 0; i < token.permissions.size(); ++i)
-      out << (i ? "," : "") << token.permissions[i];
+      out << (i ? "," : "") << text(token.permissions[i]);
     out << '\n';
   }
-  if (!token.token_type.empty()) out << "token_type:   " << token.token_type << '\n';
+  if (!token.token_type.empty()) out << "token_type:   " << text(token.token_type) << '\n';
   if (token.expires_in) {
     out << "expires_in:   " << token.expires_in->count() << " s";
     if (token.expires_at) out << " (at " << utc_time(*token.expires_at) << ')';
