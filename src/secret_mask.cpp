@@ -92,26 +92,48 @@ void mark_secret_windows(std::string_view text, Secrets known, Ranges& ranges) {
   }
 }
 
-// After `key` ending at `i`: `"key": "value"` (JSON whitespace allowed) or `key=value`.
+// A bare value that is a JSON number or literal ("code": 400, the error code): not a secret.
+bool is_json_scalar(std::string_view value) {
+  if (value == "true" || value == "false" || value == "null") return true;
+  return value.find_first_not_of("0123456789+-.eE") == std::string_view::npos;
+}
+
+// After `key` ending at `i`, every spelling a body may give it: `"key": "value"` (JSON,
+// whitespace allowed), `'key': 'value'`, `key: value` (a bare colon), `key=value` (a form
+// or query), `key%3Dvalue` (percent-encoded) and `<key>value</key>` (XML).
 void mark_value_after_key(const std::string& text, std::size_t i, Ranges& ranges) {
-  if (i < text.size() && text[i] == '"') ++i;
+  if (i < text.size() && text[i] == '>') {  // <key>value</key>
+    const std::size_t end = std::min(text.find('<', i + 1), text.size());
+    if (end > i + 1) ranges.emplace_back(i + 1, end);
+    return;
+  }
+  if (i < text.size() && (text[i] == '"' || text[i] == '\'')) ++i;
   while (i < text.size() && is_json_space(text[i])) ++i;
-  if (i >= text.size() || (text[i] != ':' && text[i] != '=')) return;
-  const bool form = text[i] == '=';
-  ++i;
+  bool form = false;
+  if (i < text.size() && (text[i] == ':' || text[i] == '=')) {
+    form = text[i] == '=';
+    ++i;
+  } else if (text.compare(i, 3, "%3D") == 0 || text.compare(i, 3, "%3d") == 0) {
+    form = true;
+    i += 3;
+  } else {
+    return;
+  }
   while (i < text.size() && is_json_space(text[i])) ++i;
+  if (i >= text.size()) return;
   std::size_t begin = i;
   std::size_t end = i;
-  if (!form && i < text.size() && text[i] == '"') {
+  if (!form && (text[i] == '"' || text[i] == '\'')) {
+    const char quote = text[i];
     begin = i + 1;
     end = begin;
-    while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
+    while (end < text.size() && text[end] != quote) end += text[end] == '\\' ? 2 : 1;
     end = std::min(end, text.size());
-  } else if (form) {
-    end = text.find_first_of("& \t\r\n\"", begin);
-    if (end == std::string::npos) end = text.size();
   } else {
-    return;  // a number or another JSON value ("code": 400): not a secret
+    end = text.find_first_of(form ? "& \t\r\n\"'<" : " \t\r\n\"',;}]<&", begin);
+    if (end == std::string::npos) end = text.size();
+    // A number or another JSON literal after a colon ("code": 400): not a secret.
+    if (!form && is_json_scalar(std::string_view(text).substr(begin, end - begin))) return;
   }
   if (end > begin) ranges.emplace_back(begin, end);
 }
@@ -121,7 +143,11 @@ void mark_key_values(const std::string& text, Ranges& ranges) {
     for (std::size_t at = text.find(key); at != std::string::npos;
          at = text.find(key, at + key.size())) {
       const std::size_t end = at + key.size();
-      const bool whole_word = (at == 0 || !is_word_char(text[at - 1])) &&
+      // A percent-escape before the key ("%3Faccess_token") separates it like a '?'.
+      const bool after_escape = at >= 3 && text[at - 3] == '%' &&
+                                hex_digit_value(text[at - 2]) >= 0 &&
+                                hex_digit_value(text[at - 1]) >= 0;
+      const bool whole_word = (at == 0 || !is_word_char(text[at - 1]) || after_escape) &&
                               (end >= text.size() || !is_word_char(text[end]));
       if (whole_word) mark_value_after_key(text, end, ranges);
     }

@@ -21,8 +21,10 @@ inline constexpr std::size_t secret_window = 8;
 using Secrets = std::initializer_list<std::string_view>;
 
 // `text` with every run of it that shares 8 or more characters with a known secret, and
-// the value after any access_token / client_secret / code / refresh_token key (JSON
-// strings and form or query values), replaced by "(redacted)". Matching sees through JSON
+// the value after any access_token / client_secret / code / refresh_token key, replaced by
+// "(redacted)". The value is found in every spelling a body may give it: JSON strings
+// (double or single quotes), a bare `key: value`, form and query values (`key=value`, also
+// percent-encoded `key%3Dvalue`) and XML elements (`<key>value</key>`). Matching sees through JSON
 // whitespace, \uXXXX and \/ escapes and percent-encoding of URL-safe characters, so a
 // secret spelled another way is masked too.
 std::string mask_secrets(std::string_view text, Secrets known = {});

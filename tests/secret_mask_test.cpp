@@ -77,6 +77,27 @@ TEST_CASE("other spellings of a secret or its key are masked too", "[secrets]") 
   }
 }
 
+TEST_CASE("a new token repeated by an error page in a non-JSON spelling is masked",
+          "[secrets][security]") {
+  // A finding: the excerpt kept a token an error page repeated in these spellings.
+  const std::string fresh = "IGQVJbrandNewTokenNobodyKnows0123";
+  for (const std::string& body :
+       {"{'access_token': '" + fresh + "'}", "access_token: " + fresh + "\nuser: 1",
+        "<access_token>" + fresh + "</access_token>", "next=%2Fx%3Faccess_token%3D" + fresh,
+        "{'client_secret':'" + fresh + "'}", "refresh_token:" + fresh + ";",
+        "<code>" + fresh + "</code>"}) {
+    INFO(body);
+    const Result<AccessToken> token = refresh_with("IGQWR-token-0123456789", 502, body);
+    REQUIRE_FALSE(token);
+    check_masked(token.error(), fresh);
+    CHECK(token.error().body_excerpt().find("(redacted)") != std::string::npos);
+  }
+  // What is no secret stays readable: Instagram's numeric error code.
+  CHECK(detail::mask_secrets("code: 400, message: 'Invalid platform app'") ==
+        "code: 400, message: 'Invalid platform app'");
+  CHECK(detail::mask_secrets(R"({"code": 190})") == R"({"code": 190})");
+}
+
 TEST_CASE("a non-JSON answer's text stays out of the message and what()", "[secrets]") {
   const Result<AccessToken> token =
       refresh_with("IGQWR-token-0123456789", 200, "IGQVJ-a-brand-new-token-nobody-knows");
