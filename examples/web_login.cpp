@@ -1,23 +1,30 @@
 // A reference "Sign in with Instagram" site: the state signed and bound to the browser
 // (no server-side store: any instance of a fleet finishes a login another began), the code
 // traded on the callback, the profile fetched, a session started (the token stays on the
-// server), logout, and Meta's deauthorize and data-deletion callbacks verified.
+// server), logout, Meta's deauthorize and data-deletion callbacks and its webhooks verified.
 //   INSTAGRAM_CLIENT_SECRET=... [INSTAGRAM_STATE_KEY=...] web_login [PORT]
 // INSTAGRAM_CLIENT_ID names the app (default: the protocol document's sample);
 // INSTAGRAM_ENDPOINT_BASE and INSTAGRAM_CA_FILE point it at a local look-alike.
 // INSTAGRAM_STATE_KEY (≥ 32 bytes) must be the same on every instance; without it, each
 // process makes its own and states survive only in that process.
+// INSTAGRAM_REDIRECT_URI: the public callback address, for an instance behind a front (an
+// https one turns on __Host- cookies with Secure). INSTAGRAM_APP_SECRETS: more secrets
+// that may sign Meta's callbacks and webhooks besides the client secret (the Meta app's,
+// an old one in rotation), comma-separated. INSTAGRAM_WEBHOOK_VERIFY_TOKEN: the token of
+// the webhook subscription handshake.
 #include <instagram/oauth.hpp>
 
 #include <httplib.h>
 
 #include <cctype>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 using namespace instagram::oauth;
 
@@ -78,7 +85,18 @@ void page(httplib::Response& response, int status, const std::string& body) {
 struct Session {
   AccessToken token;  // stays here: never rendered, never in a cookie
   UserProfile profile;
+  std::string logout_token;  // in the page's logout form: a cross-site POST does not have it
 };
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> parts;
+  for (std::size_t at = 0; at <= text.size();) {
+    const std::size_t comma = std::min(text.find(',', at), text.size());
+    if (comma > at) parts.push_back(text.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return parts;
+}
 
 // Sessions in this process. A fleet keeps them in a shared store (Redis, a database).
 class Sessions {
@@ -127,7 +145,8 @@ int main(int argc, char** argv) {
   }
   const int port = argc > 1 ? std::atoi(argv[1]) : 8080;
   const std::string site = "http://127.0.0.1:" + std::to_string(port);
-  AppConfig app{env_or("INSTAGRAM_CLIENT_ID", "990602627938098"), secret, site + "/auth/"};
+  AppConfig app{env_or("INSTAGRAM_CLIENT_ID", "990602627938098"), secret,
+                env_or("INSTAGRAM_REDIRECT_URI", (site + "/auth/").c_str())};
   ClientOptions options;
   if (const char* base = std::getenv("INSTAGRAM_ENDPOINT_BASE")) {
     app.endpoints = app.endpoints.at(base);
@@ -136,47 +155,63 @@ int main(int argc, char** argv) {
   }
   const std::string state_key = env_or("INSTAGRAM_STATE_KEY", "");
   const StateSigner signer({state_key.empty() ? generate_state() : state_key});
+  std::vector<std::string> app_secrets{app.client_secret};
+  for (std::string& extra : split_commas(env_or("INSTAGRAM_APP_SECRETS", ""))) {
+    app_secrets.push_back(std::move(extra));
+  }
+  const std::string webhook_verify_token = env_or("INSTAGRAM_WEBHOOK_VERIFY_TOKEN", "");
   const Result<TokenExchanger> created = TokenExchanger::create(app, options);
   if (!created) return std::cerr << created.error().what() << '\n', 2;  // fail at start-up
   const TokenExchanger& exchanger = *created;
   const ProfileClient profiles(app, exchanger.transport());
   const RedirectParser parser(app);
   Sessions sessions;
-  // Secure cookies when served over https (behind a TLS proxy, set it from the scheme).
-  const std::string cookie_flags = "; Path=/; HttpOnly; SameSite=Lax";
+  // Over https the cookies are Secure and named __Host- (bound to this exact host, no
+  // Domain): a sibling subdomain or another port cannot plant one. Plain http serves only
+  // 127.0.0.1 here, where browsers would refuse both.
+  const bool https = app.redirect_uri.rfind("https://", 0) == 0;
+  const std::string binding_cookie = https ? "__Host-binding" : "binding";
+  const std::string session_cookie = https ? "__Host-session" : "session";
+  const std::string cookie_flags =
+      std::string("; Path=/; HttpOnly; SameSite=Lax") + (https ? "; Secure" : "");
 
   httplib::Server server;
   server.Get("/", [&](const httplib::Request& request, httplib::Response& response) {
-    if (const std::optional<Session> session = sessions.find(cookie(request, "session"))) {
+    if (const std::optional<Session> session = sessions.find(cookie(request, session_cookie))) {
       return page(response, 200,
                   "<p>Signed in as @" + html_escape(session->profile.username) +
                       " (Instagram user " + html_escape(session->profile.user_id) +
-                      ").</p><form method=post action=/logout><button id=logout>Sign "
-                      "out</button></form>");
+                      ").</p><form method=post action=/logout><input type=hidden name=token "
+                      "value=\"" +
+                      session->logout_token + "\"><button id=logout>Sign out</button></form>");
     }
     page(response, 200, "<p><a id=login href=\"/login\">Sign in with Instagram</a></p>");
   });
 
-  server.Get("/login", [&](const httplib::Request& request, httplib::Response& response) {
+  server.Get("/login", [&](const httplib::Request&, httplib::Response& response) {
     // The browser binding: random, in an HttpOnly cookie; the state is signed for it.
-    std::string binding = cookie(request, "binding");
-    if (binding.empty()) binding = generate_state();
+    // Always minted here, never taken from the request: a binding someone else planted
+    // would let them finish the login in their own browser.
+    const std::string binding = generate_state();
     const Result<std::string> state = signer.issue(binding, "/");
     const Result<std::string> url =
         state ? AuthorizeUrlBuilder(app).scope("instagram_business_basic").state(*state).build()
               : Result<std::string>(state.error());
     if (!url) return page(response, 500, "<p>" + html_escape(url.error().what()) + "</p>");
-    response.set_header("Set-Cookie", "binding=" + binding + cookie_flags + "; Max-Age=600");
+    response.set_header("Set-Cookie",
+                        binding_cookie + "=" + binding + cookie_flags + "; Max-Age=600");
     response.set_redirect(*url);
   });
 
   server.Get("/auth/", [&](const httplib::Request& request, httplib::Response& response) {
     // The binding is used once: a replayed callback finds none.
-    response.set_header("Set-Cookie", "binding=" + cookie_flags + "; Max-Age=0");
+    response.set_header("Set-Cookie", binding_cookie + "=" + cookie_flags + "; Max-Age=0");
     const auto refuse = [&](const OAuthException& error) {
       page(response, 400, "<p>Not signed in: " + html_escape(error.error_message()) + "</p>");
     };
-    const std::string redirect = app.redirect_uri + request.target.substr(request.path.size());
+    const std::string redirect =
+        app.redirect_uri +
+        request.target.substr(std::min(request.path.size(), request.target.size()));
     // The state is checked by its signature and this browser's binding, not by equality
     // with a stored value: read the redirect first, then verify the state it carries.
     const Result<AuthorizationCode> code = parser.parse(redirect);
@@ -184,29 +219,39 @@ int main(int argc, char** argv) {
     if (!code->state) {
       return refuse(OAuthException(ErrorCategory::state_mismatch, "the redirect carries no state"));
     }
-    const Result<std::string> return_to = signer.verify(*code->state, cookie(request, "binding"));
+    const Result<std::string> return_to =
+        signer.verify(*code->state, cookie(request, binding_cookie));
     if (!return_to) return refuse(return_to.error());
     const Result<AccessToken> token = exchanger.exchange(*code);
     if (!token) return refuse(token.error());
     const Result<UserProfile> profile = profiles.me(token->access_token);
     if (!profile) return refuse(profile.error());
-    const std::string session = sessions.start(Session{*token, *profile});
-    response.set_header("Set-Cookie", "session=" + session + cookie_flags);
+    const std::string session = sessions.start(Session{*token, *profile, generate_state()});
+    response.set_header("Set-Cookie", session_cookie + "=" + session + cookie_flags);
     response.set_header("Referrer-Policy", "no-referrer");
     response.set_redirect(return_to->empty() ? "/" : *return_to, 303);
   });
 
+  // Sign-out is a POST with the session's own token from the page's form: SameSite=Lax
+  // alone would let any page of the same site sign the user out.
   server.Post("/logout", [&](const httplib::Request& request, httplib::Response& response) {
-    sessions.end(cookie(request, "session"));
-    response.set_header("Set-Cookie", "session=" + cookie_flags + "; Max-Age=0");
+    const std::string id = cookie(request, session_cookie);
+    const std::optional<Session> session = sessions.find(id);
+    if (!session ||
+        !detail::constant_time_equals(session->logout_token, request.get_param_value("token"))) {
+      return page(response, 403, "<p>Not signed out: the request did not come from this site.</p>");
+    }
+    sessions.end(id);
+    response.set_header("Set-Cookie", session_cookie + "=" + cookie_flags + "; Max-Age=0");
     response.set_redirect("/", 303);
   });
 
-  // Meta's callbacks: a form POST with signed_request, signed with the app secret. Either
-  // ends the user's sessions, or answers 400 with the error's category.
+  // Meta's callbacks: a form POST with signed_request, signed with an app secret and
+  // issued within the hour (a captured one does not replay). Either ends the user's
+  // sessions, or answers 400 with the error's category.
   const auto end_verified_user = [&](const httplib::Request& request, httplib::Response& response) {
-    const Result<SignedRequest> signed_request =
-        parse_signed_request(request.get_param_value("signed_request"), app.client_secret);
+    const Result<SignedRequest> signed_request = parse_signed_request(
+        request.get_param_value("signed_request"), app_secrets, std::chrono::hours(1));
     if (!signed_request) {
       response.status = 400;
       response.set_content(to_string(signed_request.error().category()).data(), "text/plain");
@@ -235,6 +280,29 @@ int main(int argc, char** argv) {
     page(response, 200,
          "<p>Deletion request " + html_escape(request.get_param_value("id")) +
              ": your data has been deleted.</p>");
+  });
+
+  // Meta's webhooks: the subscription handshake, then events signed over their raw body.
+  server.Get("/webhooks", [&](const httplib::Request& request, httplib::Response& response) {
+    const std::size_t query = request.target.find('?');
+    const Result<std::string> challenge = webhook_challenge(
+        query == std::string::npos ? "" : request.target.substr(query), webhook_verify_token);
+    if (!challenge) {
+      response.status = 403;
+      return response.set_content(to_string(challenge.error().category()).data(), "text/plain");
+    }
+    response.set_content(*challenge, "text/plain");
+  });
+  server.Post("/webhooks", [&](const httplib::Request& request, httplib::Response& response) {
+    const Result<void> verified = verify_webhook_signature(
+        request.body, request.get_header_value("X-Hub-Signature-256"), app_secrets);
+    if (!verified) {
+      response.status = 403;
+      return response.set_content(to_string(verified.error().category()).data(), "text/plain");
+    }
+    // Logged by kind and size only: an event's fields may carry user content.
+    std::cout << "webhook: a verified event of " << request.body.size() << " bytes" << std::endl;
+    response.set_content("EVENT_RECEIVED", "text/plain");
   });
 
   running = &server;

@@ -6,6 +6,8 @@
 #include <instagram/oauth/detail/url.hpp>
 
 #include <httplib.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <nlohmann/json.hpp>
 
@@ -587,6 +589,21 @@ ClientOptions InstagramMock::client_options() const {
   options.allow_plain_http = !impl_->options.tls;
   options.ca_file = ca_file();
   return options;
+}
+
+std::string InstagramMock::webhook_signature(const std::string& body) const {
+  const std::string& secret = impl_->options.client_secret;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest, &size);
+  std::string header = "sha256=";
+  constexpr char hex[] = "0123456789abcdef";
+  for (unsigned int i = 0; i < size; ++i) {
+    header += hex[digest[i] >> 4];
+    header += hex[digest[i] & 15];
+  }
+  return header;
 }
 
 std::string InstagramMock::issue_code() {

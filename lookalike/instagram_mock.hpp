@@ -85,6 +85,9 @@ class InstagramMock {
 
   // A fresh code for the configured redirect_uri, as if a user had just allowed the app.
   std::string issue_code();
+  // The X-Hub-Signature-256 value Meta sends with a webhook event of this body, signed with
+  // this app's client secret: "sha256=" and lowercase hex.
+  std::string webhook_signature(const std::string& body) const;
   void set_fault(Fault fault);
   void set_shape(SuccessShape shape);
   void set_user_decision(UserDecision decision);

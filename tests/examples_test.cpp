@@ -156,9 +156,13 @@ TEST_CASE("examples/web_login signs a user in, bound to the browser, and signs o
   CHECK(home->get_header_value("X-Content-Type-Options") == "nosniff");
   CHECK(home->get_header_value("Content-Security-Policy").rfind("default-src 'none'", 0) == 0);
 
-  const auto login = browser.Get("/login");
+  // A binding planted by someone who can set a cookie for the site is never taken: the
+  // server mints a new one (a finding: it used to reflect the request's cookie).
+  const auto login = browser.Get("/login", {{"Cookie", "binding=planted-by-the-attacker"}});
   REQUIRE(login);
   REQUIRE(login->status == 302);
+  CHECK(cookie_from(login, "binding") != "binding=planted-by-the-attacker");
+  CHECK(cookie_from(login, "binding").size() == std::string("binding=").size() + 43);
   const std::string set_cookie = login->get_header_value("Set-Cookie");
   CHECK(set_cookie.find("; HttpOnly; SameSite=Lax") != std::string::npos);
   const std::string binding = cookie_from(login, "binding");
@@ -206,7 +210,19 @@ TEST_CASE("examples/web_login signs a user in, bound to the browser, and signs o
   REQUIRE(hostile);
   CHECK(hostile->body.find("<b>") == std::string::npos);
 
-  const auto logout = browser.Post("/logout", {{"Cookie", session}}, "", "text/plain");
+  // Sign-out needs the session's token from the page's form: a cross-site POST has none.
+  const auto forged_logout = browser.Post("/logout", {{"Cookie", session}}, "token=guess",
+                                          "application/x-www-form-urlencoded");
+  REQUIRE(forged_logout);
+  CHECK(forged_logout->status == 403);
+  CHECK(browser.Get("/", {{"Cookie", session}})->body.find("Signed in as @socialsizzle") !=
+        std::string::npos);
+  const std::size_t token_at = page->body.find("name=token value=\"") + 18;
+  const std::string logout_token =
+      page->body.substr(token_at, page->body.find('"', token_at) - token_at);
+  CHECK(logout_token.size() == 43);
+  const auto logout = browser.Post("/logout", {{"Cookie", session}}, "token=" + logout_token,
+                                   "application/x-www-form-urlencoded");
   REQUIRE(logout);
   CHECK(logout->status == 303);
   const auto after = browser.Get("/", {{"Cookie", session}});
@@ -224,9 +240,15 @@ TEST_CASE("examples/web_login answers Meta's deauthorize and data-deletion callb
   WebLogin site;
   REQUIRE(site.app.wait_for_stdout("web_login listening", std::chrono::seconds(20)));
   httplib::Client meta("http://127.0.0.1:" + std::to_string(site.port));
-  const std::string valid = testing::meta_signed(
-      R"({"algorithm":"HMAC-SHA256","issued_at":1291836800,"user_id":"17841405793187218"})",
-      testing::leak_test_secret);
+  const auto issued = [](std::chrono::system_clock::duration ago) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                              (std::chrono::system_clock::now() - ago).time_since_epoch())
+                              .count());
+  };
+  const std::string valid =
+      testing::meta_signed(R"({"algorithm":"HMAC-SHA256","issued_at":)" + issued({}) +
+                               R"(,"user_id":"17841405793187218"})",
+                           testing::leak_test_secret);
   const auto form = [](const std::string& value) {
     return "signed_request=" + detail::percent_encode(value);
   };
@@ -242,6 +264,16 @@ TEST_CASE("examples/web_login answers Meta's deauthorize and data-deletion callb
   REQUIRE(refused);
   CHECK(refused->status == 400);
   CHECK(refused->body == "invalid_signature");
+  // A callback captured two hours ago does not replay (a finding: issued_at was not read).
+  const std::string captured =
+      testing::meta_signed(R"({"algorithm":"HMAC-SHA256","issued_at":)" +
+                               issued(std::chrono::hours(2)) + R"(,"user_id":"17841405793187218"})",
+                           testing::leak_test_secret);
+  const auto replayed =
+      meta.Post("/instagram/deauthorize", form(captured), "application/x-www-form-urlencoded");
+  REQUIRE(replayed);
+  CHECK(replayed->status == 400);
+  CHECK(replayed->body == "invalid_signature");
   const auto empty = meta.Post("/instagram/data-deletion", "", "application/x-www-form-urlencoded");
   REQUIRE(empty);
   CHECK(empty->status == 400);
@@ -261,4 +293,54 @@ TEST_CASE("examples/web_login answers Meta's deauthorize and data-deletion callb
         "http://127.0.0.1:" + std::to_string(site.port) + "/deletion?id=" + code);
   site.app.terminate();
   check_no_leak(site.app.wait());
+}
+
+TEST_CASE("examples/web_login verifies Meta's webhooks and answers the handshake", "[examples]") {
+  const int port = testing::free_loopback_port();
+  testing::InstagramMock mock(WebLogin::mock_for(port));
+  testing::Environment environment = look_alike(mock);
+  environment.emplace_back("INSTAGRAM_WEBHOOK_VERIFY_TOKEN", "our-verify-token");
+  environment.emplace_back("INSTAGRAM_APP_SECRETS", "meta-app-secret-0123456789abcdef");
+  testing::Process app({EXAMPLE_WEB_LOGIN, std::to_string(port)}, environment);
+  REQUIRE(app.wait_for_stdout("web_login listening", std::chrono::seconds(20)));
+  httplib::Client meta("http://127.0.0.1:" + std::to_string(port));
+
+  const auto handshake = meta.Get(
+      "/webhooks?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=our-verify-token");
+  REQUIRE(handshake);
+  CHECK(handshake->status == 200);
+  CHECK(handshake->body == "1158201444");
+  const auto wrong_token =
+      meta.Get("/webhooks?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=guess");
+  REQUIRE(wrong_token);
+  CHECK(wrong_token->status == 403);
+
+  // An event as Meta sends it: non-ASCII escaped, signed over these exact bytes by the app.
+  const std::string event =
+      R"({"object":"instagram","entry":[{"id":"17841405793187218","time":1764500000,)"
+      R"("changes":[{"field":"comments","value":{"text":"Käse"}}]}]})";
+  const auto verified =
+      meta.Post("/webhooks", {{"X-Hub-Signature-256", mock.webhook_signature(event)}}, event,
+                "application/json");
+  REQUIRE(verified);
+  CHECK(verified->status == 200);
+  CHECK(verified->body == "EVENT_RECEIVED");
+  const auto forged =
+      meta.Post("/webhooks",
+                {{"X-Hub-Signature-256",
+                  "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"}},
+                event, "application/json");
+  REQUIRE(forged);
+  CHECK(forged->status == 403);
+  CHECK(forged->body == "invalid_signature");
+  const auto unsigned_event = meta.Post("/webhooks", event, "application/json");
+  REQUIRE(unsigned_event);
+  CHECK(unsigned_event->status == 403);
+  CHECK(unsigned_event->body == "invalid_argument");
+  app.terminate();
+  const ProcessResult result = app.wait();
+  CHECK(result.out.find("webhook: a verified event of " + std::to_string(event.size()) +
+                        " bytes") != std::string::npos);
+  CHECK(result.out.find("K\\u00e4se") == std::string::npos);
+  check_no_leak(result);
 }
