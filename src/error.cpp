@@ -54,6 +54,12 @@ std::string hint_for(const ErrorDetails& details) {
     return "while the app is in development mode, the Instagram account must be an accepted "
            "tester of it (App roles > Roles)";
   }
+  // What the retired Basic Display API's scopes and GETs bring today.
+  if (contains(message, "user_profile") || contains(message, "user_media") ||
+      contains(message, "Unsupported request - method type")) {
+    return "Basic Display was shut on 2024-12-04: use Instagram Login (Endpoints{}, the "
+           "default) and instagram_business_* scopes";
+  }
   if (contains(message, "Invalid scope")) {
     return "request instagram_business_* scopes (instagram_business_basic, ...): the Basic "
            "Display scopes and the pre-2025 business_* scopes are refused";

@@ -60,7 +60,21 @@ TEST_CASE("state and extra parameters come last, in order", "[builder]") {
                {"state", "s t&a=te"},
                {"hl", "pt BR"},
                {"force_reauth", "true"},
-               {"enable_fb_login", "0"}});
+               {"enable_fb_login", "false"}});
+}
+
+TEST_CASE("enable_fb_login is sent as true or false, as Meta's current page documents",
+          "[builder]") {
+  const auto fb_login = [](bool on) {
+    const Params params = testing::reference_query(AuthorizeUrlBuilder(sample_app())
+                                                       .scope("user_profile")
+                                                       .enable_fb_login(on)
+                                                       .build()
+                                                       .value());
+    return params.back();
+  };
+  CHECK(fb_login(true) == std::pair<std::string, std::string>{"enable_fb_login", "true"});
+  CHECK(fb_login(false) == std::pair<std::string, std::string>{"enable_fb_login", "false"});
 }
 
 TEST_CASE("scopes keep their order and drop duplicates, comma and space lists split", "[builder]") {

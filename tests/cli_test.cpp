@@ -382,6 +382,9 @@ TEST_CASE("the command requires --client-id, from the option or the environment"
       command({"exchange", "--code", "AQB-x", "--timeout-ms", "0"}, connection_args(mock)),
       with_secret());
   CHECK(zero.exit_code == 2);
+  // A finding: CLI11's own text read "Value 0 not in range 0.000000 to 1797693…".
+  CHECK(zero.err.find("--timeout-ms: must be a whole number greater than 0") != std::string::npos);
+  CHECK(zero.err.find("1797693") == std::string::npos);
   CHECK(mock.requests() == 1);
 }
 

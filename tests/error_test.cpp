@@ -100,7 +100,13 @@ TEST_CASE("hint() names the remedy for Meta's known errors, and nothing for othe
   CHECK(hint_for("Insufficient developer role") ==
         "while the app is in development mode, the Instagram account must be an accepted tester "
         "of it (App roles > Roles)");
-  CHECK(hint_for("Invalid scope: user_profile") ==
+  const std::string basic_display_hint =
+      "Basic Display was shut on 2024-12-04: use Instagram Login (Endpoints{}, the default) and "
+      "instagram_business_* scopes";
+  CHECK(hint_for("Invalid scope: user_profile") == basic_display_hint);
+  CHECK(hint_for("Invalid scope: user_profile,user_media") == basic_display_hint);
+  CHECK(hint_for("Unsupported request - method type: get") == basic_display_hint);
+  CHECK(hint_for("Invalid scope: business_basic") ==
         "request instagram_business_* scopes (instagram_business_basic, ...): the Basic Display "
         "scopes and the pre-2025 business_* scopes are refused");
   const std::string redirect_uri_hint =

@@ -5,11 +5,30 @@
 
 #include <CLI/CLI.hpp>
 
+#include <exception>
 #include <iostream>
+#include <string>
 
 namespace cli = instagram::oauth::cli;
 
 namespace {
+
+// A count that 0 would turn into "none" (a time limit): CLI11's PositiveNumber says "Value 0
+// not in range 0.000000 to 1797693…", which reads as if 0 were allowed.
+const CLI::Validator greater_than_zero(
+    [](const std::string& text) {
+      std::size_t used = 0;
+      long long value = 0;
+      try {
+        value = std::stoll(text, &used);
+      } catch (const std::exception&) {
+        return std::string("must be a whole number greater than 0");
+      }
+      return used == text.size() && value > 0
+                 ? std::string()
+                 : std::string("must be a whole number greater than 0");
+    },
+    "> 0");
 
 // The API generation: Basic Display (the protocol document's) or Instagram Login.
 void add_api_option(CLI::App& command, std::string& api) {
@@ -32,7 +51,7 @@ void add_connection(CLI::App& command, cli::Connection& connection, bool needs_s
   command.add_option("--ca-file", connection.ca_file,
                      "PEM file of the CA to trust (default: system store)");
   command.add_option("--timeout-ms", connection.timeout_ms, "total time limit per request (> 0)")
-      ->check(CLI::PositiveNumber)
+      ->check(greater_than_zero)
       ->capture_default_str();
   if (needs_secret) {
     command.add_option("--client-secret-file", connection.client_secret_file,
@@ -89,7 +108,7 @@ int main(int argc, char** argv) {
   authorize_url->add_flag("--force-reauth", authorize.force_reauth,
                           "force_reauth=true: the user logs in again");
   authorize_url->add_flag("--no-fb-login", authorize.no_fb_login,
-                          "enable_fb_login=0: hide \"Log in with Facebook\"");
+                          "enable_fb_login=false: hide \"Log in with Facebook\"");
   authorize_url->add_flag("--json", authorize.json, "print {\"url\",\"state\"} as JSON");
   authorize_url->callback([&] {
     cli::json_errors = authorize.json;

@@ -58,7 +58,8 @@ class AuthorizeUrlBuilder {
     return *this;
   }
 
-  // enable_fb_login=0 hides "Log in with Facebook" on the Authorization Window.
+  // enable_fb_login=false hides "Log in with Facebook" on the Authorization Window (sent as
+  // true/false, as Meta's Instagram Login page documents it).
   AuthorizeUrlBuilder& enable_fb_login(bool on) {
     enable_fb_login_ = on;
     return *this;
@@ -81,7 +82,8 @@ class AuthorizeUrlBuilder {
     std::vector<std::pair<std::string_view, std::string_view>> extra(extra_params_.begin(),
                                                                      extra_params_.end());
     if (force_reauth_) extra.emplace_back("force_reauth", *force_reauth_ ? "true" : "false");
-    if (enable_fb_login_) extra.emplace_back("enable_fb_login", *enable_fb_login_ ? "1" : "0");
+    if (enable_fb_login_)
+      extra.emplace_back("enable_fb_login", *enable_fb_login_ ? "true" : "false");
     std::string url = authorize_endpoint_;
     url += authorize_endpoint_.find('?') == std::string::npos ? "?client_id=" : "&client_id=";
     url += client_id_;  // digits only: nothing to encode
