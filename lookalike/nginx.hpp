@@ -23,6 +23,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace instagram::oauth::testing {
 
@@ -32,6 +33,19 @@ constexpr const char* nginx_user_id = "17841405793187218";
 
 enum class Listener { http, https, http2 };
 
+// Where a token POST goes: answered on its headers, before the body is read (nginx's
+// `return`, as a server may); after `latency` (echo_sleep, also without reading the body);
+// or after reading the body, which is then logged when NginxOptions::log_bodies is set.
+enum class Route { answer_first, slow, read_body };
+
+struct NginxOptions {
+  std::chrono::milliseconds latency{100};  // of Route::slow
+  // Requests a connection serves before nginx ends it (HTTP/2: GOAWAY; HTTP/1.1: a
+  // "Connection: close" answer); nginx's own default is 1,000.
+  long keepalive_requests = 10'000'000;
+  bool log_bodies = false;  // Route::read_body's bodies, one a line, for logged_bodies()
+};
+
 // nginx with its own configuration, started here and stopped by its PID. It answers
 // /oauth/access_token with a fixed token at once, and /slow/oauth/access_token after
 // `latency` (the echo module's echo_sleep), over plain HTTP, HTTPS (HTTP/1.1 only) and
@@ -39,7 +53,9 @@ enum class Listener { http, https, http2 };
 class Nginx {
  public:
   explicit Nginx(std::chrono::milliseconds latency = std::chrono::milliseconds(100))
-      : directory_(make_temp_directory("nginx")) {
+      : Nginx(NginxOptions{latency}) {}
+  explicit Nginx(const NginxOptions& options) : directory_(make_temp_directory("nginx")) {
+    const std::chrono::milliseconds latency = options.latency;
     certificates_ = make_test_certificates(directory_ + "/tls");
     http_port_ = free_loopback_port();
     https_port_ = free_loopback_port();
@@ -53,7 +69,9 @@ class Nginx {
          << "pid " << directory_ << "/nginx.pid;\n"
          << "error_log " << directory_ << "/error.log warn;\n"
          << "events { worker_connections 8192; }\n"
-         << "http {\n  access_log off;\n  keepalive_requests 10000000;\n  keepalive_timeout 120s;\n"
+         << "http {\n  access_log off;\n  keepalive_requests " << options.keepalive_requests
+         << ";\n  keepalive_timeout 120s;\n"
+         << "  log_format bodies '$request_body';\n"
          << "  http2_max_concurrent_streams 128;\n"
          << "  client_body_temp_path " << directory_ << "/body;\n"
          << "  ssl_certificate " << certificates_.cert_file << ";\n"
@@ -66,6 +84,9 @@ class Nginx {
          << token_answer << "'; }\n"
          << "    location = /slow/oauth/access_token { default_type application/json; echo_sleep "
          << static_cast<double>(latency.count()) / 1000.0 << "; echo '" << token_answer << "'; }\n"
+         << "    location = /read/oauth/access_token { default_type application/json; "
+         << (options.log_bodies ? "access_log " + directory_ + "/bodies.log bodies; " : "")
+         << "echo_read_request_body; echo '" << token_answer << "'; }\n"
          << "    location = /status { stub_status; }\n"
          << "  }\n}\n";
     conf.close();
@@ -95,11 +116,24 @@ class Nginx {
 
   std::string url(bool tls) const { return url(tls ? Listener::https : Listener::http, false); }
   std::string url(Listener listener, bool slow) const {
+    return url(listener, slow ? Route::slow : Route::answer_first);
+  }
+  std::string url(Listener listener, Route route) const {
     const int port = listener == Listener::http    ? http_port_
                      : listener == Listener::https ? https_port_
                                                    : http2_port_;
+    const char* prefix = route == Route::slow ? "/slow" : route == Route::read_body ? "/read" : "";
     return std::string(listener == Listener::http ? "http" : "https") +
-           "://127.0.0.1:" + std::to_string(port) + (slow ? "/slow" : "") + "/oauth/access_token";
+           "://127.0.0.1:" + std::to_string(port) + prefix + "/oauth/access_token";
+  }
+
+  // The bodies Route::read_body has logged so far (with NginxOptions::log_bodies), one per
+  // request, as nginx wrote them (its log escapes bytes outside printable ASCII).
+  std::vector<std::string> logged_bodies() const {
+    std::vector<std::string> bodies;
+    std::ifstream log(directory_ + "/bodies.log");
+    for (std::string line; std::getline(log, line);) bodies.push_back(line);
+    return bodies;
   }
   const std::string& ca_file() const { return certificates_.ca_file; }
 

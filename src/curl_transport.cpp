@@ -122,6 +122,14 @@ struct Pending {
   HttpRequest request;
   HttpTransport::Completion done;
   Clock::time_point deadline;  // total_timeout runs from submission, also while held back
+  bool resent = false;         // sent once already, on a stream the server never processed
+};
+
+// An HTTP/2 GOAWAY seen on a connection: its streams above `last_stream` were never
+// processed (RFC 9113 section 6.8), so their requests are safe to send again.
+struct GoAway {
+  curl_socket_t connection;
+  std::uint32_t last_stream;
 };
 
 using detail::Origin;
@@ -156,7 +164,11 @@ struct Transfer {
   Origin* origin = nullptr;  // when admission applies to the current request
   bool opening = false;      // admitted to open a connection, not yet on one
   Counters* counters = nullptr;
-  HttpTransport::Completion done;
+  std::vector<GoAway>* goaways = nullptr;  // the engine's, filled by on_debug_text
+  Pending current;  // the request as handed over, kept to be sent again if never processed
+  curl_socket_t connection = CURL_SOCKET_BAD;  // once on one
+  std::uint32_t stream = 0;                    // its HTTP/2 stream, once it has one
+  bool never_processed = false;                // above a GOAWAY's last stream
 };
 
 // The transfer no longer waits for a connection of its own: it is on one, or it ended.
@@ -202,10 +214,13 @@ int on_request_start(void* user, char*, char*, int, int) noexcept {
     stop_opening(transfer);
     long made = 0;
     curl_socket_t socket = CURL_SOCKET_BAD;
+    // The connection of its first try, the one a GOAWAY may name.
+    if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK &&
+        transfer.request_starts == 0) {
+      transfer.connection = socket;
+    }
     if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_NUM_CONNECTS, &made) == CURLE_OK &&
-        made > 0 &&
-        curl_easy_getinfo(transfer.easy.get(), CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK &&
-        socket != CURL_SOCKET_BAD) {
+        made > 0 && socket != CURL_SOCKET_BAD) {
       try {
         origin->connection_made(static_cast<Origin::Connection>(socket));
       } catch (...) {  // NOLINT(bugprone-empty-catch): uncounted, it only opens one more
@@ -216,6 +231,41 @@ int on_request_start(void* user, char*, char*, int, int) noexcept {
   --transfer.counters->waiting;
   ++transfer.counters->requests_sent;
   return CURL_PREREQFUNC_OK;
+}
+
+// The number after `label` in `text`, or nullopt.
+std::optional<std::uint32_t> number_after(std::string_view text, std::string_view label) {
+  const std::size_t at = text.find(label);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::uint64_t value = 0;
+  std::size_t i = at + label.size();
+  const std::size_t first = i;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9' && value <= UINT32_MAX; ++i) {
+    value = value * 10 + static_cast<std::uint64_t>(text[i] - '0');
+  }
+  if (i == first || value > UINT32_MAX) return std::nullopt;
+  return static_cast<std::uint32_t>(value);
+}
+
+// libcurl 7.88 says a transfer's HTTP/2 stream id and a connection's GOAWAY only in its
+// verbose text ("Using Stream ID: 7 (easy handle …)", "recveived GOAWAY, error=0,
+// last_stream=1999"); nothing else is read, nothing kept. Another libcurl words them
+// otherwise: then nothing is learnt and nothing is sent again, which is safe.
+int on_debug_text(CURL*, curl_infotype type, char* data, std::size_t size, void* user) noexcept {
+  if (type != CURLINFO_TEXT) return 0;
+  auto& transfer = *static_cast<Transfer*>(user);
+  const std::string_view text(data, size);
+  if (const auto stream = number_after(text, "Using Stream ID: ")) {
+    transfer.stream = *stream;
+  } else if (text.find("GOAWAY, error=") != std::string_view::npos) {
+    if (const auto last = number_after(text, "last_stream=")) {
+      try {
+        transfer.goaways->push_back(GoAway{transfer.connection, *last});
+      } catch (...) {  // NOLINT(bugprone-empty-catch): unknown, so nothing is sent again
+      }
+    }
+  }
+  return 0;
 }
 
 // The user information of every proxy the process may use: never shown in an error.
@@ -392,7 +442,13 @@ class Engine {
         return start(std::move(pending), &queue->origin, decision);
       }
     }
-    queue->held.push_back(std::move(pending));
+    // A request sent again is older than everything held: it goes first, so that it lands
+    // early on the next connection rather than near the end of one that rotates again.
+    if (pending.resent) {
+      queue->held.push_front(std::move(pending));
+    } else {
+      queue->held.push_back(std::move(pending));
+    }
   }
 
   // Admits what the connections now have room for; what waited too long times out.
@@ -490,6 +546,7 @@ class Engine {
     auto transfer = std::make_unique<Transfer>();
     if (!transfer->easy || !set_invariant_options(*transfer)) return nullptr;
     transfer->counters = &counters_;
+    transfer->goaways = &goaways_;
     return transfer;
   }
 
@@ -523,6 +580,8 @@ class Engine {
     set(CURLOPT_WRITEDATA, &transfer);
     set(CURLOPT_READFUNCTION, &on_upload);
     set(CURLOPT_READDATA, &transfer);
+    set(CURLOPT_DEBUGFUNCTION, &on_debug_text);
+    set(CURLOPT_DEBUGDATA, &transfer);
     set(CURLOPT_PREREQFUNCTION, &on_request_start);
     set(CURLOPT_PREREQDATA, &transfer);
     set(CURLOPT_OPENSOCKETFUNCTION, &on_socket_open);
@@ -548,6 +607,9 @@ class Engine {
     transfer.body_too_large = false;
     transfer.request_starts = 0;
     transfer.error_buffer[0] = '\0';
+    transfer.connection = CURL_SOCKET_BAD;
+    transfer.stream = 0;
+    transfer.never_processed = false;
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
                      static_cast<long>(std::max<decltype(left)>(left, 1)));
@@ -558,6 +620,9 @@ class Engine {
     // plain http is HTTP/1.1, where waiting would queue requests behind a busy connection.
     const bool may_multiplex = !plain_http && options_.http_version == HttpVersion::negotiate;
     curl_easy_setopt(easy, CURLOPT_PIPEWAIT, may_multiplex ? 1L : 0L);
+    // Where HTTP/2 may be spoken, libcurl's verbose text tells streams and GOAWAYs apart
+    // (on_debug_text); its cost is measured in docs/performance.md.
+    curl_easy_setopt(easy, CURLOPT_VERBOSE, may_multiplex ? 1L : 0L);
     if (request.method == HttpMethod::get) {
       curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
     } else if (options_.form_encoding == FormEncoding::multipart) {
@@ -584,8 +649,6 @@ class Engine {
   }
 
   // Back to an unused state: a multipart body is freed with its request.
-
-  // Back to an unused state: a multipart body is freed with its request.
   static void clear_request(Transfer& transfer) {
     if (transfer.mime) {
       curl_easy_setopt(transfer.easy.get(), CURLOPT_MIMEPOST, static_cast<curl_mime*>(nullptr));
@@ -601,8 +664,8 @@ class Engine {
                     true);
     }
     Transfer& transfer = *made;
-    prepare(transfer, pending.request, pending.deadline);
-    transfer.done = std::move(pending.done);
+    transfer.current = std::move(pending);
+    prepare(transfer, transfer.current.request, transfer.current.deadline);
     busy_.emplace(&transfer, std::move(made));
     if (curl_multi_add_handle(multi_.get(), transfer.easy.get()) != CURLM_OK) {
       Result<HttpResponse> failed =
@@ -616,7 +679,20 @@ class Engine {
     }
   }
 
+  // Marks the transfers whose streams a GOAWAY said the server never processed.
+  void apply_goaways() {
+    for (const GoAway& goaway : goaways_) {
+      for (const auto& [transfer, owner] : busy_) {
+        if (transfer->connection == goaway.connection && transfer->stream > goaway.last_stream) {
+          transfer->never_processed = true;
+        }
+      }
+    }
+    goaways_.clear();
+  }
+
   void finish_completed() {
+    apply_goaways();
     int left = 0;
     while (CURLMsg* message = curl_multi_info_read(multi_.get(), &left)) {
       if (message->msg != CURLMSG_DONE) continue;
@@ -633,18 +709,33 @@ class Engine {
                          (version == CURL_HTTP_VERSION_1_0 || version == CURL_HTTP_VERSION_1_1));
       }
       const bool answered = code == CURLE_OK || answered_before_the_body_was_read(*transfer, code);
+      if (!answered && transfer->never_processed && !transfer->current.resent) {
+        // Above a GOAWAY's last stream: the server never processed it. Sent once more, on
+        // a new connection, as a request that waits again.
+        Pending again = recycle(*transfer);
+        again.resent = true;
+        ++counters_.waiting;
+        admit_or_hold(std::move(again));
+        continue;
+      }
       release(*transfer, answered ? response(*transfer) : failure(*transfer, code));
     }
   }
 
   // Back to the pool (or freed past its bound), then the callback: it may queue more work.
   void release(Transfer& transfer, Result<HttpResponse> result) {
+    const bool never_started = transfer.request_starts == 0;
+    Pending ended = recycle(transfer);
+    finish(ended.done, std::move(result), never_started);
+  }
+
+  // The transfer's handle back to the pool, or freed past its bound; its request returned.
+  Pending recycle(Transfer& transfer) {
     clear_request(transfer);
-    HttpTransport::Completion done = std::move(transfer.done);
-    transfer.done = nullptr;
+    Pending request = std::move(transfer.current);
+    transfer.current = Pending{};
     transfer.origin = nullptr;
     transfer.opening = false;
-    const bool never_started = transfer.request_starts == 0;
     const auto owner = busy_.find(&transfer);
     std::unique_ptr<Transfer> handle = std::move(owner->second);
     busy_.erase(owner);
@@ -654,8 +745,7 @@ class Engine {
       idle_.push_back(std::move(handle));
       counters_.pooled_handles = idle_.size();
     }
-    handle.reset();
-    finish(done, std::move(result), never_started);
+    return request;
   }
 
   // `was_waiting`: the request never reached a connection (counted in `waiting` until now).
@@ -817,6 +907,7 @@ class Engine {
   std::unordered_map<Transfer*, std::unique_ptr<Transfer>> busy_;  // in the multi handle
   std::vector<std::unique_ptr<Transfer>> idle_;                    // the pool
   std::unordered_map<curl_socket_t, short> sockets_;               // what libcurl waits for on each
+  std::vector<GoAway> goaways_;  // seen since finish_completed() last ran
   std::vector<curl_waitfd> wait_fds_;
   std::optional<Clock::time_point> timer_;  // when libcurl wants to be called back
   // Shared with the submitting threads:

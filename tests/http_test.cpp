@@ -269,6 +269,70 @@ TEST_CASE("over HTTP/2, a server that answers before reading the body loses no s
   CHECK(collected.nginx_tokens() == static_cast<std::size_t>(total));
 }
 
+// `total` exchanges, `window` in flight at any time (each callback starts the next), from
+// the engine thread; waits for every result.
+void keep_in_flight(const TokenExchanger& exchanger, Collected& collected, int total, int window) {
+  std::atomic<int> next{0};
+  std::function<void()> start_one = [&] {
+    const int i = next++;
+    if (i >= total) return;
+    exchanger.exchange_async(code_number(i), [&, i](Result<AccessToken> token) {
+      start_one();  // first: once the last result is added, the caller may return
+      collected.add(code_number(i), std::move(token));
+    });
+  };
+  for (int i = 0; i < window; ++i) start_one();
+  REQUIRE(collected.wait_for(static_cast<std::size_t>(total)));
+}
+
+// How many times each code reached nginx's body log, from its `first` line on.
+std::map<std::string, int> codes_logged(const Nginx& nginx, std::size_t first) {
+  std::map<std::string, int> seen;
+  const std::vector<std::string> bodies = nginx.logged_bodies();
+  for (std::size_t i = first; i < bodies.size(); ++i) {
+    const std::size_t at = bodies[i].find("code=");
+    if (at != std::string::npos) ++seen[bodies[i].substr(at + 5, bodies[i].find('&', at) - at - 5)];
+  }
+  return seen;
+}
+
+TEST_CASE("connections rotated by the server lose no sign-in and send no code twice",
+          "[http][async][http2][retry]") {
+  if (!nginx_installed()) return;
+  // nginx ends a connection after 100 requests: over HTTP/2 with a GOAWAY whose last stream
+  // id says which streams it never processed (those the client opened meanwhile); over
+  // HTTP/1.1 with "Connection: close" on the 100th answer. One connection at a time, so
+  // that a request sent again always lands among the first streams of the next one.
+  testing::NginxOptions nginx_options;
+  nginx_options.keepalive_requests = 100;
+  nginx_options.log_bodies = true;
+  const Nginx nginx(nginx_options);
+  for (const testing::Listener listener : {testing::Listener::http2, testing::Listener::https}) {
+    INFO((listener == testing::Listener::http2 ? "HTTP/2" : "HTTP/1.1"));
+    const std::size_t logged_before = nginx.logged_bodies().size();
+    AppConfig app = testing::sample_app();
+    app.endpoints.token = nginx.url(listener, testing::Route::read_body);
+    ClientOptions options;
+    options.ca_file = nginx.ca_file();
+    options.max_connections = 1;
+    const std::shared_ptr<HttpTransport> transport = make_curl_transport(options);
+    const TokenExchanger exchanger(app, transport);
+    Collected collected;
+    keep_in_flight(exchanger, collected, 1000, 100);
+    CHECK(collected.called_more_than_once() == 0);
+    CHECK(collected.nginx_tokens() == 1000);
+    // Each code reached the server once: nothing it processed was sent again.
+    const std::map<std::string, int> seen = codes_logged(nginx, logged_before);
+    CHECK(seen.size() == 1000);
+    std::size_t twice = 0;
+    for (const auto& [code, times] : seen) twice += times > 1 ? 1 : 0;
+    CHECK(twice == 0);
+    const TransportStats stats = transport->stats().value();
+    CHECK(stats.completed == 1000);
+    CHECK(stats.requests_sent >= 1000);  // and the ones a GOAWAY refused, sent again
+  }
+}
+
 TEST_CASE("over HTTPS without h2, 150 exchanges at once run side by side on max_connections",
           "[http][async][http2]") {
   if (!nginx_installed()) return;

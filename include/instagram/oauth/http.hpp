@@ -110,6 +110,16 @@ INSTAGRAM_OAUTH_EXPORT std::string client_options_problem(const ClientOptions& o
 // (its code may have been used). Dropped inside a callback, on the engine thread itself,
 // the engine finishes on its own thread the same way and detaches.
 //
+// Sent again, once: an HTTP/2 request on a stream above a GOAWAY's last stream id, which
+// the server says it never processed (RFC 9113 section 6.8: nginx rotates a connection this
+// way every 1,000 requests). libcurl 7.88 retries such a stream and a reused connection
+// that died alike, so the engine tells them apart itself: it reads the stream id and the
+// GOAWAY from libcurl's verbose text (on for HTTPS requests that may speak HTTP/2; no text
+// is kept) and sends the request again as a new one, first in line. Limits: a stream
+// refused by RST_STREAM(REFUSED_STREAM) without a GOAWAY is not told apart (libcurl 7.88
+// does not say which stream), nor is anything with a libcurl that words its text otherwise;
+// those stay `transport` errors, never sent twice.
+//
 // fork(): the engine thread stays in the parent. In a child, a transport made before the
 // fork fails every request at once with invalid_argument naming fork(), and its destruction
 // leaves the parent's connections alone; make a new transport in the child.
