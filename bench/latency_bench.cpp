@@ -6,16 +6,13 @@
 //   latency_bench [exchanges 2000] [in flight 200] [latency ms 100]
 #include <instagram/oauth.hpp>
 
+#include "child_process.hpp"
 #include "nginx.hpp"
 #include "raw_form.hpp"
 #include "sample_app.hpp"
 
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
-
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -159,24 +156,16 @@ Outcome raw_multi(const Nginx& nginx, Listener listener, int total, int in_fligh
 // Runs `scenario` in a child process and prints its row: its own CPU and peak RSS.
 void row(const Nginx& nginx, const char* client, const char* protocol, int total,
          const std::function<Outcome()>& scenario) {
-  std::fflush(stdout);
-  const pid_t child = fork();
-  if (child == 0) {
+  bench::in_child([&] {
     const long before = nginx.accepted();
     const Outcome outcome = scenario();
     const long connections = nginx.accepted() - before - 1;  // the first status query
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
+    const bench::Usage usage = bench::usage_so_far();
     std::printf("| %-40s | %-8s | %6d/%-6d | %11.0f | %7.2f s | %7.1f MB | %11ld |\n", client,
-                protocol, outcome.succeeded, total, outcome.succeeded / outcome.seconds, cpu,
-                static_cast<double>(usage.ru_maxrss) / 1024.0, connections);
-    std::fflush(stdout);
-    _exit(outcome.succeeded == total ? 0 : 1);
-  }
-  int status = 0;
-  waitpid(child, &status, 0);
+                protocol, outcome.succeeded, total, outcome.succeeded / outcome.seconds,
+                usage.cpu_seconds, usage.peak_rss_mb, connections);
+    return outcome.succeeded == total ? 0 : 1;
+  });
 }
 
 }  // namespace

@@ -416,20 +416,22 @@ class Engine {
     return {};
   }
 
-  // The origin whose connections the engine counts for this request, or none: admission
-  // applies only where libcurl may multiplex (TLS with h2 offered).
+  // The origin of this request (scheme, host and port), whose admission it goes through;
+  // nullptr only for a URL the engine cannot split, which libcurl then refuses.
   OriginQueue* origin_of(const std::string& url) {
-    const bool tls = detail::iequals(detail::absolute_url_scheme(url), "https");
-    if (!tls || options_.http_version != HttpVersion::negotiate) return nullptr;
     const auto parts = detail::split_url(url);
     if (!parts) return nullptr;
-    std::string key(parts->host);
+    const bool tls = detail::iequals(parts->scheme, "https");
+    std::string key(tls ? "https://" : "http://");
+    key += parts->host;
     key += ':';
     key += std::to_string(parts->port);
+    const bool may_multiplex = tls && options_.http_version == HttpVersion::negotiate;
     return &origins_
-                .try_emplace(
-                    std::move(key),
-                    OriginQueue{Origin(options_.max_connections, streams_per_connection), {}})
+                .try_emplace(std::move(key),
+                             OriginQueue{Origin(options_.max_connections, streams_per_connection,
+                                                may_multiplex),
+                                         {}})
                 .first->second;
   }
 

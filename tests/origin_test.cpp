@@ -8,7 +8,7 @@ using instagram::oauth::detail::Origin;
 using Admission = Origin::Admission;
 
 TEST_CASE("the first request opens a connection; the rest wait for it", "[origin]") {
-  Origin origin(64, 100);
+  Origin origin(64, 100, true);
   REQUIRE(origin.admission(1) == Admission::to_open_a_connection);
   origin.admit(Admission::to_open_a_connection);
   CHECK(origin.opening() == 1);
@@ -19,7 +19,7 @@ TEST_CASE("the first request opens a connection; the rest wait for it", "[origin
 }
 
 TEST_CASE("an established connection takes 100 streams, then one more opens", "[origin]") {
-  Origin origin(64, 100);
+  Origin origin(64, 100, true);
   origin.admit(Admission::to_open_a_connection);
   origin.stop_opening();
   origin.connection_made(7);
@@ -37,7 +37,7 @@ TEST_CASE("an established connection takes 100 streams, then one more opens", "[
 }
 
 TEST_CASE("max_connections bounds the connections being opened", "[origin]") {
-  Origin origin(2, 100);
+  Origin origin(2, 100, true);
   origin.admit(Admission::to_open_a_connection);
   origin.admit(Admission::to_open_a_connection);
   CHECK(origin.opening() == 2);
@@ -56,7 +56,7 @@ TEST_CASE("max_connections bounds the connections being opened", "[origin]") {
 }
 
 TEST_CASE("an answer over HTTP/1.1 turns holding off", "[origin]") {
-  Origin origin(4, 100);
+  Origin origin(4, 100, true);
   origin.admit(Admission::to_open_a_connection);
   CHECK(origin.admission(10) == Admission::hold);
   origin.stop_opening();
@@ -64,4 +64,16 @@ TEST_CASE("an answer over HTTP/1.1 turns holding off", "[origin]") {
   CHECK_FALSE(origin.multiplexes());
   CHECK(origin.admission(10) == Admission::now);
   CHECK(origin.admitted() == 0);
+}
+
+TEST_CASE("without multiplexing, max_connections are admitted and the rest held", "[origin]") {
+  Origin origin(2, 100, false);
+  CHECK_FALSE(origin.multiplexes());
+  REQUIRE(origin.admission(5) == Admission::now);
+  origin.admit(Admission::now);
+  REQUIRE(origin.admission(4) == Admission::now);
+  origin.admit(Admission::now);
+  CHECK(origin.admission(3) == Admission::hold);
+  origin.finished(true);
+  CHECK(origin.admission(3) == Admission::now);
 }
