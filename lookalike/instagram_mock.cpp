@@ -20,6 +20,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <ctime>
 #include <map>
 #include <mutex>
 #include <set>
@@ -159,6 +160,16 @@ struct InstagramMock::Impl {
         stopping_signal.wait_for(lock, options.latency, [this] { return stopping; });
       }
       return httplib::Server::HandlerResponse::Unhandled;
+    });
+    // A Date header on every answer, as Instagram sends, skewed by date_offset.
+    server->set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+      const std::time_t when = std::chrono::system_clock::to_time_t(
+          std::chrono::system_clock::now() + options.date_offset);
+      std::tm parts{};
+      gmtime_r(&when, &parts);
+      char date[64];
+      std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &parts);
+      res.set_header("Date", date);
     });
     server->Get("/oauth/authorize", [this](const auto& req, auto& res) { authorize(req, res); });
     server->Post("/oauth/access_token", [this](const auto& req, auto& res) { token(req, res); });

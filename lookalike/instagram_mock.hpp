@@ -65,6 +65,7 @@ struct MockOptions {
   std::chrono::milliseconds latency{0};         // every answer waits this long
   std::size_t threads = 16;                     // requests served at once (latency needs more)
   std::chrono::seconds keep_alive_timeout{30};  // idle connections closed after this
+  std::chrono::seconds date_offset{0};          // every answer's Date header, off the clock
   std::string certificate_directory;            // empty: a fresh temporary directory
   std::vector<std::string> certificate_names = {"localhost", "127.0.0.1", "::1"};
 };

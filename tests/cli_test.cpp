@@ -15,7 +15,9 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <map>
 #include <string>
+#include <vector>
 
 using namespace instagram::oauth;
 using testing::check_no_leak;
@@ -543,4 +545,182 @@ TEST_CASE("demo shows the whole flow and exits 0", "[cli]") {
     CHECK(demo.out.find(line) != std::string::npos);
   }
   check_no_leak(demo);
+}
+
+namespace {
+
+struct DoctorCheck {
+  std::string status;
+  std::string detail;
+  std::string hint;
+};
+
+// `doctor --json` against the look-alike: every check by name, and the exit code.
+struct DoctorRun {
+  int exit_code = -1;
+  std::map<std::string, DoctorCheck> checks;
+  std::vector<std::string> order;
+};
+
+DoctorRun run_doctor(const std::vector<std::string>& args, const testing::Environment& environment,
+                     const std::string& secret_to_hide = testing::leak_test_secret) {
+  std::vector<std::string> argv = {cli, "doctor", "--json"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const ProcessResult result = run_process(argv, environment);
+  INFO(result.out << result.err);
+  CHECK(result.out.find(secret_to_hide) == std::string::npos);
+  CHECK(result.err.find(secret_to_hide) == std::string::npos);
+  DoctorRun run;
+  run.exit_code = result.exit_code;
+  const auto parsed = nlohmann::json::parse(result.out, nullptr, false);
+  REQUIRE(parsed.is_object());
+  for (const auto& check : parsed.at("checks")) {
+    const std::string name = check.at("name");
+    run.order.push_back(name);
+    run.checks[name] = {check.at("status"), check.at("detail"), check.at("hint")};
+  }
+  return run;
+}
+
+std::vector<std::string> doctor_args(const InstagramMock& mock,
+                                     const std::string& client_id = sample_client_id,
+                                     const std::string& redirect_uri = sample_redirect_uri) {
+  return {"--client-id", client_id,         "--redirect-uri",
+          redirect_uri,  "--endpoint-base", mock.base_url()};
+}
+
+}  // namespace
+
+TEST_CASE("doctor: the right app passes every check, in the fixed order", "[cli][doctor]") {
+  InstagramMock mock(leak_test_mock());
+  const DoctorRun run = run_doctor(doctor_args(mock), with_secret());
+  CHECK(run.exit_code == 0);
+  CHECK(run.order == std::vector<std::string>{"client_id", "client_secret", "redirect_uri",
+                                              "scopes", "graph_version", "connectivity", "clock",
+                                              "credentials", "authorize"});
+  CHECK(run.checks.at("client_id").status == "ok");
+  CHECK(run.checks.at("client_id").detail == "990602627938098 (15 digits)");
+  // The leak-test secret is not 32 hex digits, as Meta's are: a warning, never shown.
+  CHECK(run.checks.at("client_secret").status == "warn");
+  CHECK(run.checks.at("client_secret").detail == "present, 27 characters, not 32 hex digits");
+  CHECK(run.checks.at("redirect_uri").status == "ok");
+  CHECK(run.checks.at("redirect_uri").hint.find("paste exactly \"" + sample_redirect_uri + "\"") ==
+        0);
+  CHECK(run.checks.at("scopes").status == "ok");
+  CHECK(run.checks.at("scopes").detail == "instagram_business_basic");
+  CHECK(run.checks.at("graph_version").status == "ok");
+  CHECK(run.checks.at("connectivity").status == "ok");
+  CHECK(run.checks.at("connectivity").detail.find("no TLS (loopback)") != std::string::npos);
+  CHECK(run.checks.at("clock").status == "ok");
+  CHECK(run.checks.at("credentials").status == "ok");
+  CHECK(run.checks.at("authorize").status == "ok");
+  // The human form: one line a check, hints below, the secret nowhere.
+  const ProcessResult text = run_process(command({"doctor"}, doctor_args(mock)), with_secret());
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.rfind("ok    client_id     990602627938098 (15 digits)\n", 0) == 0);
+  check_no_leak(text);
+}
+
+TEST_CASE("doctor: the Meta app's id, a wrong secret, an unregistered redirect URI",
+          "[cli][doctor]") {
+  InstagramMock mock(leak_test_mock());
+  const DoctorRun meta_app = run_doctor(doctor_args(mock, "1234567890123456"), with_secret());
+  CHECK(meta_app.exit_code == 1);
+  CHECK(meta_app.checks.at("credentials").status == "fail");
+  CHECK(meta_app.checks.at("credentials").detail == "Invalid platform app");
+  CHECK(meta_app.checks.at("credentials").hint ==
+        "use the Instagram app ID and secret under \"API setup with Instagram login\" in the App "
+        "Dashboard, not the Meta app's ID and secret");
+  CHECK(meta_app.checks.at("authorize").status == "fail");
+  CHECK(meta_app.checks.at("authorize").detail == "HTTP 400: Invalid platform app");
+
+  const std::string wrong_secret = "0123456789abcdef0123456789abcdef";
+  const DoctorRun secret =
+      run_doctor(doctor_args(mock), {{"INSTAGRAM_CLIENT_SECRET", wrong_secret}}, wrong_secret);
+  CHECK(secret.exit_code == 1);
+  CHECK(secret.checks.at("client_secret").status == "ok");
+  CHECK(secret.checks.at("credentials").status == "fail");
+  CHECK(secret.checks.at("credentials").detail == "Error validating client secret.");
+  CHECK(secret.checks.at("authorize").status == "ok");
+
+  // One slash short of the registered URI: only Instagram can tell, at the window.
+  const DoctorRun redirect =
+      run_doctor(doctor_args(mock, sample_client_id, "https://socialsizzle.herokuapp.com/auth"),
+                 with_secret());
+  CHECK(redirect.exit_code == 1);
+  CHECK(redirect.checks.at("redirect_uri").status == "ok");
+  CHECK(redirect.checks.at("authorize").status == "fail");
+  CHECK(redirect.checks.at("authorize").detail == "HTTP 400: Invalid redirect_uri");
+  CHECK(redirect.checks.at("authorize").hint ==
+        "register the redirect URI exactly (see redirect_uri)");
+}
+
+TEST_CASE("doctor: redirect URIs, scopes and versions that cannot work", "[cli][doctor]") {
+  InstagramMock mock(leak_test_mock());
+  const DoctorRun fragment =
+      run_doctor(doctor_args(mock, sample_client_id, sample_redirect_uri + "#top"), with_secret());
+  CHECK(fragment.exit_code == 1);
+  CHECK(fragment.checks.at("redirect_uri").status == "fail");
+  CHECK(fragment.checks.at("redirect_uri").detail ==
+        "\"" + sample_redirect_uri + "#top\" has a fragment");
+  const DoctorRun plain =
+      run_doctor(doctor_args(mock, sample_client_id, "http://socialsizzle.herokuapp.com/auth/"),
+                 with_secret());
+  CHECK(plain.checks.at("redirect_uri").status == "fail");
+  CHECK(plain.checks.at("redirect_uri").hint ==
+        "use an absolute https address (plain http only for 127.0.0.1, ::1 or localhost)");
+  const DoctorRun query = run_doctor(
+      doctor_args(mock, sample_client_id, sample_redirect_uri + "?from=ig"), with_secret());
+  CHECK(query.checks.at("redirect_uri").status == "warn");
+
+  std::vector<std::string> retired = doctor_args(mock);
+  retired.insert(retired.end(), {"--scope", "business_basic,instagram_business_content_publish"});
+  const DoctorRun scopes = run_doctor(retired, with_secret());
+  CHECK(scopes.exit_code == 1);
+  CHECK(scopes.checks.at("scopes").status == "fail");
+  CHECK(scopes.checks.at("scopes").hint ==
+        "business_basic is retired: use instagram_business_basic");
+  std::vector<std::string> missing = doctor_args(mock);
+  missing.insert(missing.end(), {"--scope", "instagram_business_content_publish"});
+  CHECK(run_doctor(missing, with_secret()).checks.at("scopes").hint ==
+        "instagram_business_basic is required: Instagram refuses an authorization without it");
+
+  std::vector<std::string> old_version = doctor_args(mock);
+  old_version.insert(old_version.end(), {"--graph-version", "v17.0"});
+  const DoctorRun version = run_doctor(old_version, with_secret());
+  CHECK(version.checks.at("graph_version").status == "fail");
+  CHECK(version.checks.at("graph_version").detail ==
+        "v17.0, available until about 2025-05-23: past its end of life");
+  std::vector<std::string> unknown_version = doctor_args(mock);
+  unknown_version.insert(unknown_version.end(), {"--graph-version", "v99.0"});
+  CHECK(run_doctor(unknown_version, with_secret()).checks.at("graph_version").status == "warn");
+}
+
+TEST_CASE("doctor: a skewed clock warns, an unreachable host fails, usage errors exit 2",
+          "[cli][doctor]") {
+  testing::MockOptions skewed = leak_test_mock();
+  skewed.date_offset = std::chrono::minutes(5);
+  InstagramMock mock(skewed);
+  const DoctorRun clock = run_doctor(doctor_args(mock), with_secret());
+  CHECK(clock.checks.at("clock").status == "warn");
+  CHECK(clock.checks.at("clock").detail.find(" s against the server's Date") != std::string::npos);
+  CHECK(clock.exit_code == 0);  // a warning fails nothing
+
+  const DoctorRun down = run_doctor({"--client-id", sample_client_id, "--redirect-uri",
+                                     sample_redirect_uri, "--endpoint-base", "http://127.0.0.1:1"},
+                                    with_secret());
+  CHECK(down.exit_code == 1);
+  CHECK(down.checks.at("connectivity").status == "fail");
+  CHECK(down.checks.at("connectivity").detail.rfind("http://127.0.0.1:1: unreachable (", 0) == 0);
+  CHECK(down.checks.at("clock").status == "skip");
+  CHECK(down.checks.at("credentials").status == "fail");
+
+  const DoctorRun nothing = run_doctor(
+      {"--endpoint-base", mock.base_url()},
+      {{"INSTAGRAM_CLIENT_SECRET", std::nullopt}, {"INSTAGRAM_CLIENT_ID", std::nullopt}});
+  CHECK(nothing.checks.at("client_id").status == "fail");
+  CHECK(nothing.checks.at("client_secret").status == "fail");
+  CHECK(nothing.checks.at("credentials").status == "skip");
+  CHECK(run_process({cli, "doctor", "--timeout-ms", "0"}).exit_code == 2);
+  CHECK(run_process({cli, "doctor", "--api", "graph"}).exit_code == 2);
 }

@@ -64,6 +64,13 @@ struct LoginArgs {
   TokenOutput output;
 };
 
+struct DoctorArgs {
+  Connection connection;  // client id and redirect URI optional here: their checks say so
+  std::vector<std::string> scopes;
+  std::string graph_version;  // empty: the library's pinned one
+  bool json = false;
+};
+
 // Starts the look-alike in `mock`; false, with the reason on stderr, when it cannot.
 bool start_mock(std::optional<testing::InstagramMock>& mock, const testing::MockOptions& options);
 
@@ -76,5 +83,6 @@ int run_me(const TokenArgs& args);
 int run_mock_server(const MockServerArgs& args);
 int run_login(const LoginArgs& args);
 int run_demo();
+int run_doctor(const DoctorArgs& args);
 
 }  // namespace instagram::oauth::cli

@@ -211,6 +211,34 @@ int main(int argc, char** argv) {
     result = cli::run_login(login);
   });
 
+  cli::DoctorArgs doctor;
+  CLI::App* doctor_command = app.add_subcommand(
+      "doctor", "check an app's Instagram setup (ids, secret, redirect URI, scopes, network)");
+  doctor_command->add_option("--client-id", doctor.connection.client_id, "Instagram App ID")
+      ->envname("INSTAGRAM_CLIENT_ID");
+  doctor_command->add_option("--redirect-uri", doctor.connection.redirect_uri,
+                             "the app's redirect URI, exactly as registered");
+  doctor_command->add_option("--scope", doctor.scopes,
+                             "a permission to ask for (repeatable, or comma-separated)");
+  add_api_option(*doctor_command, doctor.connection.api);
+  doctor_command->add_option("--graph-version", doctor.graph_version,
+                             "the Graph API version the app pins (default: the library's)");
+  doctor_command->add_option("--endpoint-base", doctor.connection.endpoint_base,
+                             "base URL of a local Instagram look-alike (from `mock-server`)");
+  doctor_command->add_option("--ca-file", doctor.connection.ca_file,
+                             "PEM file of the CA to trust (default: system store)");
+  doctor_command
+      ->add_option("--timeout-ms", doctor.connection.timeout_ms, "time limit per request (> 0)")
+      ->check(greater_than_zero)
+      ->capture_default_str();
+  doctor_command->add_option("--client-secret-file", doctor.connection.client_secret_file,
+                             "file holding the client secret (default: $INSTAGRAM_CLIENT_SECRET)");
+  doctor_command->add_flag("--json", doctor.json, "print {\"checks\":[…]} as JSON");
+  doctor_command->callback([&] {
+    cli::json_errors = doctor.json;
+    result = cli::run_doctor(doctor);
+  });
+
   CLI::App* demo =
       app.add_subcommand("demo", "run the whole flow against an embedded Instagram look-alike");
   demo->callback([&] { result = cli::run_demo(); });

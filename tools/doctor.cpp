@@ -1,0 +1,581 @@
+// `instagram-oauth doctor`: an app's Instagram setup checked before its first user tries.
+// Each check is one line (ok, warn, fail or skip), its fixed name, what it found, and a
+// hint when there is something to do. Nothing it prints comes from a server unescaped, and
+// the client secret is never printed.
+#include "commands.hpp"
+
+#include <curl/curl.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace instagram::oauth::cli {
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+enum class Status { ok, warn, fail, skip };
+
+std::string_view status_name(Status status) {
+  switch (status) {
+    case Status::ok:
+      return "ok";
+    case Status::warn:
+      return "warn";
+    case Status::fail:
+      return "fail";
+    case Status::skip:
+      return "skip";
+  }
+  return "fail";
+}
+
+struct Check {
+  std::string name;
+  Status status = Status::ok;
+  std::string detail;
+  std::string hint;
+};
+
+// A value from a server or a user, for one terminal line: escaped as JSON escapes it.
+std::string escaped(std::string_view value) {
+  const std::string quoted = nlohmann::json(std::string(value))
+                                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return quoted.substr(1, quoted.size() - 2);
+}
+
+bool all_digits(std::string_view text) {
+  if (text.empty()) return false;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+Check check_client_id(const std::string& client_id) {
+  if (client_id.empty()) {
+    return {"client_id", Status::fail, "none given",
+            "pass --client-id or set INSTAGRAM_CLIENT_ID: the Instagram app ID from \"API setup "
+            "with Instagram login\""};
+  }
+  if (!all_digits(client_id)) {
+    return {"client_id", Status::fail, "\"" + escaped(client_id) + "\" is not all digits",
+            "the Instagram app ID is a number, e.g. 990602627938098"};
+  }
+  const std::string found = client_id + " (" + std::to_string(client_id.size()) + " digits)";
+  if (client_id.size() < 15 || client_id.size() > 17) {
+    return {"client_id", Status::warn, found,
+            "Meta's app IDs have 15 to 17 digits: check that it was copied whole"};
+  }
+  return {"client_id", Status::ok, found, {}};
+}
+
+Check check_client_secret(const std::optional<std::string>& secret) {
+  if (!secret) {
+    return {"client_secret", Status::fail, "none given",
+            "set INSTAGRAM_CLIENT_SECRET or pass --client-secret-file (never on the command "
+            "line): the Instagram app secret from \"API setup with Instagram login\""};
+  }
+  bool hex = secret->size() == 32;
+  for (const char c : *secret) hex &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  const std::string found = "present, " + std::to_string(secret->size()) + " characters";
+  if (!hex) {
+    return {"client_secret", Status::warn, found + ", not 32 hex digits",
+            "Meta's app secrets are 32 lowercase hex digits: check for a space, a line break or "
+            "a truncated copy"};
+  }
+  return {"client_secret", Status::ok, found + " of hex", {}};
+}
+
+Check check_redirect_uri(const std::string& uri) {
+  if (uri.empty()) {
+    return {"redirect_uri", Status::fail, "none given",
+            "pass --redirect-uri: the address Instagram sends users back to"};
+  }
+  const std::string shown = "\"" + escaped(uri) + "\"";
+  if (uri.find('#') != std::string::npos) {
+    return {"redirect_uri", Status::fail, shown + " has a fragment",
+            "a redirect URI cannot have a #fragment: Instagram appends #_ itself"};
+  }
+  if (std::string problem = detail::check_url("redirect_uri", uri); !problem.empty()) {
+    return {"redirect_uri", Status::fail, shown + ": " + escaped(problem),
+            "use an absolute https address (plain http only for 127.0.0.1, ::1 or localhost)"};
+  }
+  const std::string paste = "paste exactly " + shown +
+                            " into the app's \"Business login settings\" > OAuth redirect URIs "
+                            "(a trailing slash, www or a query make it another URI)";
+  if (uri.find('?') != std::string::npos) {
+    return {"redirect_uri", Status::warn, shown + " has a query string",
+            "a query must match the registered URI byte for byte; carry data in the state "
+            "instead. " +
+                paste};
+  }
+  return {"redirect_uri", Status::ok, shown, paste};
+}
+
+// Scopes Instagram Login knows today, and the retired ones with what replaces them.
+struct RetiredScope {
+  std::string_view name;
+  std::string_view replacement;
+};
+constexpr std::array<std::string_view, 5> current_scopes = {
+    "instagram_business_basic", "instagram_business_content_publish",
+    "instagram_business_manage_messages", "instagram_business_manage_comments",
+    "instagram_business_manage_insights"};
+constexpr std::array<RetiredScope, 7> retired_scopes = {{
+    {"user_profile", "instagram_business_basic (Basic Display was shut on 2024-12-04)"},
+    {"user_media", "instagram_business_basic (Basic Display was shut on 2024-12-04)"},
+    {"business_basic", "instagram_business_basic"},
+    {"business_content_publish", "instagram_business_content_publish"},
+    {"business_manage_messages", "instagram_business_manage_messages"},
+    {"business_manage_comments", "instagram_business_manage_comments"},
+    {"business_manage_insights", "instagram_business_manage_insights"},
+}};
+
+std::vector<std::string> split_scopes(const std::vector<std::string>& given) {
+  std::vector<std::string> scopes;
+  for (const std::string& item : given) {
+    std::size_t at = 0;
+    while (at <= item.size()) {
+      const std::size_t end = std::min(item.find_first_of(", ", at), item.size());
+      if (end > at) scopes.push_back(item.substr(at, end - at));
+      at = end + 1;
+    }
+  }
+  return scopes;
+}
+
+Check check_scopes(const std::vector<std::string>& scopes, bool basic_display) {
+  if (basic_display) {
+    return {"scopes", Status::fail, "--api basic-display: that API was shut on 2024-12-04",
+            "use --api instagram-login (Endpoints{}, the default) with instagram_business_* "
+            "scopes"};
+  }
+  std::string shown;
+  for (const std::string& scope : scopes) shown += (shown.empty() ? "" : ",") + escaped(scope);
+  std::vector<std::string> problems;
+  std::vector<std::string> unknown;
+  bool has_basic = false;
+  for (const std::string& scope : scopes) {
+    has_basic |= scope == "instagram_business_basic";
+    bool known = false;
+    for (const std::string_view current : current_scopes) known |= scope == current;
+    for (const RetiredScope& retired : retired_scopes) {
+      if (scope == retired.name) {
+        problems.push_back(std::string(retired.name) + " is retired: use " +
+                           std::string(retired.replacement));
+        known = true;
+      }
+    }
+    if (!known) unknown.push_back(escaped(scope));
+  }
+  if (!problems.empty()) {
+    std::string hint;
+    for (const std::string& problem : problems) hint += (hint.empty() ? "" : "; ") + problem;
+    return {"scopes", Status::fail, shown, hint};
+  }
+  if (!has_basic) {
+    return {"scopes", Status::fail, shown,
+            "instagram_business_basic is required: Instagram refuses an authorization without it"};
+  }
+  if (!unknown.empty()) {
+    std::string names;
+    for (const std::string& name : unknown) names += (names.empty() ? "" : ", ") + name;
+    return {"scopes", Status::warn, shown,
+            names + ": not an Instagram Login scope this command knows; check the spelling"};
+  }
+  return {"scopes", Status::ok, shown, {}};
+}
+
+// Graph API versions with their release dates, from Meta's Graph API changelog when this
+// table was written; a version is available for at least two years after its release, the
+// end of life assumed here. Add a row with each new version (v25.0's date is an estimate).
+struct GraphVersion {
+  std::string_view name;
+  int year, month, day;  // released
+};
+constexpr std::array<GraphVersion, 9> graph_versions = {{
+    {"v17.0", 2023, 5, 23},
+    {"v18.0", 2023, 9, 12},
+    {"v19.0", 2024, 1, 23},
+    {"v20.0", 2024, 5, 21},
+    {"v21.0", 2024, 10, 2},
+    {"v22.0", 2025, 1, 21},
+    {"v23.0", 2025, 5, 29},
+    {"v24.0", 2025, 10, 8},
+    {"v25.0", 2026, 2, 18},
+}};
+
+std::string date_text(Clock::time_point when) {
+  const std::time_t seconds = Clock::to_time_t(when);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &parts);
+  return text;
+}
+
+Check check_graph_version(const std::string& version, Clock::time_point now) {
+  if (version.empty()) {
+    return {"graph_version", Status::warn, "unversioned: the App Dashboard's version applies",
+            "pin a version (Endpoints::graph_version) so that an upgrade is your decision"};
+  }
+  for (const GraphVersion& known : graph_versions) {
+    if (version != known.name) continue;
+    std::tm parts{};
+    parts.tm_year = known.year + 2 - 1900;  // two years after the release
+    parts.tm_mon = known.month - 1;
+    parts.tm_mday = known.day;
+    const Clock::time_point end = Clock::from_time_t(timegm(&parts));
+    const std::string found = version + ", available until about " + date_text(end);
+    if (now >= end) {
+      return {"graph_version", Status::fail, found + ": past its end of life",
+              "move to the newest version (Endpoints::graph_version, --graph-version) after "
+              "reading Meta's changelog"};
+    }
+    if (end - now < std::chrono::hours(24 * 90)) {
+      return {"graph_version", Status::warn, found + ": within 90 days of its end of life",
+              "plan the move to a newer version now"};
+    }
+    return {"graph_version", Status::ok, found, {}};
+  }
+  return {"graph_version", Status::warn, escaped(version) + ": not in this command's table",
+          "check its end of life in Meta's Graph API changelog"};
+}
+
+// The user information of a proxy URL, masked: "http://user:(redacted)@host:3128".
+std::string masked_proxy(std::string proxy) {
+  const std::size_t at = proxy.rfind('@');
+  if (at == std::string::npos) return escaped(proxy);
+  const std::size_t scheme = proxy.find("://");
+  const std::size_t user = scheme != std::string::npos && scheme < at ? scheme + 3 : 0;
+  const std::size_t colon = proxy.find(':', user);
+  if (colon != std::string::npos && colon < at)
+    proxy.replace(colon + 1, at - colon - 1, "(redacted)");
+  return escaped(proxy);
+}
+
+// The proxy libcurl will use for `url`, from the environment as libcurl reads it.
+std::string proxy_in_effect(const std::string& url) {
+  const bool tls = url.rfind("https://", 0) == 0;
+  if (!tls) return "none (plain http never uses a proxy)";
+  for (const char* variable : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+    const char* value = std::getenv(variable);  // NOLINT(concurrency-mt-unsafe): one thread
+    if (value != nullptr && *value != '\0') {
+      return masked_proxy(value) + " (" + variable + "; no_proxy may exempt this host)";
+    }
+  }
+  return "none";
+}
+
+struct Probe {
+  bool reached = false;
+  std::string error;
+  double dns_ms = 0;
+  double connect_ms = 0;
+  double tls_ms = 0;
+  long status = 0;
+  std::string body;
+  std::string date;  // the Date header
+  std::string ca;
+};
+
+CURL* new_easy(const std::string& url, const Connection& connection) {
+  CURL* easy = curl_easy_init();
+  if (easy == nullptr) return nullptr;
+  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, connection.timeout_ms);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, std::min(connection.timeout_ms, 10'000L));
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+#endif
+  if (!connection.ca_file.empty())
+    curl_easy_setopt(easy, CURLOPT_CAINFO, connection.ca_file.c_str());
+  if (url.rfind("http://", 0) == 0) curl_easy_setopt(easy, CURLOPT_NOPROXY, "*");
+  return easy;
+}
+
+std::size_t collect(char* data, std::size_t size, std::size_t count, void* out) {
+  auto& text = *static_cast<std::string*>(out);
+  const std::size_t bytes = size * count;
+  if (text.size() < 64 * 1024) text.append(data, std::min(bytes, 64 * 1024 - text.size()));
+  return bytes;
+}
+
+std::size_t header_line(char* data, std::size_t size, std::size_t count, void* out) {
+  const std::string_view line(data, size * count);
+  if (line.size() > 5 && (line.substr(0, 5) == "Date:" || line.substr(0, 5) == "date:")) {
+    std::string& date = *static_cast<std::string*>(out);
+    date = std::string(line.substr(5));
+    while (!date.empty() && (date.front() == ' ')) date.erase(0, 1);
+    while (!date.empty() && (date.back() == '\r' || date.back() == '\n')) date.pop_back();
+  }
+  return size * count;
+}
+
+// Connects (and shakes hands) only, or with `get` fetches the URL without following.
+Probe probe(const std::string& url, const Connection& connection, bool get) {
+  Probe result;
+  CURL* easy = new_easy(url, connection);
+  if (easy == nullptr) {
+    result.error = "libcurl could not create a handle";
+    return result;
+  }
+  char error[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error);
+  if (get) {
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &collect);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &result.body);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &header_line);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &result.date);
+  } else {
+    curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L);
+  }
+  const CURLcode code = curl_easy_perform(easy);
+  result.reached = code == CURLE_OK;
+  if (!result.reached) result.error = error[0] != '\0' ? error : curl_easy_strerror(code);
+  double seconds = 0;
+  curl_easy_getinfo(easy, CURLINFO_NAMELOOKUP_TIME, &seconds);
+  result.dns_ms = seconds * 1000;
+  curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME, &seconds);
+  result.connect_ms = seconds * 1000 - result.dns_ms;
+  double handshake = 0;
+  curl_easy_getinfo(easy, CURLINFO_APPCONNECT_TIME, &handshake);
+  result.tls_ms = handshake > 0 ? (handshake - seconds) * 1000 : 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.status);
+#if LIBCURL_VERSION_NUM >= 0x075400
+  char* ca = nullptr;
+  if (curl_easy_getinfo(easy, CURLINFO_CAINFO, &ca) == CURLE_OK && ca != nullptr) result.ca = ca;
+#endif
+  curl_easy_cleanup(easy);
+  if (!connection.ca_file.empty()) result.ca = connection.ca_file;
+  return result;
+}
+
+std::string origin_of(const std::string& url) {
+  const auto parts = detail::split_url(url);
+  if (!parts) return url;
+  return std::string(parts->scheme) + "://" + std::string(parts->host) + ":" +
+         std::to_string(parts->port);
+}
+
+std::string milliseconds(double ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f ms", ms);
+  return text;
+}
+
+Check check_connectivity(const AppConfig& app, const Connection& connection) {
+  std::set<std::string> origins;
+  for (const std::string* url :
+       {&app.endpoints.authorize, &app.endpoints.token, &app.endpoints.graph}) {
+    origins.insert(origin_of(*url));
+  }
+  std::string detail;
+  std::string failed;
+  std::string ca;
+  for (const std::string& origin : origins) {
+    const Probe result = probe(origin + "/", connection, false);
+    if (!detail.empty()) detail += "; ";
+    detail += escaped(origin) + ": ";
+    if (!result.reached) {
+      detail += "unreachable (" + escaped(result.error) + ")";
+      failed += (failed.empty() ? "" : ", ") + escaped(origin);
+      continue;
+    }
+    detail += "DNS " + milliseconds(result.dns_ms) + ", TCP " + milliseconds(result.connect_ms);
+    detail += origin.rfind("https://", 0) == 0 ? ", TLS " + milliseconds(result.tls_ms)
+                                               : ", no TLS (loopback)";
+    if (!result.ca.empty()) ca = result.ca;
+  }
+  const std::string proxy = proxy_in_effect(app.endpoints.token);
+  detail += "; CA store: " + (ca.empty() ? std::string("libcurl's default") : escaped(ca)) +
+            "; proxy: " + proxy;
+  if (!failed.empty()) {
+    return {"connectivity", Status::fail, detail,
+            "check DNS, the firewall, the proxy (https_proxy, no_proxy) and the CA store "
+            "(--ca-file) for " +
+                failed};
+  }
+  return {"connectivity", Status::ok, detail, {}};
+}
+
+std::optional<Clock::time_point> parse_http_date(const std::string& text) {
+  std::tm parts{};
+  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parts);
+  if (end == nullptr) return std::nullopt;
+  return Clock::from_time_t(timegm(&parts));
+}
+
+// Any answer of the token host carries its Date.
+Check check_clock(const AppConfig& app, const Connection& connection) {
+  const Probe answer = probe(app.endpoints.token, connection, true);
+  if (!answer.reached) {
+    return {"clock", Status::skip, "the token endpoint could not be reached", {}};
+  }
+  const std::optional<Clock::time_point> server = parse_http_date(answer.date);
+  if (!server) {
+    return {"clock",
+            Status::skip,
+            answer.date.empty() ? "the server sent no Date header"
+                                : "the server's Date header is not an HTTP date",
+            {}};
+  }
+  const auto skew =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - *server).count();
+  const std::string found = std::to_string(skew) + " s against the server's Date";
+  if (skew > 30 || skew < -30) {
+    return {"clock", Status::warn, found,
+            "synchronise this machine's clock (NTP): state lifetimes and token expiry depend "
+            "on it"};
+  }
+  return {"clock", Status::ok, found, {}};
+}
+
+Check check_credentials(const AppConfig& app, const Connection& connection, bool have_secret) {
+  if (!have_secret || app.client_id.empty()) {
+    return {"credentials", Status::skip, "needs the client id and the client secret", {}};
+  }
+  const Result<TokenExchanger> exchanger = TokenExchanger::create(app, connection.client_options());
+  if (!exchanger) {
+    return {"credentials", Status::skip, escaped(exchanger.error().error_message()), {}};
+  }
+  // A code that cannot exist: the endpoint checks the app id and the secret before the code.
+  const Result<AccessToken> answer = exchanger->exchange("AQD-doctor-" + generate_state());
+  if (answer) {
+    return {"credentials", Status::fail, "a code that cannot exist was accepted",
+            "this endpoint is not Instagram's: check --endpoint-base"};
+  }
+  const OAuthException& error = answer.error();
+  const std::string message = escaped(error.error_message());
+  if (error.category() != ErrorCategory::api) {
+    return {"credentials", Status::fail, std::string(to_string(error.category())) + ": " + message,
+            "the token endpoint could not be asked; see connectivity"};
+  }
+  if (message.find("Matching code was not found or was already used") != std::string::npos) {
+    return {"credentials",
+            Status::ok,
+            "the token endpoint accepted the app id and the secret (it refused only the "
+            "made-up code)",
+            {}};
+  }
+  if (message.find("Invalid platform app") != std::string::npos) {
+    return {"credentials", Status::fail, message,
+            "use the Instagram app ID and secret under \"API setup with Instagram login\" in the "
+            "App Dashboard, not the Meta app's ID and secret"};
+  }
+  if (message.find("Error validating client secret") != std::string::npos) {
+    return {"credentials", Status::fail, message,
+            "the client secret does not belong to this app id: copy the Instagram app secret "
+            "again"};
+  }
+  if (message.find("redirect_uri") != std::string::npos) {
+    return {"credentials", Status::fail, message, "see redirect_uri"};
+  }
+  return {"credentials", Status::fail, message, error.hint()};
+}
+
+// The authorization URL fetched without following: an error there names the app or the
+// redirect URI before a user meets it.
+Check check_authorize(const AppConfig& app, const Connection& connection,
+                      const std::vector<std::string>& scopes) {
+  if (app.client_id.empty() || app.redirect_uri.empty()) {
+    return {"authorize", Status::skip, "needs the client id and the redirect URI", {}};
+  }
+  AuthorizeUrlBuilder builder(app);
+  for (const std::string& scope : scopes) builder.scope(scope);
+  const Result<std::string> url = builder.state(generate_state()).build();
+  if (!url) return {"authorize", Status::skip, escaped(url.error().error_message()), {}};
+  const Probe fetched = probe(*url, connection, true);
+  if (!fetched.reached) {
+    return {"authorize", Status::fail, "unreachable (" + escaped(fetched.error) + ")",
+            "see connectivity"};
+  }
+  const std::string status = "HTTP " + std::to_string(fetched.status);
+  if (fetched.status >= 400) {
+    std::string said;
+    const nlohmann::json body = nlohmann::json::parse(fetched.body, nullptr, false);
+    if (body.is_object() && body.contains("error_message") && body["error_message"].is_string()) {
+      said = body["error_message"].get<std::string>();
+    } else {
+      said = fetched.body.substr(0, 120);
+    }
+    std::string hint = "the app id or the redirect URI is not what the app is registered with";
+    if (said.find("redirect_uri") != std::string::npos) {
+      hint = "register the redirect URI exactly (see redirect_uri)";
+    } else if (said.find("Invalid platform app") != std::string::npos) {
+      hint =
+          "use the Instagram app ID under \"API setup with Instagram login\", not the Meta "
+          "app's";
+    }
+    return {"authorize", Status::fail, status + ": " + escaped(said), hint};
+  }
+  return {"authorize",
+          Status::ok,
+          status +
+              ": the authorization window accepts this client id "
+              "and redirect URI",
+          {}};
+}
+
+void print(const std::vector<Check>& checks, bool json) {
+  if (json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const Check& check : checks) {
+      list.push_back({{"name", check.name},
+                      {"status", status_name(check.status)},
+                      {"detail", check.detail},
+                      {"hint", check.hint}});
+    }
+    std::cout << nlohmann::json{{"checks", list}}.dump() << '\n';
+    return;
+  }
+  for (const Check& check : checks) {
+    std::printf("%-4s  %-13s %s\n", std::string(status_name(check.status)).c_str(),
+                check.name.c_str(), check.detail.c_str());
+    if (!check.hint.empty()) {
+      std::printf("      hint: %s\n", check.hint.c_str());
+    }
+  }
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int run_doctor(const DoctorArgs& args) {
+  const std::optional<std::string> secret =
+      read_secret("INSTAGRAM_CLIENT_SECRET", args.connection.client_secret_file);
+  AppConfig app = args.connection.app_config(secret.value_or(""));
+  if (!args.graph_version.empty()) app.endpoints.graph_version = args.graph_version;
+  std::vector<std::string> scopes = split_scopes(args.scopes);
+  if (scopes.empty()) scopes.push_back(app.endpoints.required_scope);
+
+  std::vector<Check> checks;
+  checks.push_back(check_client_id(app.client_id));
+  checks.push_back(check_client_secret(secret));
+  checks.push_back(check_redirect_uri(app.redirect_uri));
+  checks.push_back(check_scopes(scopes, args.connection.api == "basic-display"));
+  checks.push_back(check_graph_version(app.endpoints.graph_version, Clock::now()));
+  checks.push_back(check_connectivity(app, args.connection));
+  checks.push_back(check_clock(app, args.connection));
+  checks.push_back(check_credentials(app, args.connection, secret.has_value()));
+  checks.push_back(check_authorize(app, args.connection, scopes));
+  print(checks, args.json);
+  for (const Check& check : checks) {
+    if (check.status == Status::fail) return 1;
+  }
+  return success;
+}
+
+}  // namespace instagram::oauth::cli
