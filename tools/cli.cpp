@@ -76,13 +76,16 @@ std::optional<std::string> read_secret(const char* variable, const std::string& 
   return std::string(value);
 }
 
+Endpoints endpoints_for(const std::string& api) {
+  return api == "basic-display" ? Endpoints::basic_display() : Endpoints::instagram_login();
+}
+
 AppConfig Connection::app_config(std::string client_secret) const {
   AppConfig config;
   config.client_id = client_id;
   config.client_secret = std::move(client_secret);
   config.redirect_uri = redirect_uri;
-  config.endpoints =
-      api == "basic-display" ? Endpoints::basic_display() : Endpoints::instagram_login();
+  config.endpoints = endpoints_for(api);
   if (!endpoint_base.empty()) config.endpoints = config.endpoints.at(endpoint_base);
   return config;
 }

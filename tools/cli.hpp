@@ -31,6 +31,9 @@ int usage_error(const std::string& message);
 // break; a warning when others may read it), never from argv (other users see argv in ps).
 std::optional<std::string> read_secret(const char* variable, const std::string& file);
 
+// The endpoints of --api's value: "basic-display" or "instagram-login" (the default).
+Endpoints endpoints_for(const std::string& api);
+
 // The connection settings every network subcommand takes.
 struct Connection {
   std::string client_id;  // required: --client-id or $INSTAGRAM_CLIENT_ID

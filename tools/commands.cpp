@@ -260,8 +260,7 @@ int run_mock_server(const MockServerArgs& args) {
   options.shape = args.shape == "data" ? testing::SuccessShape::data : testing::SuccessShape::flat;
   options.latency = std::chrono::milliseconds(args.latency_ms);
   if (args.latency_ms > 0) options.threads = 1100;  // a thousand delayed requests at once
-  options.api =
-      args.api == "basic-display" ? Endpoints::basic_display() : Endpoints::instagram_login();
+  options.api = endpoints_for(args.api);
   const std::optional<std::string> secret = read_secret(secret_variable, {});
   if (secret) options.client_secret = *secret;
   std::optional<testing::InstagramMock> mock;

@@ -48,8 +48,8 @@ struct MockServerArgs {
   int port = 0;
   bool tls = false;
   std::string shape = "flat";
-  std::string client_id = "990602627938098";
-  std::string redirect_uri = "https://socialsizzle.herokuapp.com/auth/";
+  std::string client_id = testing::MockOptions{}.client_id;  // the look-alike's own app
+  std::string redirect_uri = testing::MockOptions{}.redirect_uri;
   std::string api = "instagram-login";
   bool deny = false;
   double for_seconds = 0;

@@ -79,169 +79,177 @@ CLI::App* add_token_command(CLI::App& app, const char* name, const char* descrip
   return command;
 }
 
+void add_authorize_url(CLI::App& app, cli::AuthorizeUrlArgs& args, int& result) {
+  CLI::App* command = app.add_subcommand("authorize-url", "print the Authorization Window URL");
+  command->add_option("--client-id", args.connection.client_id, "Instagram App ID")
+      ->envname("INSTAGRAM_CLIENT_ID")
+      ->required();
+  command->add_option("--redirect-uri", args.connection.redirect_uri, "the app's redirect URI")
+      ->required();
+  command->add_option("--scope", args.scope, "permissions, comma-separated")->required();
+  command->add_option("--state", args.state, "'auto' (256 random bits) or a value");
+  add_api_option(*command, args.connection.api);
+  command->add_option("--endpoint-base", args.connection.endpoint_base,
+                      "a local look-alike's base URL");
+  command->add_option("--param", args.params, "an extra NAME=VALUE parameter (repeatable)");
+  command->add_flag("--force-reauth", args.force_reauth,
+                    "force_reauth=true: the user logs in again");
+  command->add_flag("--no-fb-login", args.no_fb_login,
+                    "enable_fb_login=false: hide \"Log in with Facebook\"");
+  command->add_flag("--json", args.json, "print {\"url\",\"state\"} as JSON");
+  command->callback([&] {
+    cli::json_errors = args.json;
+    result = cli::run_authorize_url(args);
+  });
+}
+
+void add_parse_redirect(CLI::App& app, cli::ParseRedirectArgs& args, int& result) {
+  CLI::App* command =
+      app.add_subcommand("parse-redirect", "read the code or the denial from a redirect URL");
+  command->add_option("url", args.redirect, "the URL Instagram redirected to")->required();
+  command->add_option("--redirect-uri", args.redirect_uri, "check the redirect's base against it");
+  command->add_option("--expect-state", args.expected_state, "the state the redirect must carry");
+  command->add_flag("--json", args.json, "print {\"code\",\"state\"} as JSON");
+  command->callback([&] {
+    cli::json_errors = args.json;
+    result = cli::run_parse_redirect(args);
+  });
+}
+
+void add_exchange(CLI::App& app, cli::ExchangeArgs& args, int& result) {
+  CLI::App* command = app.add_subcommand("exchange", "trade a code for a short-lived token");
+  auto* code_option = command->add_option("--code", args.code, "the authorization code");
+  auto* redirect_option =
+      command->add_option("--redirect", args.redirect, "the redirect URL holding the code");
+  code_option->excludes(redirect_option);
+  command->add_option("--expect-state", args.expected_state,
+                      "with --redirect: the state it must carry");
+  add_connection(*command, args.connection, true);
+  add_token_output(*command, args.output);
+  command->callback([&] {
+    cli::json_errors = args.output.json;
+    result = args.code.empty() && args.redirect.empty()
+                 ? cli::usage_error("exchange needs --code or --redirect")
+                 : cli::run_exchange(args);
+  });
+}
+
+void add_refresh(CLI::App& app, cli::TokenArgs& args, int& result) {
+  CLI::App* command =
+      add_token_command(app, "refresh", "refresh a long-lived token ($INSTAGRAM_ACCESS_TOKEN)",
+                        args, result, cli::run_refresh);
+  auto* if_due = command->add_flag(
+      "--if-due", args.if_due,
+      "refresh only when due (24 hours old, within 7 days of expiry); exit 0 either way");
+  command
+      ->add_option("--received-at", args.received_at,
+                   "with --if-due: when the token was received, UTC")
+      ->needs(if_due);
+  command
+      ->add_option("--expires-at", args.expires_at,
+                   "with --if-due: when it expires, UTC (as --json prints)")
+      ->needs(if_due);
+}
+
+void add_mock_server(CLI::App& app, cli::MockServerArgs& args, int& result) {
+  CLI::App* command = app.add_subcommand("mock-server", "run an Instagram look-alike on 127.0.0.1");
+  command->add_option("--port", args.port, "port (0: any free one)")->capture_default_str();
+  command->add_flag("--tls", args.tls, "serve HTTPS with a throwaway CA (its file is printed)");
+  command->add_option("--shape", args.shape, "success answer shape")
+      ->check(CLI::IsMember({"flat", "data"}))
+      ->capture_default_str();
+  command->add_option("--client-id", args.client_id, "the app it accepts")->capture_default_str();
+  command->add_option("--redirect-uri", args.redirect_uri, "the redirect URI it accepts")
+      ->capture_default_str();
+  add_api_option(*command, args.api);
+  command->add_flag("--deny", args.deny, "every user cancels the authorization");
+  command
+      ->add_option("--latency-ms", args.latency_ms, "every answer waits this long (a round trip)")
+      ->check(CLI::Range(0, 60'000));
+  command->add_option("--for-seconds", args.for_seconds,
+                      "stop after this long (default: at Ctrl-C)");
+  command->callback([&] { result = cli::run_mock_server(args); });
+}
+
+void add_login(CLI::App& app, cli::LoginArgs& args, int& result) {
+  CLI::App* command =
+      app.add_subcommand("login", "the whole flow: URL, redirect, state check, token");
+  command->add_option("--scope", args.scope,
+                      "permissions, comma-separated (default: the API's required one)");
+  command->add_option("--state", args.state, "a fixed state (default: 256 random bits)");
+  command
+      ->add_option("--listen-timeout", args.listen_timeout_seconds,
+                   "seconds to wait for the redirect on a loopback redirect URI")
+      ->capture_default_str();
+  add_connection(*command, args.connection, true);
+  add_token_output(*command, args.output);
+  command->callback([&] {
+    cli::json_errors = args.output.json;
+    result = cli::run_login(args);
+  });
+}
+
+void add_doctor(CLI::App& app, cli::DoctorArgs& args, int& result) {
+  CLI::App* command = app.add_subcommand(
+      "doctor", "check an app's Instagram setup (ids, secret, redirect URI, scopes, network)");
+  command->add_option("--client-id", args.connection.client_id, "Instagram App ID")
+      ->envname("INSTAGRAM_CLIENT_ID");
+  command->add_option("--redirect-uri", args.connection.redirect_uri,
+                      "the app's redirect URI, exactly as registered");
+  command->add_option("--scope", args.scopes,
+                      "a permission to ask for (repeatable, or comma-separated)");
+  add_api_option(*command, args.connection.api);
+  command->add_option("--graph-version", args.graph_version,
+                      "the Graph API version the app pins (default: the library's)");
+  command->add_option("--endpoint-base", args.connection.endpoint_base,
+                      "base URL of a local Instagram look-alike (from `mock-server`)");
+  command->add_option("--ca-file", args.connection.ca_file,
+                      "PEM file of the CA to trust (default: system store)");
+  command->add_option("--timeout-ms", args.connection.timeout_ms, "time limit per request (> 0)")
+      ->check(greater_than_zero)
+      ->capture_default_str();
+  command->add_option("--client-secret-file", args.connection.client_secret_file,
+                      "file holding the client secret (default: $INSTAGRAM_CLIENT_SECRET)");
+  command->add_flag("--json", args.json, "print {\"checks\":[…]} as JSON");
+  command->callback([&] {
+    cli::json_errors = args.json;
+    result = cli::run_doctor(args);
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
       "Instagram OAuth from the command line: authorize URLs, redirects, tokens, a local "
-      "Instagram"};
+      "Instagram, a check of an app's setup"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(instagram::oauth::version));
   int result = cli::success;
 
   cli::AuthorizeUrlArgs authorize;
-  CLI::App* authorize_url =
-      app.add_subcommand("authorize-url", "print the Authorization Window URL");
-  authorize_url->add_option("--client-id", authorize.connection.client_id, "Instagram App ID")
-      ->envname("INSTAGRAM_CLIENT_ID")
-      ->required();
-  authorize_url
-      ->add_option("--redirect-uri", authorize.connection.redirect_uri, "the app's redirect URI")
-      ->required();
-  authorize_url->add_option("--scope", authorize.scope, "permissions, comma-separated")->required();
-  authorize_url->add_option("--state", authorize.state, "'auto' (256 random bits) or a value");
-  add_api_option(*authorize_url, authorize.connection.api);
-  authorize_url->add_option("--endpoint-base", authorize.connection.endpoint_base,
-                            "a local look-alike's base URL");
-  authorize_url->add_option("--param", authorize.params,
-                            "an extra NAME=VALUE parameter (repeatable)");
-  authorize_url->add_flag("--force-reauth", authorize.force_reauth,
-                          "force_reauth=true: the user logs in again");
-  authorize_url->add_flag("--no-fb-login", authorize.no_fb_login,
-                          "enable_fb_login=false: hide \"Log in with Facebook\"");
-  authorize_url->add_flag("--json", authorize.json, "print {\"url\",\"state\"} as JSON");
-  authorize_url->callback([&] {
-    cli::json_errors = authorize.json;
-    result = cli::run_authorize_url(authorize);
-  });
-
+  add_authorize_url(app, authorize, result);
   cli::ParseRedirectArgs parse;
-  CLI::App* parse_redirect =
-      app.add_subcommand("parse-redirect", "read the code or the denial from a redirect URL");
-  parse_redirect->add_option("url", parse.redirect, "the URL Instagram redirected to")->required();
-  parse_redirect->add_option("--redirect-uri", parse.redirect_uri,
-                             "check the redirect's base against it");
-  parse_redirect->add_option("--expect-state", parse.expected_state,
-                             "the state the redirect must carry");
-  parse_redirect->add_flag("--json", parse.json, "print {\"code\",\"state\"} as JSON");
-  parse_redirect->callback([&] {
-    cli::json_errors = parse.json;
-    result = cli::run_parse_redirect(parse);
-  });
-
+  add_parse_redirect(app, parse, result);
   cli::ExchangeArgs exchange;
-  CLI::App* exchange_command =
-      app.add_subcommand("exchange", "trade a code for a short-lived token");
-  auto* code_option =
-      exchange_command->add_option("--code", exchange.code, "the authorization code");
-  auto* redirect_option = exchange_command->add_option("--redirect", exchange.redirect,
-                                                       "the redirect URL holding the code");
-  code_option->excludes(redirect_option);
-  exchange_command->add_option("--expect-state", exchange.expected_state,
-                               "with --redirect: the state it must carry");
-  add_connection(*exchange_command, exchange.connection, true);
-  add_token_output(*exchange_command, exchange.output);
-  exchange_command->callback([&] {
-    cli::json_errors = exchange.output.json;
-    result = exchange.code.empty() && exchange.redirect.empty()
-                 ? cli::usage_error("exchange needs --code or --redirect")
-                 : cli::run_exchange(exchange);
-  });
-
+  add_exchange(app, exchange, result);
   cli::TokenArgs long_lived;
   add_token_command(app, "long-lived",
                     "trade a short-lived token ($INSTAGRAM_ACCESS_TOKEN) for a long-lived one",
                     long_lived, result, cli::run_long_lived);
-
   cli::TokenArgs refresh;
-  CLI::App* refresh_command =
-      add_token_command(app, "refresh", "refresh a long-lived token ($INSTAGRAM_ACCESS_TOKEN)",
-                        refresh, result, cli::run_refresh);
-  auto* if_due = refresh_command->add_flag(
-      "--if-due", refresh.if_due,
-      "refresh only when due (24 hours old, within 7 days of expiry); exit 0 either way");
-  refresh_command
-      ->add_option("--received-at", refresh.received_at,
-                   "with --if-due: when the token was received, UTC")
-      ->needs(if_due);
-  refresh_command
-      ->add_option("--expires-at", refresh.expires_at,
-                   "with --if-due: when it expires, UTC (as --json prints)")
-      ->needs(if_due);
-
+  add_refresh(app, refresh, result);
   cli::TokenArgs me;
   add_token_command(app, "me", "who signed in: the profile of $INSTAGRAM_ACCESS_TOKEN's user", me,
                     result, cli::run_me);
-
   cli::MockServerArgs mock;
-  CLI::App* mock_server =
-      app.add_subcommand("mock-server", "run an Instagram look-alike on 127.0.0.1");
-  mock_server->add_option("--port", mock.port, "port (0: any free one)")->capture_default_str();
-  mock_server->add_flag("--tls", mock.tls, "serve HTTPS with a throwaway CA (its file is printed)");
-  mock_server->add_option("--shape", mock.shape, "success answer shape")
-      ->check(CLI::IsMember({"flat", "data"}))
-      ->capture_default_str();
-  mock_server->add_option("--client-id", mock.client_id, "the app it accepts")
-      ->capture_default_str();
-  mock_server->add_option("--redirect-uri", mock.redirect_uri, "the redirect URI it accepts")
-      ->capture_default_str();
-  add_api_option(*mock_server, mock.api);
-  mock_server->add_flag("--deny", mock.deny, "every user cancels the authorization");
-  mock_server
-      ->add_option("--latency-ms", mock.latency_ms, "every answer waits this long (a round trip)")
-      ->check(CLI::Range(0, 60'000));
-  mock_server->add_option("--for-seconds", mock.for_seconds,
-                          "stop after this long (default: at Ctrl-C)");
-  mock_server->callback([&] { result = cli::run_mock_server(mock); });
-
+  add_mock_server(app, mock, result);
   cli::LoginArgs login;
-  CLI::App* login_command =
-      app.add_subcommand("login", "the whole flow: URL, redirect, state check, token");
-  login_command->add_option("--scope", login.scope,
-                            "permissions, comma-separated (default: the API's required one)");
-  login_command->add_option("--state", login.state, "a fixed state (default: 256 random bits)");
-  login_command
-      ->add_option("--listen-timeout", login.listen_timeout_seconds,
-                   "seconds to wait for the redirect on a loopback redirect URI")
-      ->capture_default_str();
-  add_connection(*login_command, login.connection, true);
-  add_token_output(*login_command, login.output);
-  login_command->callback([&] {
-    cli::json_errors = login.output.json;
-    result = cli::run_login(login);
-  });
-
+  add_login(app, login, result);
   cli::DoctorArgs doctor;
-  CLI::App* doctor_command = app.add_subcommand(
-      "doctor", "check an app's Instagram setup (ids, secret, redirect URI, scopes, network)");
-  doctor_command->add_option("--client-id", doctor.connection.client_id, "Instagram App ID")
-      ->envname("INSTAGRAM_CLIENT_ID");
-  doctor_command->add_option("--redirect-uri", doctor.connection.redirect_uri,
-                             "the app's redirect URI, exactly as registered");
-  doctor_command->add_option("--scope", doctor.scopes,
-                             "a permission to ask for (repeatable, or comma-separated)");
-  add_api_option(*doctor_command, doctor.connection.api);
-  doctor_command->add_option("--graph-version", doctor.graph_version,
-                             "the Graph API version the app pins (default: the library's)");
-  doctor_command->add_option("--endpoint-base", doctor.connection.endpoint_base,
-                             "base URL of a local Instagram look-alike (from `mock-server`)");
-  doctor_command->add_option("--ca-file", doctor.connection.ca_file,
-                             "PEM file of the CA to trust (default: system store)");
-  doctor_command
-      ->add_option("--timeout-ms", doctor.connection.timeout_ms, "time limit per request (> 0)")
-      ->check(greater_than_zero)
-      ->capture_default_str();
-  doctor_command->add_option("--client-secret-file", doctor.connection.client_secret_file,
-                             "file holding the client secret (default: $INSTAGRAM_CLIENT_SECRET)");
-  doctor_command->add_flag("--json", doctor.json, "print {\"checks\":[…]} as JSON");
-  doctor_command->callback([&] {
-    cli::json_errors = doctor.json;
-    result = cli::run_doctor(doctor);
-  });
-
-  CLI::App* demo =
-      app.add_subcommand("demo", "run the whole flow against an embedded Instagram look-alike");
-  demo->callback([&] { result = cli::run_demo(); });
+  add_doctor(app, doctor, result);
+  app.add_subcommand("demo", "run the whole flow against an embedded Instagram look-alike")
+      ->callback([&] { result = cli::run_demo(); });
 
   try {
     app.parse(argc, argv);
