@@ -1,5 +1,6 @@
 #include <instagram/oauth/lifecycle.hpp>
 
+#include <algorithm>
 #include <utility>
 
 namespace instagram::oauth {
@@ -56,12 +57,18 @@ Result<AccessToken> TokenKeeper::get() {
         "the long-lived token expired before it was refreshed; only a new login helps";
     return OAuthException(std::move(details));
   }
-  if (!exchanger_ || !refresh_due(token_, now, policy_)) return token_;
+  if (dead_) return *dead_;
+  if (!exchanger_ || !refresh_due(token_, now, policy_) || now < next_try_) return token_;
 
   refreshing_ = true;
   const std::string current = token_.access_token;
   lock.unlock();
   Result<AccessToken> refreshed = exchanger_->refresh(current);
+  if (refreshed && !refreshed->expires_in) {
+    // Accepted, it would never be due again and would be handed out after it died.
+    refreshed = OAuthException(ErrorCategory::invalid_response,
+                               "the refresh answer has no expires_in; the old token is kept");
+  }
   if (refreshed) {  // dated by this keeper's clock, which decides when the next refresh is due
     refreshed->received_at = now;
     if (refreshed->expires_in) refreshed->expires_at = now + *refreshed->expires_in;
@@ -75,8 +82,14 @@ Result<AccessToken> TokenKeeper::get() {
   lock.lock();
   if (refreshed) {
     token_ = *refreshed;
-  } else if (!needs_reauthorization(refreshed.error())) {
-    refreshed = token_;  // still valid: a later call tries again
+    backoff_ = std::chrono::seconds(0);
+  } else if (needs_reauthorization(refreshed.error())) {
+    dead_ = refreshed.error();
+  } else {  // still valid: a later call tries again, after a while
+    backoff_ = backoff_.count() == 0 ? policy_.retry_after
+                                     : std::min(backoff_ * 2, policy_.max_retry_after);
+    next_try_ = now + backoff_;
+    refreshed = token_;
   }
   last_result_ = refreshed;
   refreshing_ = false;

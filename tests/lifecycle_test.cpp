@@ -6,6 +6,8 @@
 #include <instagram/oauth/lifecycle.hpp>
 
 #include "instagram_mock.hpp"
+#include "sample_app.hpp"
+#include "stub_transport.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -137,7 +139,75 @@ TEST_CASE("TokenKeeper: a refresh answered 190/463 needs a new login", "[lifecyc
   CHECK(needs_reauthorization(refreshed.error()));
   CHECK(refreshed.error().error_subcode() == 463);
   CHECK(persisted == 0);
-  // A passing failure keeps the still-valid token.
-  mock.set_fault(testing::Fault::html_502);
+  // Remembered: a dead token is not asked about again, however often get() is called.
+  CHECK(mock.refreshes() == 1);
+  mock.set_fault(testing::Fault::none);
+  for (int i = 0; i < 100; ++i) CHECK(keeper.get().error().error_subcode() == 463);
+  CHECK(mock.refreshes() == 1);
+}
+
+namespace {
+
+// A refresh answer as graph.instagram.com gives it, with or without expires_in.
+HttpResponse refreshed_answer(bool with_expires_in) {
+  return testing::json_answer(
+      200, with_expires_in
+               ? R"({"access_token":"IGQWR-refreshed","token_type":"bearer","expires_in":5183944})"
+               : R"({"access_token":"IGQWR-refreshed","token_type":"bearer"})");
+}
+
+}  // namespace
+
+TEST_CASE("TokenKeeper: during an outage it asks again after retry_after, doubling",
+          "[lifecycle]") {
+  auto transport = std::make_shared<testing::StubTransport>(
+      OAuthException(ErrorCategory::transport, "Couldn't connect to server"));
+  auto exchanger = std::make_shared<TokenExchanger>(testing::sample_app(), transport);
+  const Clock::time_point received = Clock::now();
+  Clock::time_point now = received + 55 * 24h;
+  int persisted = 0;
+  TokenKeeper keeper(
+      exchanger, long_lived_at(received), RefreshPolicy{24h, 7 * 24h, 60s, 240s},
+      [&](const AccessToken&) { ++persisted; }, [&] { return now; });
+  // 1,000 calls during the outage: one request, the still-valid token each time.
+  for (int i = 0; i < 1000; ++i) CHECK(keeper.get().value().access_token == "IGQWR-long-lived");
+  CHECK(transport->requests.size() == 1);
+  // Then after 60 s, 120 s, 240 s, 240 s (the cap): one request each.
+  for (const auto wait : {60s, 120s, 240s, 240s}) {
+    now += wait - 1s;
+    CHECK(keeper.get().has_value());
+    const std::size_t before = transport->requests.size();
+    now += 1s;
+    CHECK(keeper.get().has_value());
+    CHECK(transport->requests.size() == before + 1);
+  }
+  // The outage ends: the next try refreshes, and failures count from the start again.
+  transport->failure.reset();
+  transport->answer = refreshed_answer(true);
+  now += 240s;
+  CHECK(keeper.get().value().access_token == "IGQWR-refreshed");
+  CHECK(persisted == 1);
+}
+
+TEST_CASE("TokenKeeper: a refresh answer without expires_in is refused, the old token kept",
+          "[lifecycle]") {
+  // Accepted, such a token would never be due again and would be handed out once dead.
+  auto transport = std::make_shared<testing::StubTransport>(refreshed_answer(false));
+  auto exchanger = std::make_shared<TokenExchanger>(testing::sample_app(), transport);
+  const Clock::time_point received = Clock::now();
+  Clock::time_point now = received + 55 * 24h;
+  int persisted = 0;
+  TokenKeeper keeper(
+      exchanger, long_lived_at(received), {}, [&](const AccessToken&) { ++persisted; },
+      [&] { return now; });
   CHECK(keeper.get().value().access_token == "IGQWR-long-lived");
+  CHECK(persisted == 0);
+  CHECK(transport->requests.size() == 1);
+  // A failure like any other: asked again after retry_after, and taken once it is whole.
+  transport->answer = refreshed_answer(true);
+  now += 60s;
+  const AccessToken refreshed = keeper.get().value();
+  CHECK(refreshed.access_token == "IGQWR-refreshed");
+  CHECK(refreshed.expires_at == now + 5183944s);
+  CHECK(persisted == 1);
 }

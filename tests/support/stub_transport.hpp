@@ -14,19 +14,17 @@ namespace instagram::oauth::testing {
 class StubTransport final : public HttpTransport {
  public:
   explicit StubTransport(HttpResponse fixed_answer) : answer(std::move(fixed_answer)) {}
-  explicit StubTransport(OAuthException failure) : failure_(std::move(failure)) {}
+  explicit StubTransport(OAuthException fixed_failure) : failure(std::move(fixed_failure)) {}
 
   Result<HttpResponse> send(const HttpRequest& request) override {
     requests.push_back(request);
-    if (failure_) return *failure_;
+    if (failure) return *failure;
     return answer;
   }
 
-  HttpResponse answer;                // what every request gets, unless made with a failure
-  std::vector<HttpRequest> requests;  // what it was asked, in order
-
- private:
-  std::optional<OAuthException> failure_;
+  HttpResponse answer;                    // what every request gets, unless failure is set
+  std::optional<OAuthException> failure;  // what every request fails with, when set
+  std::vector<HttpRequest> requests;      // what it was asked, in order
 };
 
 inline HttpResponse json_answer(int status, std::string body) {

@@ -21,8 +21,10 @@ namespace instagram::oauth {
 // Instagram refreshes a long-lived token once it is 24 hours old and before it expires
 // (60 days); refreshed, it lives 60 days from then.
 struct RefreshPolicy {
-  std::chrono::hours min_age{24};             // younger tokens are never refreshed
-  std::chrono::hours refresh_before{7 * 24};  // refresh within this much of expires_at
+  std::chrono::hours min_age{24};              // younger tokens are never refreshed
+  std::chrono::hours refresh_before{7 * 24};   // refresh within this much of expires_at
+  std::chrono::seconds retry_after{60};        // after a failed refresh, the next try waits this,
+  std::chrono::seconds max_retry_after{3600};  // doubling with each failure up to this
 };
 
 // True when `token` is at least min_age old, expires within refresh_before, and has not
@@ -40,8 +42,11 @@ INSTAGRAM_OAUTH_EXPORT bool needs_reauthorization(const OAuthException& error) n
 // others wait for its result), on_refreshed runs once per refresh (persist the new token
 // there), a token younger than min_age is never refreshed, and an expired one is reported
 // without a request as an api error with code 190 and subcode 463 (needs_reauthorization).
-// When a refresh fails and the token still works, get() returns the token (a later call
-// tries again); when the failure needs_reauthorization, get() returns that error.
+// When a refresh fails and the token still works, get() returns the token, and the next
+// try waits RefreshPolicy::retry_after, doubling up to max_retry_after (an outage does not
+// turn every get() into a request). A refresh answer without expires_in is such a failure
+// (invalid_response): its token would never be refreshed again. When the failure
+// needs_reauthorization, get() returns that error from then on, without another request.
 class INSTAGRAM_OAUTH_EXPORT TokenKeeper {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;
@@ -64,6 +69,9 @@ class INSTAGRAM_OAUTH_EXPORT TokenKeeper {
   bool refreshing_ = false;
   std::uint64_t refreshes_ = 0;                     // finished refreshes, successful or not
   std::optional<Result<AccessToken>> last_result_;  // what the last refresh gave its waiters
+  std::optional<OAuthException> dead_;              // once a refresh needs_reauthorization
+  std::chrono::seconds backoff_{0};                 // after the last failed refresh, or 0
+  std::chrono::system_clock::time_point next_try_;  // no refresh before this
 };
 
 }  // namespace instagram::oauth
