@@ -14,5 +14,6 @@
 #include <instagram/oauth/state.hpp>
 #include <instagram/oauth/token.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
+#include <instagram/oauth/token_store.hpp>
 #include <instagram/oauth/version.hpp>
 #include <instagram/oauth/webhooks.hpp>
