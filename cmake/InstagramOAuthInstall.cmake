@@ -10,8 +10,24 @@ install(TARGETS instagram_oauth
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/" "${INSTAGRAM_OAUTH_GENERATED_INCLUDE}/"
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+if(TARGET instagram_oauth_postgres)
+  install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/" "${INSTAGRAM_OAUTH_GENERATED_INCLUDE}/"
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  # A component of its own export set: only a consumer that asks for it needs libpq.
+  install(TARGETS instagram_oauth_postgres
+    EXPORT InstagramOAuthPostgresTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(EXPORT InstagramOAuthPostgresTargets
+    NAMESPACE InstagramOAuth::
+    DESTINATION ${INSTAGRAM_OAUTH_CMAKE_DIR})
+  export(EXPORT InstagramOAuthPostgresTargets
+    NAMESPACE InstagramOAuth::
+    FILE "${PROJECT_BINARY_DIR}/InstagramOAuthPostgresTargets.cmake")
+else()
+  install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/" "${INSTAGRAM_OAUTH_GENERATED_INCLUDE}/"
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+    PATTERN "postgres" EXCLUDE)
+endif()
 
 install(EXPORT InstagramOAuthTargets
   NAMESPACE InstagramOAuth::

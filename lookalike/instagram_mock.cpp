@@ -632,6 +632,11 @@ void InstagramMock::set_shape(SuccessShape shape) {
   impl_->shape = shape;
 }
 
+void InstagramMock::set_latency(std::chrono::milliseconds latency) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->options.latency = latency;
+}
+
 void InstagramMock::set_user_decision(UserDecision decision) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   impl_->decision = decision;

@@ -92,6 +92,7 @@ class InstagramMock {
   void set_fault(Fault fault);
   void set_shape(SuccessShape shape);
   void set_user_decision(UserDecision decision);
+  void set_latency(std::chrono::milliseconds latency);  // as MockOptions::latency, from now on
   // Codes expire after an hour of this clock; long-lived tokens after 60 days, and they
   // can be refreshed only once they are 24 hours old.
   void advance_clock(std::chrono::seconds by);

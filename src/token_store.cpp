@@ -95,11 +95,11 @@ Result<RefreshReport> TokenRefresher::run_once(std::chrono::system_clock::time_p
     Result<std::vector<StoredToken>> leased =
         store_->lease_due(now, policy_, max_in_flight_, lease_);
     if (!leased) {
-      // Nothing done yet: the store's error is the pass's. Later: what is left is failed.
+      // Nothing done yet: the store's error is the pass's. Later: the pass stops, saying why.
       if (report.refreshed + report.reauthorization_needed + report.failed == 0) {
         return leased.error();
       }
-      ++report.failed;
+      report.stopped_by = leased.error();
       break;
     }
     if (leased->empty()) break;

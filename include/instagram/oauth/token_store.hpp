@@ -71,6 +71,9 @@ struct RefreshReport {
   std::size_t refreshed = 0;               // refreshed and saved
   std::size_t reauthorization_needed = 0;  // dead: saved so, never asked about again
   std::size_t failed = 0;                  // not refreshed this time; a later pass retries
+  // The store's error when it could not lease any more after the pass had begun: the pass
+  // stopped there, and what was left is for a later pass.
+  std::optional<OAuthException> stopped_by;
 };
 
 // Refreshes every due token of a store, exactly once each however many instances run a
@@ -88,7 +91,7 @@ class INSTAGRAM_OAUTH_EXPORT TokenRefresher {
   // dated `now`), until nothing due is left. A transient failure is not saved: its lease
   // runs out and a later pass tries again. Errors: invalid_argument (no exchanger or store,
   // a max_in_flight of 0), and the store's errors when it cannot lease at all; a token whose
-  // save fails counts as failed. Thread-safe; one pass at a time per refresher is enough.
+  // save fails counts as failed, and a lease that fails later ends the pass (stopped_by). Thread-safe; one pass at a time per refresher is enough.
   Result<RefreshReport> run_once(std::chrono::system_clock::time_point now) const;
 
  private:
