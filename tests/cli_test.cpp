@@ -7,6 +7,13 @@
 #include "secret_scan.hpp"
 #include "test_certificates.hpp"
 
+#if defined(INSTAGRAM_OAUTH_WITH_POSTGRES)
+#include <instagram/oauth/postgres/token_store.hpp>
+
+#include "postgres_server.hpp"
+#include "store_contract.hpp"
+#endif
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -724,3 +731,56 @@ TEST_CASE("doctor: a skewed clock warns, an unreachable host fails, usage errors
   CHECK(run_process({cli, "doctor", "--timeout-ms", "0"}).exit_code == 2);
   CHECK(run_process({cli, "doctor", "--api", "graph"}).exit_code == 2);
 }
+
+#if defined(INSTAGRAM_OAUTH_WITH_POSTGRES)
+TEST_CASE("refresh-due runs one pass over the tokens in PostgreSQL", "[cli][postgres]") {
+  if (!testing::PostgresServer::installed()) {
+    WARN("skipped: PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
+    return;
+  }
+  const testing::PostgresServer server;
+  const std::string key = "fleet-key-0123456789abcdefghijklmnopqrstuvwxyz";
+  InstagramMock mock(leak_test_mock());
+  {
+    const auto store = PostgresTokenStore::open(server.conninfo(), {key}).value();
+    const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+    const auto received = std::chrono::system_clock::now() - std::chrono::hours(55 * 24);
+    for (int i = 0; i < 5; ++i) {
+      const AccessToken short_lived = exchanger.exchange(mock.issue_code()).value();
+      const AccessToken long_lived =
+          exchanger.exchange_for_long_lived(short_lived.access_token).value();
+      REQUIRE(store
+                  ->save(testing::stored_token(std::to_string(17841400000000000LL + i), received,
+                                               long_lived.access_token))
+                  .has_value());
+    }
+  }
+  mock.advance_clock(std::chrono::hours(55 * 24));
+  testing::Environment environment = with_secret();
+  environment.emplace_back("INSTAGRAM_TOKEN_KEYS", "new-key-0123456789abcdefghijklmnopqr," + key);
+  std::vector<std::string> argv =
+      command({"refresh-due", "--database", server.conninfo()}, connection_args(mock));
+  const ProcessResult pass = run_process(argv, environment);
+  CHECK(pass.exit_code == 0);
+  CHECK(pass.out == "refreshed: 5\nneed a new login: 0\nfailed: 0\n");
+  check_no_leak(pass, key);
+  CHECK(mock.refreshes() == 5);
+  argv.push_back("--json");
+  const ProcessResult nothing_due = run_process(argv, environment);
+  CHECK(nothing_due.exit_code == 0);
+  CHECK(nothing_due.out == R"({"failed":0,"reauthorization_needed":0,"refreshed":0})"
+                           "\n");
+
+  const ProcessResult no_keys =
+      run_process(argv, {{"INSTAGRAM_CLIENT_SECRET", testing::leak_test_secret},
+                         {"INSTAGRAM_TOKEN_KEYS", std::nullopt}});
+  CHECK(no_keys.exit_code == 2);
+  const ProcessResult no_database = run_process(
+      command({"refresh-due", "--database", "host=127.0.0.1 port=1 user=x password=pw-Distinct-99"},
+              connection_args(mock)),
+      environment);
+  CHECK(no_database.exit_code == 5);
+  CHECK(no_database.err.rfind("transport: PostgreSQL: cannot connect: ", 0) == 0);
+  CHECK(no_database.err.find("pw-Distinct-99") == std::string::npos);
+}
+#endif

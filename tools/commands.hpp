@@ -71,6 +71,14 @@ struct DoctorArgs {
   bool json = false;
 };
 
+struct RefreshDueArgs {
+  Connection connection;
+  std::string database;   // libpq conninfo
+  std::string keys_file;  // default: $INSTAGRAM_TOKEN_KEYS
+  std::size_t max_in_flight = 200;
+  bool json = false;
+};
+
 // Starts the look-alike in `mock`; false, with the reason on stderr, when it cannot.
 bool start_mock(std::optional<testing::InstagramMock>& mock, const testing::MockOptions& options);
 
@@ -84,5 +92,6 @@ int run_mock_server(const MockServerArgs& args);
 int run_login(const LoginArgs& args);
 int run_demo();
 int run_doctor(const DoctorArgs& args);
+int run_refresh_due(const RefreshDueArgs& args);  // built with the PostgreSQL component
 
 }  // namespace instagram::oauth::cli

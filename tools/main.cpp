@@ -217,6 +217,28 @@ void add_doctor(CLI::App& app, cli::DoctorArgs& args, int& result) {
   });
 }
 
+#if defined(INSTAGRAM_OAUTH_WITH_POSTGRES)
+void add_refresh_due(CLI::App& app, cli::RefreshDueArgs& args, int& result) {
+  CLI::App* command = app.add_subcommand(
+      "refresh-due", "refresh every due token in PostgreSQL once (a pass, for cron or a timer)");
+  command->add_option("--database", args.database, "libpq conninfo of the token store")
+      ->envname("INSTAGRAM_DATABASE_URL")
+      ->required();
+  command->add_option("--keys-file", args.keys_file,
+                      "file holding the token keys, comma-separated (default: "
+                      "$INSTAGRAM_TOKEN_KEYS)");
+  command->add_option("--max-in-flight", args.max_in_flight, "refreshes at once (> 0)")
+      ->check(greater_than_zero)
+      ->capture_default_str();
+  add_connection(*command, args.connection, true);
+  command->add_flag("--json", args.json, "print the summary as JSON");
+  command->callback([&] {
+    cli::json_errors = args.json;
+    result = cli::run_refresh_due(args);
+  });
+}
+#endif
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -248,6 +270,10 @@ int main(int argc, char** argv) {
   add_login(app, login, result);
   cli::DoctorArgs doctor;
   add_doctor(app, doctor, result);
+#if defined(INSTAGRAM_OAUTH_WITH_POSTGRES)
+  cli::RefreshDueArgs refresh_due;
+  add_refresh_due(app, refresh_due, result);
+#endif
   app.add_subcommand("demo", "run the whole flow against an embedded Instagram look-alike")
       ->callback([&] { result = cli::run_demo(); });
 
