@@ -7,6 +7,7 @@
 #include <instagram/oauth.hpp>
 
 #include "child_process.hpp"
+#include "keep_in_flight.hpp"
 #include "nginx.hpp"
 #include "raw_form.hpp"
 #include "sample_app.hpp"
@@ -45,25 +46,9 @@ Outcome library_async(const Nginx& nginx, Listener listener, int total, int in_f
   AppConfig config = app;
   config.endpoints.token = nginx.url(listener, true);
   const TokenExchanger exchanger(config, options);
-  std::mutex mutex;
-  std::condition_variable finished;
-  int done = 0;
-  std::atomic<int> started{0};
-  std::atomic<int> succeeded{0};
-  std::function<void()> start_one = [&] {
-    if (started++ >= total) return;
-    exchanger.exchange_async(code, [&](Result<AccessToken> token) {
-      if (token && token->access_token == testing::nginx_access_token) ++succeeded;
-      start_one();
-      std::lock_guard<std::mutex> lock(mutex);
-      if (++done == total) finished.notify_all();
-    });
-  };
-  const auto begin = Clock::now();
-  for (int i = 0; i < in_flight; ++i) start_one();
-  std::unique_lock<std::mutex> lock(mutex);
-  finished.wait(lock, [&] { return done == total; });
-  return {succeeded.load(), std::chrono::duration<double>(Clock::now() - begin).count()};
+  const bench::AsyncRun run =
+      bench::keep_in_flight(exchanger, total, in_flight, [](int) { return std::string(code); });
+  return {run.succeeded, run.seconds};
 }
 
 // Blocking exchange() from `threads` threads at the library's defaults.

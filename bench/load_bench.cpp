@@ -10,6 +10,7 @@
 #include <instagram/oauth.hpp>
 
 #include "child_process.hpp"
+#include "keep_in_flight.hpp"
 #include "nginx.hpp"
 #include "raw_form.hpp"
 #include "sample_app.hpp"
@@ -65,28 +66,8 @@ Outcome library(const Scenario& scenario, int total, int in_flight) {
   options.ca_file = scenario.nginx->ca_file();
   if (scenario.listener == Listener::https) options.http_version = HttpVersion::http1_1;
   const TokenExchanger exchanger(config, options);
-  std::mutex mutex;
-  std::condition_variable finished;
-  int done = 0;
-  std::atomic<int> started{0};
-  std::atomic<int> succeeded{0};
-  std::function<void()> start_one = [&] {
-    const int i = started++;
-    if (i >= total) return;
-    exchanger.exchange_async(code_number(i), [&](Result<AccessToken> token) {
-      if (token && token->access_token == testing::nginx_access_token) ++succeeded;
-      start_one();
-      std::lock_guard<std::mutex> lock(mutex);
-      if (++done == total) finished.notify_all();
-    });
-  };
-  const auto begin = Clock::now();
-  for (int i = 0; i < in_flight; ++i) start_one();
-  {
-    std::unique_lock<std::mutex> lock(mutex);
-    finished.wait(lock, [&] { return done == total; });
-  }
-  Outcome outcome{succeeded.load(), std::chrono::duration<double>(Clock::now() - begin).count()};
+  const bench::AsyncRun run = bench::keep_in_flight(exchanger, total, in_flight, code_number);
+  Outcome outcome{run.succeeded, run.seconds};
   std::this_thread::sleep_for(idle);
   outcome.rss_idle_mb = bench::rss_now_mb();
   return outcome;

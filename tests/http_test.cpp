@@ -146,6 +146,22 @@ void start_at_once(const TokenExchanger& exchanger, Collected& collected, int to
   }
 }
 
+// `total` exchanges, `window` in flight at any time (each callback starts the next), from
+// the engine thread; waits for every result.
+void keep_in_flight(const TokenExchanger& exchanger, Collected& collected, int total, int window) {
+  std::atomic<int> next{0};
+  std::function<void()> start_one = [&] {
+    const int i = next++;
+    if (i >= total) return;
+    exchanger.exchange_async(code_number(i), [&, i](Result<AccessToken> token) {
+      start_one();  // first: once the last result is added, the caller may return
+      collected.add(code_number(i), std::move(token));
+    });
+  };
+  for (int i = 0; i < window; ++i) start_one();
+  REQUIRE(collected.wait_for(static_cast<std::size_t>(total)));
+}
+
 // The sample app against nginx's delayed token endpoint on `listener`, trusting its CA.
 TokenExchanger exchanger_for(const Nginx& nginx, testing::Listener listener,
                              ClientOptions options = {}) {
@@ -202,19 +218,8 @@ TEST_CASE("1,000 async exchanges, 200 in flight from one thread, each callback o
   const TokenExchanger exchanger(app_for(server), plain_http());
   Collected collected;
   constexpr int total = 1000;
-  constexpr int window = 200;
-  std::atomic<int> next{0};
   // Each callback starts the next exchange: the window stays full from the engine thread.
-  std::function<void()> start_one = [&] {
-    const int i = next++;
-    if (i >= total) return;
-    exchanger.exchange_async(code_number(i), [&, i](Result<AccessToken> token) {
-      start_one();  // first: once the last result is added, the test may end
-      collected.add(code_number(i), std::move(token));
-    });
-  };
-  for (int i = 0; i < window; ++i) start_one();
-  REQUIRE(collected.wait_for(total));
+  keep_in_flight(exchanger, collected, total, 200);
   CHECK(collected.called_more_than_once() == 0);
   int exact = 0;
   for (const auto& [code, token] : collected.results()) {
@@ -254,35 +259,9 @@ TEST_CASE("over HTTP/2, a server that answers before reading the body loses no s
   const TokenExchanger exchanger(app, options);
   Collected collected;
   constexpr int total = 4000;
-  std::atomic<int> next{0};
-  std::function<void()> start_one = [&] {
-    const int i = next++;
-    if (i >= total) return;
-    exchanger.exchange_async(code_number(i), [&, i](Result<AccessToken> token) {
-      start_one();
-      collected.add(code_number(i), std::move(token));
-    });
-  };
-  for (int i = 0; i < 200; ++i) start_one();
-  REQUIRE(collected.wait_for(total));
+  keep_in_flight(exchanger, collected, total, 200);
   CHECK(collected.called_more_than_once() == 0);
   CHECK(collected.nginx_tokens() == static_cast<std::size_t>(total));
-}
-
-// `total` exchanges, `window` in flight at any time (each callback starts the next), from
-// the engine thread; waits for every result.
-void keep_in_flight(const TokenExchanger& exchanger, Collected& collected, int total, int window) {
-  std::atomic<int> next{0};
-  std::function<void()> start_one = [&] {
-    const int i = next++;
-    if (i >= total) return;
-    exchanger.exchange_async(code_number(i), [&, i](Result<AccessToken> token) {
-      start_one();  // first: once the last result is added, the caller may return
-      collected.add(code_number(i), std::move(token));
-    });
-  };
-  for (int i = 0; i < window; ++i) start_one();
-  REQUIRE(collected.wait_for(static_cast<std::size_t>(total)));
 }
 
 // How many times each code reached nginx's body log, from its `first` line on.

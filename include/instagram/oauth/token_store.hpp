@@ -91,7 +91,8 @@ class INSTAGRAM_OAUTH_EXPORT TokenRefresher {
   // dated `now`), until nothing due is left. A transient failure is not saved: its lease
   // runs out and a later pass tries again. Errors: invalid_argument (no exchanger or store,
   // a max_in_flight of 0), and the store's errors when it cannot lease at all; a token whose
-  // save fails counts as failed, and a lease that fails later ends the pass (stopped_by). Thread-safe; one pass at a time per refresher is enough.
+  // save fails counts as failed, and a lease that fails later ends the pass (stopped_by).
+  // Thread-safe; one pass at a time per refresher is enough.
   Result<RefreshReport> run_once(std::chrono::system_clock::time_point now) const;
 
  private:
