@@ -230,6 +230,10 @@ struct PostgresTokenStore::Impl {
       returned.notify_one();
       return error;
     }
+    // The server's notices ("relation … already exists, skipping") are not the caller's
+    // business; libpq would print them to stderr.
+    PQsetNoticeProcessor(
+        connection, [](void*, const char*) {}, nullptr);
     return connection;
   }
 
