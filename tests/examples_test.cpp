@@ -344,3 +344,27 @@ TEST_CASE("examples/web_login verifies Meta's webhooks and answers the handshake
   CHECK(result.out.find("K\\u00e4se") == std::string::npos);
   check_no_leak(result);
 }
+
+TEST_CASE("examples/web_login behind an https front: __Host- cookies with Secure", "[examples]") {
+  const int port = testing::free_loopback_port();
+  testing::InstagramMock mock(WebLogin::mock_for(port));
+  testing::Environment environment = look_alike(mock);
+  environment.emplace_back("INSTAGRAM_REDIRECT_URI", "https://login.example.com/auth/");
+  testing::Process app({EXAMPLE_WEB_LOGIN, std::to_string(port)}, environment);
+  REQUIRE(app.wait_for_stdout("web_login listening", std::chrono::seconds(20)));
+  httplib::Client browser("http://127.0.0.1:" + std::to_string(port));
+  // Served over https by the front, so a sibling subdomain or another port cannot plant
+  // the binding: the cookie is bound to this exact host.
+  const auto login = browser.Get("/login", {{"Cookie", "__Host-binding=planted"}});
+  REQUIRE(login);
+  REQUIRE(login->status == 302);
+  const std::string set_cookie = login->get_header_value("Set-Cookie");
+  CHECK(set_cookie.rfind("__Host-binding=", 0) == 0);
+  CHECK(set_cookie.find("__Host-binding=planted") == std::string::npos);
+  CHECK(set_cookie.find("; Path=/; HttpOnly; SameSite=Lax; Secure") != std::string::npos);
+  CHECK(set_cookie.find("Domain") == std::string::npos);
+  // The authorization window sends the user back to the front's address.
+  CHECK(login->get_header_value("Location").find("login.example.com") != std::string::npos);
+  app.terminate();
+  check_no_leak(app.wait());
+}
