@@ -22,7 +22,10 @@ using namespace instagram::oauth;
 int main(int argc, char** argv) {
   const int total = argc > 1 ? std::atoi(argv[1]) : 1000;
   const int in_flight = argc > 2 ? std::atoi(argv[2]) : 200;
-  if (total <= 0 || in_flight <= 0) return std::cerr << "usage: many_logins [N] [IN_FLIGHT]\n", 2;
+  if (total <= 0 || in_flight <= 0) {
+    std::cerr << "usage: many_logins [N] [IN_FLIGHT]\n";
+    return 2;
+  }
 
   testing::LatencyServerOptions look_alike;
   look_alike.latency = std::chrono::milliseconds(50);  // a real round trip

@@ -5,23 +5,25 @@ using namespace instagram::oauth;
 
 int main(int argc, char** argv) {
   const char* secret = std::getenv("INSTAGRAM_CLIENT_SECRET");
-  if (argc < 2 || !secret)
-    return std::cerr << "usage: INSTAGRAM_CLIENT_SECRET=… quickstart REDIRECT\n", 2;
+  if (argc < 2 || !secret) {
+    std::cerr << "usage: INSTAGRAM_CLIENT_SECRET=… quickstart REDIRECT\n";
+    return 2;
+  }
   // Your Instagram app's ID and secret ("API setup with Instagram login"), your redirect URI.
   const AppConfig app{"990602627938098", secret, "https://socialsizzle.herokuapp.com/auth/"};
   const std::string state = "from-the-users-session";  // generate_state() when sending the user
   std::cout
       << AuthorizeUrlBuilder(app).scope("instagram_business_basic").state(state).build().value()
       << '\n';
-
-  // The user allows the app; Instagram redirects to …/auth/?code=AQBx-hBsH3…&state=…#_
-  const Result<AuthorizationCode> code = RedirectParser(app).parse(argv[1], state);
-  if (!code) return std::cerr << code.error().what() << '\n', 1;  // denied, forged, malformed
-
-  const TokenExchanger exchanger(app);  // share one: threads and async calls welcome
-  const Result<AccessToken> token = exchanger.exchange(*code);
-  if (!token) return std::cerr << token.error().what() << '\n', 1;
-  const Result<UserProfile> me = ProfileClient(app, exchanger.transport()).me(token->access_token);
-  if (!me) return std::cerr << me.error().what() << '\n', 1;
-  std::cout << "Signed in: @" << me->username << " (" << me->user_id << ")\n";
+  try {  // value() throws the OAuthException a Result holds: denied, forged, refused
+    // The user allows the app; Instagram redirects to …/auth/?code=AQBx-hBsH3…&state=…#_
+    const AuthorizationCode code = RedirectParser(app).parse(argv[1], state).value();
+    const TokenExchanger exchanger(app);  // share one: threads and async calls welcome
+    const AccessToken token = exchanger.exchange(code).value();
+    const UserProfile me = ProfileClient(app, exchanger.transport()).me(token.access_token).value();
+    std::cout << "Signed in: @" << me.username << " (" << me.user_id << ")\n";
+  } catch (const OAuthException& error) {
+    std::cerr << error.what() << '\n';
+    return 1;
+  }
 }

@@ -161,7 +161,10 @@ int main(int argc, char** argv) {
   }
   const std::string webhook_verify_token = env_or("INSTAGRAM_WEBHOOK_VERIFY_TOKEN", "");
   const Result<TokenExchanger> created = TokenExchanger::create(app, options);
-  if (!created) return std::cerr << created.error().what() << '\n', 2;  // fail at start-up
+  if (!created) {  // fail at start-up, not at the first sign-in
+    std::cerr << created.error().what() << '\n';
+    return 2;
+  }
   const TokenExchanger& exchanger = *created;
   const ProfileClient profiles(app, exchanger.transport());
   const RedirectParser parser(app);
