@@ -87,6 +87,22 @@ ProfileClient::ProfileClient(AppConfig config, std::shared_ptr<HttpTransport> tr
   me_url_ += "me?fields=";
 }
 
+Result<ProfileClient> ProfileClient::create(AppConfig config, const ClientOptions& options) {
+  if (std::string problem = client_options_problem(options); !problem.empty()) {
+    return OAuthException(ErrorCategory::invalid_argument, std::move(problem));
+  }
+  return create(std::move(config), make_curl_transport(options));
+}
+
+Result<ProfileClient> ProfileClient::create(AppConfig config,
+                                            std::shared_ptr<HttpTransport> transport) {
+  ProfileClient client(std::move(config), std::move(transport));
+  if (!client.config_problem_.empty()) {
+    return OAuthException(ErrorCategory::invalid_argument, client.config_problem_);
+  }
+  return client;
+}
+
 Result<HttpRequest> ProfileClient::request(std::string_view access_token,
                                            const std::string& fields) const {
   if (!config_problem_.empty())

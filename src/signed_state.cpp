@@ -73,6 +73,15 @@ StateSigner::StateSigner(std::vector<std::string> keys, std::chrono::seconds ttl
   if (ttl_.count() <= 0) problem_ = "the StateSigner ttl must be positive";
 }
 
+Result<StateSigner> StateSigner::create(std::vector<std::string> keys, std::chrono::seconds ttl,
+                                        Clock clock) {
+  StateSigner signer(std::move(keys), ttl, std::move(clock));
+  if (!signer.problem_.empty()) {
+    return OAuthException(ErrorCategory::invalid_argument, signer.problem_);
+  }
+  return signer;
+}
+
 Result<std::string> StateSigner::issue(std::string_view browser_binding,
                                        std::string_view return_to) const {
   if (!problem_.empty()) return OAuthException(ErrorCategory::invalid_argument, problem_);

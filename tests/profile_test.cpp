@@ -6,6 +6,7 @@
 #include <instagram/oauth/token_exchanger.hpp>
 
 #include "instagram_mock.hpp"
+#include "sample_app.hpp"
 #include "stub_transport.hpp"
 
 #include <string>
@@ -143,4 +144,22 @@ TEST_CASE("me_async shares the exchanger's transport and delivers once", "[profi
   REQUIRE(profile);
   CHECK(profile->user_id == "17841405793187218");
   CHECK(mock.connections() == 1);  // one connection for both calls
+}
+
+TEST_CASE("ProfileClient::create refuses an unusable configuration at start-up", "[profile]") {
+  AppConfig app = testing::sample_app();
+  CHECK(ProfileClient::create(app).has_value());
+  app.endpoints.graph = "http://graph.example.com";
+  const Result<ProfileClient> plain = ProfileClient::create(app);
+  REQUIRE_FALSE(plain);
+  CHECK(plain.error().category() == ErrorCategory::invalid_argument);
+  CHECK(plain.error().error_message().find("endpoints.graph") != std::string::npos);
+  ClientOptions options;
+  options.total_timeout = std::chrono::milliseconds(0);
+  CHECK(testing::failure_of(ProfileClient::create(testing::sample_app(), options)) ==
+        testing::Failure{ErrorCategory::invalid_argument,
+                         "ClientOptions::total_timeout must be positive (0 or less would mean no "
+                         "limit)"});
+  CHECK(testing::failure_of(ProfileClient::create(testing::sample_app(), nullptr)) ==
+        testing::Failure{ErrorCategory::invalid_argument, "the transport is null"});
 }

@@ -1,5 +1,6 @@
 // Result<T> (result.hpp): a value or an OAuthException, with std::expected's interface.
 #include "catch.hpp"
+#include "failure.hpp"
 
 #include <instagram/oauth/result.hpp>
 
@@ -9,6 +10,8 @@
 #include <vector>
 
 using namespace instagram::oauth;
+using testing::Failure;
+using testing::failure_of;
 
 static_assert(std::is_nothrow_move_constructible_v<Result<std::string>>);
 static_assert(std::is_nothrow_move_assignable_v<Result<std::string>>);
@@ -92,4 +95,59 @@ TEST_CASE("Result<void> is success or an error, as std::expected<void, E>", "[re
   } catch (const OAuthException& thrown) {
     CHECK(std::string(thrown.what()) == "invalid_signature: forged");
   }
+}
+
+TEST_CASE("and_then, transform, or_else and value_or, as std::expected spells them", "[result]") {
+  const Result<int> two = 2;
+  const Result<int> failed = OAuthException(ErrorCategory::timeout, "too slow");
+  const auto half = [](int value) -> Result<int> {
+    if (value % 2 != 0) return OAuthException(ErrorCategory::invalid_argument, "odd");
+    return value / 2;
+  };
+  CHECK(*two.and_then(half) == 1);
+  CHECK(failure_of(two.and_then(half).and_then(half)) ==
+        Failure{ErrorCategory::invalid_argument, "odd"});
+  CHECK(failure_of(failed.and_then(half)) == Failure{ErrorCategory::timeout, "too slow"});
+  // transform wraps what f returns, of another type too; the error passes through.
+  CHECK(*two.transform([](int value) { return std::to_string(value); }) == "2");
+  CHECK(failure_of(failed.transform([](int value) { return value + 1; })) ==
+        Failure{ErrorCategory::timeout, "too slow"});
+  const Result<void> nothing = two.transform([](int) {});  // a void f gives a Result<void>
+  CHECK(nothing.has_value());
+  // or_else sees only an error, and may recover.
+  int asked = 0;
+  const auto recover = [&](const OAuthException& error) -> Result<int> {
+    ++asked;
+    return error.category() == ErrorCategory::timeout ? Result<int>(0) : Result<int>(error);
+  };
+  CHECK(*two.or_else(recover) == 2);
+  CHECK(asked == 0);
+  CHECK(*failed.or_else(recover) == 0);
+  CHECK(asked == 1);
+  CHECK(failed.value_or(7) == 7);
+}
+
+TEST_CASE("the monadic operations move move-only values, and Result<void> has them too",
+          "[result]") {
+  Result<std::unique_ptr<int>> owned = std::make_unique<int>(5);
+  Result<int> doubled = std::move(owned).and_then(
+      [](std::unique_ptr<int> value) -> Result<int> { return *value * 2; });
+  CHECK(*doubled == 10);
+  Result<std::unique_ptr<int>> again = std::make_unique<int>(6);
+  Result<std::unique_ptr<int>> kept =
+      std::move(again).transform([](std::unique_ptr<int> value) { return value; });
+  CHECK(**kept == 6);
+  Result<std::unique_ptr<int>> failed = OAuthException(ErrorCategory::api, "x");
+  CHECK(**std::move(failed).or_else([](const OAuthException&) -> Result<std::unique_ptr<int>> {
+    return std::make_unique<int>(1);
+  }) == 1);
+
+  const Result<void> done;
+  const Result<void> refused = OAuthException(ErrorCategory::invalid_signature, "forged");
+  CHECK(*done.and_then([]() -> Result<int> { return 3; }) == 3);
+  CHECK(failure_of(refused.and_then([]() -> Result<int> { return 3; })) ==
+        Failure{ErrorCategory::invalid_signature, "forged"});
+  CHECK(*done.transform([] { return std::string("ok"); }) == "ok");
+  CHECK(refused.or_else([](const OAuthException&) { return Result<void>(); }).has_value());
+  CHECK(done.or_else([](const OAuthException& error) { return Result<void>(error); }).has_value());
 }

@@ -103,3 +103,13 @@ TEST_CASE("an empty binding, state or key is refused, never a match", "[signed_s
   CHECK(failure_of(StateSigner({key_one}, 0s).issue("b")) ==
         Failure{ErrorCategory::invalid_argument, "the StateSigner ttl must be positive"});
 }
+
+TEST_CASE("StateSigner::create refuses short keys at start-up, not at the first login",
+          "[signed_state]") {
+  CHECK(StateSigner::create({std::string(32, 'k')}).has_value());
+  CHECK(testing::failure_of(StateSigner::create({"short"})) ==
+        testing::Failure{ErrorCategory::invalid_argument,
+                         "each StateSigner key must be at least 32 bytes"});
+  CHECK(testing::failure_of(StateSigner::create({})) ==
+        testing::Failure{ErrorCategory::invalid_argument, "StateSigner needs at least one key"});
+}

@@ -43,6 +43,11 @@ class INSTAGRAM_OAUTH_EXPORT ProfileClient {
   explicit ProfileClient(AppConfig config, const ClientOptions& options = {});
   ProfileClient(AppConfig config, std::shared_ptr<HttpTransport> transport);
 
+  // The same, but an unusable configuration (graph URL, options, a null transport) is an
+  // invalid_argument here, at start-up, instead of at the first call. Thread-safe.
+  static Result<ProfileClient> create(AppConfig config, const ClientOptions& options = {});
+  static Result<ProfileClient> create(AppConfig config, std::shared_ptr<HttpTransport> transport);
+
   // fields=user_id,username,name,account_type,profile_picture_url
   Result<UserProfile> me(std::string_view access_token) const;
   // The fields named (Instagram adds id); unknown ones are Instagram's to refuse.

@@ -5,6 +5,7 @@
 #include <instagram/oauth/error.hpp>
 
 #include <cassert>
+#include <functional>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -67,6 +68,40 @@ class [[nodiscard]] Result {
   T* operator->() noexcept { return get(); }
   const T* operator->() const noexcept { return get(); }
 
+  // As std::expected's monadic operations. and_then: f(value) returns a Result<U>, called
+  // only with a value; transform: f(value) returns a U (or void), wrapped; or_else:
+  // f(error) returns a Result<T>, called only with an error. The error passes through.
+  template <class F>
+  auto and_then(F&& f) const& {
+    using Next = std::invoke_result_t<F, const T&>;
+    if (has_value()) return std::invoke(std::forward<F>(f), *get());
+    return Next(error());
+  }
+  template <class F>
+  auto and_then(F&& f) && {
+    using Next = std::invoke_result_t<F, T&&>;
+    if (has_value()) return std::invoke(std::forward<F>(f), std::move(*get()));
+    return Next(error());
+  }
+  template <class F>
+  auto transform(F&& f) const& {
+    return transformed<std::invoke_result_t<F, const T&>>(std::forward<F>(f), *this);
+  }
+  template <class F>
+  auto transform(F&& f) && {
+    return transformed<std::invoke_result_t<F, T&&>>(std::forward<F>(f), std::move(*this));
+  }
+  template <class F>
+  Result or_else(F&& f) const& {
+    if (has_value()) return *this;
+    return std::invoke(std::forward<F>(f), error());
+  }
+  template <class F>
+  Result or_else(F&& f) && {
+    if (has_value()) return std::move(*this);
+    return std::invoke(std::forward<F>(f), error());
+  }
+
   template <class U>
   T value_or(U&& fallback) const& {
     if (has_value()) return *std::get_if<0>(&storage_);
@@ -79,6 +114,17 @@ class [[nodiscard]] Result {
   }
 
  private:
+  template <class U, class F, class Self>
+  static Result<U> transformed(F&& f, Self&& self) {
+    if (!self.has_value()) return Result<U>(self.error());
+    if constexpr (std::is_void_v<U>) {
+      std::invoke(std::forward<F>(f), *std::forward<Self>(self));
+      return Result<U>();
+    } else {
+      return Result<U>(std::invoke(std::forward<F>(f), *std::forward<Self>(self)));
+    }
+  }
+
   void throw_if_error() const {
     if (const auto* error = std::get_if<1>(&storage_)) throw *error;
   }
@@ -118,6 +164,31 @@ class [[nodiscard]] Result<void> {
   const OAuthException& error() const noexcept {
     assert(has_error() && "Result::error() on a Result that holds a value");
     return *error_;
+  }
+
+  // As std::expected<void, E>'s: and_then's f() returns a Result<U>; transform's f() a U
+  // (or void); or_else's f(error) a Result<void>.
+  template <class F>
+  auto and_then(F&& f) const {
+    using Next = std::invoke_result_t<F>;
+    if (has_value()) return std::invoke(std::forward<F>(f));
+    return Next(error());
+  }
+  template <class F>
+  auto transform(F&& f) const {
+    using U = std::invoke_result_t<F>;
+    if (!has_value()) return Result<U>(error());
+    if constexpr (std::is_void_v<U>) {
+      std::invoke(std::forward<F>(f));
+      return Result<U>();
+    } else {
+      return Result<U>(std::invoke(std::forward<F>(f)));
+    }
+  }
+  template <class F>
+  Result or_else(F&& f) const {
+    if (has_value()) return *this;
+    return std::invoke(std::forward<F>(f), error());
   }
 
  private:

@@ -26,6 +26,12 @@ class INSTAGRAM_OAUTH_EXPORT StateSigner {
   explicit StateSigner(std::vector<std::string> keys,
                        std::chrono::seconds ttl = std::chrono::minutes(10), Clock clock = {});
 
+  // The same, but unusable keys or ttl are an invalid_argument here, at start-up, instead
+  // of at the first login. Thread-safe.
+  static Result<StateSigner> create(std::vector<std::string> keys,
+                                    std::chrono::seconds ttl = std::chrono::minutes(10),
+                                    Clock clock = {});
+
   // `browser_binding`: a random value kept in the browser's HttpOnly cookie (never empty).
   // `return_to`: where to send the user after sign-in, a relative path ("/…", never "//…",
   // a backslash or a scheme: that would be an open redirect), or empty.
