@@ -16,7 +16,6 @@
 
 #include <httplib.h>
 
-#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -216,23 +215,18 @@ int main(int argc, char** argv) {
         app.redirect_uri +
         request.target.substr(std::min(request.path.size(), request.target.size()));
     // The state is checked by its signature and this browser's binding, not by equality
-    // with a stored value: read the redirect first, then verify the state it carries.
-    const Result<AuthorizationCode> code = parser.parse(redirect);
-    if (!code) return refuse(code.error());  // denied, malformed, another base
-    if (!code->state) {
-      return refuse(OAuthException(ErrorCategory::state_mismatch, "the redirect carries no state"));
-    }
-    const Result<std::string> return_to =
-        signer.verify(*code->state, cookie(request, binding_cookie));
-    if (!return_to) return refuse(return_to.error());
-    const Result<AccessToken> token = exchanger.exchange(*code);
+    // with a stored value.
+    const Result<SignedRedirect> signed_in =
+        parser.parse(redirect, signer, cookie(request, binding_cookie));
+    if (!signed_in) return refuse(signed_in.error());  // forged, another browser, denied, …
+    const Result<AccessToken> token = exchanger.exchange(signed_in->code);
     if (!token) return refuse(token.error());
     const Result<UserProfile> profile = profiles.me(token->access_token);
     if (!profile) return refuse(profile.error());
     const std::string session = sessions.start(Session{*token, *profile, generate_state()});
     response.set_header("Set-Cookie", session_cookie + "=" + session + cookie_flags);
     response.set_header("Referrer-Policy", "no-referrer");
-    response.set_redirect(return_to->empty() ? "/" : *return_to, 303);
+    response.set_redirect(signed_in->return_to.empty() ? "/" : signed_in->return_to, 303);
   });
 
   // Sign-out is a POST with the session's own token from the page's form: SameSite=Lax
@@ -271,10 +265,7 @@ int main(int argc, char** argv) {
               [&](const httplib::Request& request, httplib::Response& response) {
                 if (!end_verified_user(request, response)) return;
                 // Delete what you keep of the user here.
-                std::string confirmation;
-                for (const char c : generate_state()) {
-                  if (std::isalnum(static_cast<unsigned char>(c))) confirmation += c;
-                }
+                const std::string confirmation = try_generate_alphanumeric().value();
                 response.set_content(
                     data_deletion_response(site + "/deletion?id=" + confirmation, confirmation),
                     "application/json");

@@ -114,6 +114,15 @@ std::future<Result<AccessToken>> TokenExchanger::exchange_async(std::string_view
       [&](Callback done) { exchange_async(code, std::move(done)); });
 }
 
+void TokenExchanger::exchange_async(const AuthorizationCode& code, Callback done) const {
+  exchange_async(std::string_view(code.code), std::move(done));
+}
+
+std::future<Result<AccessToken>> TokenExchanger::exchange_async(
+    const AuthorizationCode& code) const {
+  return exchange_async(std::string_view(code.code));
+}
+
 Result<AccessToken> TokenExchanger::exchange_for_long_lived(
     std::string_view short_lived_token) const {
   return send(graph_request(long_lived_url_prefix_, short_lived_token), short_lived_token);

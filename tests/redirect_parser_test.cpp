@@ -281,3 +281,35 @@ TEST_CASE("the parser keeps no reference to the AppConfig", "[parser]") {
   config.reset();
   CHECK(parser.parse("https://socialsizzle.herokuapp.com/auth/?code=c").has_value());
 }
+
+TEST_CASE("parse(redirect, signer, binding): the code and the return_to of a signed state",
+          "[redirect]") {
+  const StateSigner signer({std::string(32, 'k')});
+  const RedirectParser parser(sample_app());
+  const std::string state = signer.issue("binding-of-this-browser", "/settings").value();
+  const std::string base = sample_app().redirect_uri;
+  const std::string redirect =
+      base + "?code=AQBx-hBsH3&state=" + detail::percent_encode(state) + "#_";
+  const Result<SignedRedirect> signed_in =
+      parser.parse(redirect, signer, "binding-of-this-browser");
+  REQUIRE(signed_in);
+  CHECK(signed_in->code.code == "AQBx-hBsH3");
+  CHECK(signed_in->code.state == state);
+  CHECK(signed_in->return_to == "/settings");
+  CHECK(testing::failure_of(parser.parse(redirect, signer, "another-browser")).category ==
+        ErrorCategory::state_mismatch);
+  CHECK(testing::failure_of(parser.parse(redirect, signer, "")) ==
+        testing::Failure{ErrorCategory::invalid_argument, "the browser binding is empty"});
+  // The state is checked before a denial is reported, as with an expected state.
+  CHECK(testing::failure_of(
+            parser.parse(base + "?error=access_denied", signer, "binding-of-this-browser")) ==
+        testing::Failure{ErrorCategory::state_mismatch,
+                         "the redirect carries no state, but one was expected"});
+  const std::string denied =
+      base + "?error=access_denied&error_reason=user_denied&state=" + detail::percent_encode(state);
+  CHECK(testing::failure_of(parser.parse(denied, signer, "binding-of-this-browser")).category ==
+        ErrorCategory::authorization_denied);
+  const StateSigner other({std::string(32, 'o')});
+  CHECK(testing::failure_of(parser.parse(redirect, other, "binding-of-this-browser")).category ==
+        ErrorCategory::state_mismatch);
+}

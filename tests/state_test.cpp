@@ -32,3 +32,19 @@ TEST_CASE("generate_state uses the whole alphabet", "[state]") {
   }
   CHECK(characters.size() == 64);
 }
+
+TEST_CASE("try_generate_alphanumeric: letters and digits only, as Meta asks of a confirmation code",
+          "[state]") {
+  const std::string code = try_generate_alphanumeric().value();
+  CHECK(code.size() == 32);
+  CHECK(code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") ==
+        std::string::npos);
+  CHECK(try_generate_alphanumeric(1).value().size() == 1);
+  CHECK(try_generate_alphanumeric(256).value().size() == 256);
+  CHECK(try_generate_alphanumeric(0).error().category() == ErrorCategory::invalid_argument);
+  CHECK(try_generate_alphanumeric(257).error().error_message() ==
+        "an alphanumeric code is 1 to 256 characters long");
+  std::unordered_set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(try_generate_alphanumeric(12).value());
+  CHECK(seen.size() == 1000);
+}

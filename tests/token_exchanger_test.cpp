@@ -2,6 +2,7 @@
 // and HTTPS (a CA made at test time): real sockets, real TLS, no mocks of libcurl.
 #include "catch.hpp"
 
+#include <instagram/oauth/redirect_parser.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
 #include <instagram/oauth/version.hpp>
 
@@ -11,6 +12,7 @@
 #include "test_certificates.hpp"
 
 #include <chrono>
+#include <future>
 #include <string>
 
 using namespace instagram::oauth;
@@ -224,4 +226,21 @@ TEST_CASE("1,000 sequential exchanges use one connection, over HTTP and HTTPS", 
     CHECK(mock.requests() == 1000);
     CHECK(mock.connections() == 1);  // and so one TLS handshake over HTTPS
   }
+}
+
+TEST_CASE("exchange_async takes the parser's AuthorizationCode as exchange does", "[exchange]") {
+  InstagramMock mock;
+  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+  const AuthorizationCode code =
+      RedirectParser(mock.app_config())
+          .parse(mock.app_config().redirect_uri + "?code=" + mock.issue_code() + "&state=s", "s")
+          .value();
+  const Result<AccessToken> token = exchanger.exchange_async(code).get();
+  REQUIRE(token);
+  CHECK(token->access_token.rfind("IGQVJ", 0) == 0);
+  std::promise<Result<AccessToken>> second;
+  exchanger.exchange_async(
+      code, [&](Result<AccessToken> answer) { second.set_value(std::move(answer)); });
+  // The code is single-use: the second exchange is Instagram's refusal.
+  CHECK(failure_of(second.get_future().get()).category == ErrorCategory::api);
 }

@@ -7,6 +7,7 @@
 #include <instagram/oauth/detail/constant_time.hpp>
 #include <instagram/oauth/detail/url.hpp>
 #include <instagram/oauth/result.hpp>
+#include <instagram/oauth/signed_state.hpp>
 
 #include <cstddef>
 #include <optional>
@@ -21,8 +22,15 @@ struct AuthorizationCode {
   std::optional<std::string> state;
 };
 
+// A callback whose state StateSigner issued: the code, and where to send the user after.
+struct SignedRedirect {
+  AuthorizationCode code;
+  std::string return_to;  // as issued: a relative path, or empty
+};
+
 // One per app: parse() is const and thread-safe; expected_state() is a setter (not
-// thread-safe) for a parser made per request. Prefer parse(redirect, expected_state).
+// thread-safe) for a parser made per request. Prefer parse(redirect, expected_state), or
+// with signed state (fleets) parse(redirect, signer, browser_binding).
 class RedirectParser {
  public:
   // The redirect's base (scheme, host, port, path) is checked against config.redirect_uri.
@@ -52,7 +60,10 @@ class RedirectParser {
   // invalid_redirect, state_mismatch, authorization_denied. Thread-safe (const).
   Result<AuthorizationCode> parse(std::string_view redirect) const {
     if (expected_state_) return parse(redirect, *expected_state_);
-    return parse_checked(redirect, nullptr);
+    return parse_checked(redirect,
+                         [](const std::optional<std::string>&) -> std::optional<OAuthException> {
+                           return std::nullopt;
+                         });
   }
 
   // As parse(redirect), with the state this request must carry: one parser per app serves
@@ -65,12 +76,50 @@ class RedirectParser {
                   "expected state is empty: pass the state sent with this user's authorization "
                   "request");
     }
-    return parse_checked(redirect, &expected_state);
+    return parse_checked(
+        redirect,
+        [expected_state](const std::optional<std::string>& state) -> std::optional<OAuthException> {
+          if (!state) {
+            return OAuthException(ErrorCategory::state_mismatch,
+                                  "the redirect carries no state, but one was expected");
+          }
+          if (!detail::constant_time_equals(expected_state, *state)) {
+            return OAuthException(ErrorCategory::state_mismatch,
+                                  "the redirect's state does not match the expected state");
+          }
+          return std::nullopt;
+        });
+  }
+
+  // The callback of a login whose state StateSigner issued: the redirect read as above, its
+  // state verified by signature and `browser_binding` (the value in the browser's cookie)
+  // in the same place of the order, and the return_to the state carries. Errors: as
+  // parse(redirect, expected_state), and StateSigner::verify's (state_mismatch saying
+  // which: forged, expired, issued to another browser). Thread-safe.
+  Result<SignedRedirect> parse(std::string_view redirect, const StateSigner& signer,
+                               std::string_view browser_binding) const {
+    std::string return_to;
+    Result<AuthorizationCode> code = parse_checked(
+        redirect, [&](const std::optional<std::string>& state) -> std::optional<OAuthException> {
+          if (!state) {
+            return OAuthException(ErrorCategory::state_mismatch,
+                                  "the redirect carries no state, but one was expected");
+          }
+          Result<std::string> verified = signer.verify(*state, browser_binding);
+          if (!verified) return verified.error();
+          return_to = std::move(*verified);
+          return std::nullopt;
+        });
+    if (!code) return code.error();
+    return SignedRedirect{std::move(*code), std::move(return_to)};
   }
 
  private:
+  // `check_state` sees the decoded state (or none) after the base and before the denial:
+  // an error from it ends the parse.
+  template <class StateCheck>
   Result<AuthorizationCode> parse_checked(std::string_view redirect,
-                                          const std::string_view* expected_state) const {
+                                          StateCheck&& check_state) const {
     if (!config_problem_.empty()) return fail(ErrorCategory::invalid_argument, config_problem_);
     redirect = trim(redirect);
     if (redirect.empty()) return fail(ErrorCategory::invalid_redirect, "the redirect is empty");
@@ -120,16 +169,7 @@ class RedirectParser {
                     "the redirect's state contains a control character");
       }
     }
-    if (expected_state != nullptr) {
-      if (!state) {
-        return fail(ErrorCategory::state_mismatch,
-                    "the redirect carries no state, but one was expected");
-      }
-      if (!detail::constant_time_equals(*expected_state, *state)) {
-        return fail(ErrorCategory::state_mismatch,
-                    "the redirect's state does not match the expected state");
-      }
-    }
+    if (std::optional<OAuthException> problem = check_state(state)) return std::move(*problem);
     if (params.error) return denial(params);
     if (!params.code) {
       return fail(ErrorCategory::invalid_redirect, "the redirect has neither a code nor an error");

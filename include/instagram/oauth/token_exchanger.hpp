@@ -45,6 +45,9 @@ class INSTAGRAM_OAUTH_EXPORT TokenExchanger {
   Result<AccessToken> exchange(const AuthorizationCode& code) const;
   void exchange_async(std::string_view code, Callback done) const;
   std::future<Result<AccessToken>> exchange_async(std::string_view code) const;
+  // The parser's result as it is, like exchange(const AuthorizationCode&).
+  void exchange_async(const AuthorizationCode& code, Callback done) const;
+  std::future<Result<AccessToken>> exchange_async(const AuthorizationCode& code) const;
 
   // GET {graph}/access_token?grant_type=ig_exchange_token: Instagram demands the client
   // secret in this URL, so every graph URL is treated as a secret.
