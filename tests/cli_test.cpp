@@ -783,4 +783,59 @@ TEST_CASE("refresh-due runs one pass over the tokens in PostgreSQL", "[cli][post
   CHECK(no_database.err.rfind("transport: PostgreSQL: cannot connect: ", 0) == 0);
   CHECK(no_database.err.find("pw-Distinct-99") == std::string::npos);
 }
+
+TEST_CASE("two processes refresh the same 2,000 due tokens at once, each exactly once",
+          "[cli][postgres][refresher]") {
+  if (!testing::PostgresServer::installed()) {
+    WARN("skipped: PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
+    return;
+  }
+  const testing::PostgresServer server;
+  const std::string key = "fleet-key-0123456789abcdefghijklmnopqrstuvwxyz";
+  testing::MockOptions options = leak_test_mock();
+  options.threads = 160;  // a thread for each keep-alive connection of both processes
+  InstagramMock mock(options);
+  const auto store = PostgresTokenStore::open(server.conninfo(), {key}).value();
+  const auto received = std::chrono::system_clock::now() - std::chrono::hours(55 * 24);
+  {
+    const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+    for (int i = 0; i < 2000; ++i) {
+      const AccessToken short_lived = exchanger.exchange(mock.issue_code()).value();
+      const AccessToken long_lived =
+          exchanger.exchange_for_long_lived(short_lived.access_token).value();
+      REQUIRE(store
+                  ->save(testing::stored_token(std::to_string(17841400000000000LL + i), received,
+                                               long_lived.access_token))
+                  .has_value());
+    }
+  }
+  mock.advance_clock(std::chrono::hours(55 * 24));
+  // Answers after 20 ms, so that the two passes take long enough to meet.
+  mock.set_latency(std::chrono::milliseconds(20));
+  // The other process: the command, as cron would start it on another instance.
+  testing::Environment environment = with_secret();
+  environment.emplace_back("INSTAGRAM_TOKEN_KEYS", key);
+  testing::Process other(
+      command({"refresh-due", "--database", server.conninfo(), "--json", "--max-in-flight", "50"},
+              connection_args(mock)),
+      environment);
+  // This process: the library, at the same time.
+  auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
+  const RefreshReport here =
+      TokenRefresher(exchanger, store, {}, 50).run_once(std::chrono::system_clock::now()).value();
+  const ProcessResult there = other.wait();
+  REQUIRE(there.exit_code == 0);
+  const auto answer = nlohmann::json::parse(there.out);
+  const std::size_t refreshed_there = answer.at("refreshed").get<std::size_t>();
+  CHECK(here.failed == 0);
+  CHECK(answer.at("failed") == 0);
+  INFO("this process refreshed " << here.refreshed << ", the command " << refreshed_there);
+  CHECK(here.refreshed + refreshed_there == 2000);
+  CHECK(mock.refreshes() == 2000);  // each token exactly once, across the two
+  CHECK(store
+            ->lease_due(std::chrono::system_clock::now() + std::chrono::minutes(10), {}, 10,
+                        std::chrono::seconds(60))
+            .value()
+            .empty());
+}
 #endif

@@ -10,9 +10,6 @@
 #include "postgres_server.hpp"
 #include "store_contract.hpp"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <memory>
 #include <string>
@@ -128,47 +125,6 @@ void save_issued(testing::InstagramMock& mock, TokenStore& store, int count,
 }
 
 }  // namespace
-
-TEST_CASE("two processes refresh the same 2,000 due tokens at once, each exactly once",
-          "[postgres][refresher]") {
-  if (!postgres_installed()) return;
-  const PostgresServer server;
-  testing::MockOptions options;
-  options.threads = 128;  // a thread for each keep-alive connection of both processes
-  testing::InstagramMock mock(options);
-  const Clock::time_point received = whole_seconds_now();
-  save_issued(mock, *open_store(server), 2000, received);
-  mock.advance_clock(55 * 24h);
-  const Clock::time_point now = received + 55 * 24h;
-  // Each process with its own store, exchanger and engine (made after the fork).
-  const auto pass = [&] {
-    auto store = open_store(server);
-    auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
-    const TokenRefresher refresher(exchanger, store, {}, 50);
-    const Result<RefreshReport> report = refresher.run_once(now);
-    return report ? static_cast<int>(report->refreshed) : -1;
-  };
-  int pipe_ends[2];
-  REQUIRE(pipe(pipe_ends) == 0);
-  const pid_t child = fork();
-  if (child == 0) {
-    const int refreshed = pass();
-    (void)!write(pipe_ends[1], &refreshed, sizeof refreshed);
-    _exit(0);
-  }
-  const int here = pass();
-  int there = -1;
-  REQUIRE(read(pipe_ends[0], &there, sizeof there) == static_cast<ssize_t>(sizeof there));
-  waitpid(child, nullptr, 0);
-  close(pipe_ends[0]);
-  close(pipe_ends[1]);
-  CHECK(here >= 0);
-  CHECK(there >= 0);
-  CHECK(here + there == 2000);
-  CHECK(mock.refreshes() == 2000);
-  const auto store = open_store(server);
-  CHECK(store->lease_due(now + 1min, {}, 10, 60s).value().empty());
-}
 
 TEST_CASE("PostgreSQL restarted: a pooled connection that broke is made anew", "[postgres]") {
   if (!postgres_installed()) return;
