@@ -12,6 +12,10 @@ if [[ ! -f build/dev/compile_commands.json ]]; then
 fi
 cmake --build --preset dev --target instagram_oauth instagram_oauth_header_check >/dev/null
 files=(src/*.cpp tests/header_check.cpp)
+# The PostgreSQL component, where it is built.
+if grep -q 'src/postgres/token_store.cpp' build/dev/compile_commands.json; then
+  files+=(src/postgres/*.cpp)
+fi
 status=0
 for file in "${files[@]}"; do
   if ! clang-tidy --quiet -p build/dev --extra-arg=-std=c++17 "$file" >build/tidy.out 2>&1; then

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <utility>
 
@@ -364,9 +365,11 @@ INSERT INTO instagram_oauth_schema (version)
 PostgresTokenStore::PostgresTokenStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 PostgresTokenStore::~PostgresTokenStore() = default;
 
-Result<std::shared_ptr<PostgresTokenStore>> PostgresTokenStore::open(std::string conninfo,
-                                                                     std::vector<std::string> keys,
-                                                                     std::size_t connections) {
+// By value, as DESIGN.md fixes the signature; only the derived keys are kept.
+Result<std::shared_ptr<PostgresTokenStore>> PostgresTokenStore::open(
+    std::string conninfo,
+    std::vector<std::string> keys,  // NOLINT(performance-unnecessary-value-param)
+    std::size_t connections) {
   if (keys.empty()) return failure(ErrorCategory::invalid_argument, "no key to seal tokens with");
   for (const std::string& key : keys) {
     if (key.size() < 32) {
@@ -400,8 +403,9 @@ Result<std::shared_ptr<PostgresTokenStore>> PostgresTokenStore::open(std::string
   if (!created) return created.error();
   Result<PgResult> version = impl->run("SELECT version FROM instagram_oauth_schema", {});
   if (!version) return version.error();
-  const int found =
-      PQntuples(version->get()) == 1 ? std::atoi(PQgetvalue(version->get(), 0, 0)) : 0;
+  const long found = PQntuples(version->get()) == 1
+                         ? std::strtol(PQgetvalue(version->get(), 0, 0), nullptr, 10)
+                         : 0;
   if (found != schema_version) {
     return failure(ErrorCategory::system, "the table instagram_oauth_tokens has schema version " +
                                               std::to_string(found) + "; this library knows " +

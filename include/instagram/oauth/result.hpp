@@ -157,7 +157,7 @@ class [[nodiscard]] Result<void> {
 
   // Nothing on success; the held OAuthException thrown otherwise.
   void value() const {
-    if (error_) throw *error_;
+    if (error_) throw OAuthException(*error_);
   }
 
   // Precondition: has_error(), asserted in debug builds.
