@@ -741,20 +741,8 @@ TEST_CASE("refresh-due runs one pass over the tokens in PostgreSQL", "[cli][post
   const testing::PostgresServer server;
   const std::string key = "fleet-key-0123456789abcdefghijklmnopqrstuvwxyz";
   InstagramMock mock(leak_test_mock());
-  {
-    const auto store = PostgresTokenStore::open(server.conninfo(), {key}).value();
-    const TokenExchanger exchanger(mock.app_config(), mock.client_options());
-    const auto received = std::chrono::system_clock::now() - std::chrono::hours(55 * 24);
-    for (int i = 0; i < 5; ++i) {
-      const AccessToken short_lived = exchanger.exchange(mock.issue_code()).value();
-      const AccessToken long_lived =
-          exchanger.exchange_for_long_lived(short_lived.access_token).value();
-      REQUIRE(store
-                  ->save(testing::stored_token(std::to_string(17841400000000000LL + i), received,
-                                               long_lived.access_token))
-                  .has_value());
-    }
-  }
+  testing::save_issued(mock, *PostgresTokenStore::open(server.conninfo(), {key}).value(), 5,
+                       std::chrono::system_clock::now() - std::chrono::hours(55 * 24));
   mock.advance_clock(std::chrono::hours(55 * 24));
   testing::Environment environment = with_secret();
   environment.emplace_back("INSTAGRAM_TOKEN_KEYS", "new-key-0123456789abcdefghijklmnopqr," + key);
@@ -796,19 +784,8 @@ TEST_CASE("two processes refresh the same 2,000 due tokens at once, each exactly
   options.threads = 160;  // a thread for each keep-alive connection of both processes
   InstagramMock mock(options);
   const auto store = PostgresTokenStore::open(server.conninfo(), {key}).value();
-  const auto received = std::chrono::system_clock::now() - std::chrono::hours(55 * 24);
-  {
-    const TokenExchanger exchanger(mock.app_config(), mock.client_options());
-    for (int i = 0; i < 2000; ++i) {
-      const AccessToken short_lived = exchanger.exchange(mock.issue_code()).value();
-      const AccessToken long_lived =
-          exchanger.exchange_for_long_lived(short_lived.access_token).value();
-      REQUIRE(store
-                  ->save(testing::stored_token(std::to_string(17841400000000000LL + i), received,
-                                               long_lived.access_token))
-                  .has_value());
-    }
-  }
+  testing::save_issued(mock, *store, 2000,
+                       std::chrono::system_clock::now() - std::chrono::hours(55 * 24));
   mock.advance_clock(std::chrono::hours(55 * 24));
   // Answers after 20 ms, so that the two passes take long enough to meet.
   mock.set_latency(std::chrono::milliseconds(20));

@@ -107,25 +107,6 @@ TEST_CASE("open refuses what cannot serve, and never shows the conninfo's passwo
   CHECK(std::string(down.error().what()).find("pw-Distinct-77") == std::string::npos);
 }
 
-namespace {
-
-// `count` long-lived tokens the look-alike issued, saved received at `received`.
-void save_issued(testing::InstagramMock& mock, TokenStore& store, int count,
-                 Clock::time_point received) {
-  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
-  for (int i = 0; i < count; ++i) {
-    const AccessToken short_lived = exchanger.exchange(mock.issue_code()).value();
-    const AccessToken long_lived =
-        exchanger.exchange_for_long_lived(short_lived.access_token).value();
-    REQUIRE(store
-                .save(testing::stored_token(std::to_string(17841400000000000LL + i), received,
-                                            long_lived.access_token))
-                .has_value());
-  }
-}
-
-}  // namespace
-
 TEST_CASE("PostgreSQL restarted: a pooled connection that broke is made anew", "[postgres]") {
   if (!postgres_installed()) return;
   PostgresServer server;
@@ -151,7 +132,7 @@ TEST_CASE(
   testing::InstagramMock mock(options);
   const auto store = open_store(server);
   const Clock::time_point received = whole_seconds_now();
-  save_issued(mock, *store, 20, received);
+  testing::save_issued(mock, *store, 20, received);
   mock.advance_clock(55 * 24h);
   const Clock::time_point now = received + 55 * 24h;
   auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());

@@ -25,33 +25,13 @@ TEST_CASE("MemoryTokenStore keeps the TokenStore contract", "[token_store]") {
   testing::check_store_contract(store);
 }
 
-namespace {
-
-// `count` users' long-lived tokens issued by the look-alike, saved received at `received`.
-std::vector<std::string> issue_long_lived(InstagramMock& mock, const TokenExchanger& exchanger,
-                                          TokenStore& store, int count,
-                                          Clock::time_point received) {
-  std::vector<std::string> tokens;
-  for (int i = 0; i < count; ++i) {
-    const AccessToken short_lived = exchanger.exchange(mock.issue_code()).value();
-    AccessToken long_lived = exchanger.exchange_for_long_lived(short_lived.access_token).value();
-    const std::string user_id = std::to_string(17841400000000000LL + i);
-    StoredToken stored = testing::stored_token(user_id, received, long_lived.access_token);
-    REQUIRE(store.save(stored).has_value());
-    tokens.push_back(long_lived.access_token);
-  }
-  return tokens;
-}
-
-}  // namespace
-
 TEST_CASE("a pass refreshes every due token once, saves it dated, and leaves the rest",
           "[token_store][refresher]") {
   InstagramMock mock;
   auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
   auto store = std::make_shared<MemoryTokenStore>();
   const Clock::time_point received = Clock::now();
-  const std::vector<std::string> old = issue_long_lived(mock, *exchanger, *store, 50, received);
+  const std::vector<std::string> old = testing::save_issued(mock, *store, 50, received);
   REQUIRE(store->save(testing::stored_token("17841499999999999", received + 54 * 24h)).has_value());
   mock.advance_clock(55 * 24h);
   const Clock::time_point now = received + 55 * 24h;
@@ -82,7 +62,7 @@ TEST_CASE("a dead token is saved so and never asked about again; a failure is re
   auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
   auto store = std::make_shared<MemoryTokenStore>();
   const Clock::time_point received = Clock::now();
-  issue_long_lived(mock, *exchanger, *store, 3, received);
+  testing::save_issued(mock, *store, 3, received);
   mock.advance_clock(55 * 24h);
   const Clock::time_point now = received + 55 * 24h;
   const TokenRefresher refresher(exchanger, store);
@@ -114,7 +94,7 @@ TEST_CASE("two refreshers on one store refresh each token exactly once",
   auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
   auto store = std::make_shared<MemoryTokenStore>();
   const Clock::time_point received = Clock::now();
-  issue_long_lived(mock, *exchanger, *store, 100, received);
+  testing::save_issued(mock, *store, 100, received);
   mock.advance_clock(55 * 24h);
   const Clock::time_point now = received + 55 * 24h;
   const TokenRefresher first(exchanger, store, {}, 10);

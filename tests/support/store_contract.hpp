@@ -1,13 +1,18 @@
-// The TokenStore contract, run against any store: the memory one and PostgreSQL's.
+// The TokenStore contract, run against any store (the memory one and PostgreSQL's), and
+// due tokens the look-alike issued, for the refresh passes.
 #pragma once
 
 #include "catch.hpp"
 #include "failure.hpp"
 
+#include <instagram/oauth/token_exchanger.hpp>
 #include <instagram/oauth/token_store.hpp>
+
+#include "instagram_mock.hpp"
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace instagram::oauth::testing {
 
@@ -25,6 +30,25 @@ inline StoredToken stored_token(const std::string& user_id,
   stored.token.received_at = received;
   stored.token.expires_at = received + *stored.token.expires_in;
   return stored;
+}
+
+// `count` long-lived tokens the look-alike issued (a code, then the long-lived exchange),
+// saved received at `received` for users 17841400000000000 + i; their tokens, in order.
+inline std::vector<std::string> save_issued(InstagramMock& mock, TokenStore& store, int count,
+                                            std::chrono::system_clock::time_point received) {
+  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+  std::vector<std::string> tokens;
+  for (int i = 0; i < count; ++i) {
+    const AccessToken short_lived = exchanger.exchange(mock.issue_code()).value();
+    const AccessToken long_lived =
+        exchanger.exchange_for_long_lived(short_lived.access_token).value();
+    REQUIRE(store
+                .save(stored_token(std::to_string(17841400000000000LL + i), received,
+                                   long_lived.access_token))
+                .has_value());
+    tokens.push_back(long_lived.access_token);
+  }
+  return tokens;
 }
 
 inline void check_store_contract(TokenStore& store) {
