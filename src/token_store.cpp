@@ -11,20 +11,17 @@ OAuthException unusable(std::string message) {
   return OAuthException(ErrorCategory::invalid_argument, std::move(message));
 }
 
-bool all_digits(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-std::string user_id_problem(std::string_view user_id) {
-  return all_digits(user_id) ? std::string()
-                             : std::string("the user id must be decimal digits (Instagram's ids)");
-}
-
 }  // namespace
 
+std::string stored_user_id_problem(std::string_view user_id) {
+  const bool digits = !user_id.empty() && std::all_of(user_id.begin(), user_id.end(),
+                                                      [](char c) { return c >= '0' && c <= '9'; });
+  return digits ? std::string()
+                : std::string("the user id must be decimal digits (Instagram's ids)");
+}
+
 std::string stored_token_problem(const StoredToken& token) {
-  if (std::string problem = user_id_problem(token.user_id); !problem.empty()) return problem;
+  if (std::string problem = stored_user_id_problem(token.user_id); !problem.empty()) return problem;
   if (token.token.access_token.empty()) return "the stored token's access_token is empty";
   return {};
 }
@@ -39,7 +36,7 @@ Result<void> MemoryTokenStore::save(const StoredToken& token) {
 }
 
 Result<std::optional<StoredToken>> MemoryTokenStore::load(std::string_view user_id) {
-  if (std::string problem = user_id_problem(user_id); !problem.empty()) {
+  if (std::string problem = stored_user_id_problem(user_id); !problem.empty()) {
     return unusable(std::move(problem));
   }
   std::lock_guard<std::mutex> lock(mutex_);
@@ -49,7 +46,7 @@ Result<std::optional<StoredToken>> MemoryTokenStore::load(std::string_view user_
 }
 
 Result<bool> MemoryTokenStore::remove(std::string_view user_id) {
-  if (std::string problem = user_id_problem(user_id); !problem.empty()) {
+  if (std::string problem = stored_user_id_problem(user_id); !problem.empty()) {
     return unusable(std::move(problem));
   }
   std::lock_guard<std::mutex> lock(mutex_);

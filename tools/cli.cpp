@@ -105,14 +105,6 @@ std::string shown_token(const AccessToken& token, const TokenOutput& output) {
   return output.show_token ? token.access_token : redacted(token.access_token);
 }
 
-// A server-supplied value for a terminal line, escaped by the JSON library's rules (quotes
-// dropped), so that a hostile value cannot forge a line or send an escape sequence.
-std::string text(const std::string& value) {
-  const std::string quoted =
-      nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return quoted.substr(1, quoted.size() - 2);
-}
-
 std::string utc_time(std::chrono::system_clock::time_point when) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
   std::tm parts{};
@@ -123,6 +115,12 @@ std::string utc_time(std::chrono::system_clock::time_point when) {
 }
 
 }  // namespace
+
+std::string text(std::string_view value) {
+  const std::string quoted = nlohmann::json(std::string(value))
+                                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return quoted.substr(1, quoted.size() - 2);
+}
 
 void print_profile(std::ostream& out, const UserProfile& profile, const TokenOutput& output) {
   if (output.json) {

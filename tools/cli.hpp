@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace instagram::oauth::cli {
 
@@ -52,6 +53,10 @@ struct TokenOutput {
   bool json = false;
   bool show_token = false;
 };
+
+// A value from a server or a user, for one terminal line: escaped as JSON escapes it (the
+// quotes dropped), so that it cannot forge a line or send an escape sequence.
+std::string text(std::string_view value);
 
 void print_token(std::ostream& out, const AccessToken& token, const TokenOutput& output);
 void print_profile(std::ostream& out, const UserProfile& profile, const TokenOutput& output);

@@ -46,13 +46,6 @@ struct Check {
   std::string hint;
 };
 
-// A value from a server or a user, for one terminal line: escaped as JSON escapes it.
-std::string escaped(std::string_view value) {
-  const std::string quoted = nlohmann::json(std::string(value))
-                                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return quoted.substr(1, quoted.size() - 2);
-}
-
 bool all_digits(std::string_view text) {
   if (text.empty()) return false;
   for (const char c : text) {
@@ -68,7 +61,7 @@ Check check_client_id(const std::string& client_id) {
             "with Instagram login\""};
   }
   if (!all_digits(client_id)) {
-    return {"client_id", Status::fail, "\"" + escaped(client_id) + "\" is not all digits",
+    return {"client_id", Status::fail, "\"" + text(client_id) + "\" is not all digits",
             "the Instagram app ID is a number, e.g. 990602627938098"};
   }
   const std::string found = client_id + " (" + std::to_string(client_id.size()) + " digits)";
@@ -101,13 +94,13 @@ Check check_redirect_uri(const std::string& uri) {
     return {"redirect_uri", Status::fail, "none given",
             "pass --redirect-uri: the address Instagram sends users back to"};
   }
-  const std::string shown = "\"" + escaped(uri) + "\"";
+  const std::string shown = "\"" + text(uri) + "\"";
   if (uri.find('#') != std::string::npos) {
     return {"redirect_uri", Status::fail, shown + " has a fragment",
             "a redirect URI cannot have a #fragment: Instagram appends #_ itself"};
   }
   if (std::string problem = detail::check_url("redirect_uri", uri); !problem.empty()) {
-    return {"redirect_uri", Status::fail, shown + ": " + escaped(problem),
+    return {"redirect_uri", Status::fail, shown + ": " + text(problem),
             "use an absolute https address (plain http only for 127.0.0.1, ::1 or localhost)"};
   }
   const std::string paste = "paste exactly " + shown +
@@ -161,7 +154,7 @@ Check check_scopes(const std::vector<std::string>& scopes, bool basic_display) {
             "scopes"};
   }
   std::string shown;
-  for (const std::string& scope : scopes) shown += (shown.empty() ? "" : ",") + escaped(scope);
+  for (const std::string& scope : scopes) shown += (shown.empty() ? "" : ",") + text(scope);
   std::vector<std::string> problems;
   std::vector<std::string> unknown;
   bool has_basic = false;
@@ -176,7 +169,7 @@ Check check_scopes(const std::vector<std::string>& scopes, bool basic_display) {
         known = true;
       }
     }
-    if (!known) unknown.push_back(escaped(scope));
+    if (!known) unknown.push_back(text(scope));
   }
   if (!problems.empty()) {
     std::string hint;
@@ -248,20 +241,20 @@ Check check_graph_version(const std::string& version, Clock::time_point now) {
     }
     return {"graph_version", Status::ok, found, {}};
   }
-  return {"graph_version", Status::warn, escaped(version) + ": not in this command's table",
+  return {"graph_version", Status::warn, text(version) + ": not in this command's table",
           "check its end of life in Meta's Graph API changelog"};
 }
 
 // The user information of a proxy URL, masked: "http://user:(redacted)@host:3128".
 std::string masked_proxy(std::string proxy) {
   const std::size_t at = proxy.rfind('@');
-  if (at == std::string::npos) return escaped(proxy);
+  if (at == std::string::npos) return text(proxy);
   const std::size_t scheme = proxy.find("://");
   const std::size_t user = scheme != std::string::npos && scheme < at ? scheme + 3 : 0;
   const std::size_t colon = proxy.find(':', user);
   if (colon != std::string::npos && colon < at)
     proxy.replace(colon + 1, at - colon - 1, "(redacted)");
-  return escaped(proxy);
+  return text(proxy);
 }
 
 // The proxy libcurl will use for `url`, from the environment as libcurl reads it.
@@ -388,10 +381,10 @@ Check check_connectivity(const AppConfig& app, const Connection& connection) {
   for (const std::string& origin : origins) {
     const Probe result = probe(origin + "/", connection, false);
     if (!detail.empty()) detail += "; ";
-    detail += escaped(origin) + ": ";
+    detail += text(origin) + ": ";
     if (!result.reached) {
-      detail += "unreachable (" + escaped(result.error) + ")";
-      failed += (failed.empty() ? "" : ", ") + escaped(origin);
+      detail += "unreachable (" + text(result.error) + ")";
+      failed += (failed.empty() ? "" : ", ") + text(origin);
       continue;
     }
     detail += "DNS " + milliseconds(result.dns_ms) + ", TCP " + milliseconds(result.connect_ms);
@@ -400,7 +393,7 @@ Check check_connectivity(const AppConfig& app, const Connection& connection) {
     if (!result.ca.empty()) ca = result.ca;
   }
   const std::string proxy = proxy_in_effect(app.endpoints.token);
-  detail += "; CA store: " + (ca.empty() ? std::string("libcurl's default") : escaped(ca)) +
+  detail += "; CA store: " + (ca.empty() ? std::string("libcurl's default") : text(ca)) +
             "; proxy: " + proxy;
   if (!failed.empty()) {
     return {"connectivity", Status::fail, detail,
@@ -449,7 +442,7 @@ Check check_credentials(const AppConfig& app, const Connection& connection, bool
   }
   const Result<TokenExchanger> exchanger = TokenExchanger::create(app, connection.client_options());
   if (!exchanger) {
-    return {"credentials", Status::skip, escaped(exchanger.error().error_message()), {}};
+    return {"credentials", Status::skip, text(exchanger.error().error_message()), {}};
   }
   // A code that cannot exist: the endpoint checks the app id and the secret before the code.
   const Result<AccessToken> answer = exchanger->exchange("AQD-doctor-" + generate_state());
@@ -458,7 +451,7 @@ Check check_credentials(const AppConfig& app, const Connection& connection, bool
             "this endpoint is not Instagram's: check --endpoint-base"};
   }
   const OAuthException& error = answer.error();
-  const std::string message = escaped(error.error_message());
+  const std::string message = text(error.error_message());
   if (error.category() != ErrorCategory::api) {
     return {"credentials", Status::fail, std::string(to_string(error.category())) + ": " + message,
             "the token endpoint could not be asked; see connectivity"};
@@ -496,10 +489,10 @@ Check check_authorize(const AppConfig& app, const Connection& connection,
   AuthorizeUrlBuilder builder(app);
   for (const std::string& scope : scopes) builder.scope(scope);
   const Result<std::string> url = builder.state(generate_state()).build();
-  if (!url) return {"authorize", Status::skip, escaped(url.error().error_message()), {}};
+  if (!url) return {"authorize", Status::skip, text(url.error().error_message()), {}};
   const Probe fetched = probe(*url, connection, true);
   if (!fetched.reached) {
-    return {"authorize", Status::fail, "unreachable (" + escaped(fetched.error) + ")",
+    return {"authorize", Status::fail, "unreachable (" + text(fetched.error) + ")",
             "see connectivity"};
   }
   const std::string status = "HTTP " + std::to_string(fetched.status);
@@ -519,7 +512,7 @@ Check check_authorize(const AppConfig& app, const Connection& connection,
           "use the Instagram app ID under \"API setup with Instagram login\", not the Meta "
           "app's";
     }
-    return {"authorize", Status::fail, status + ": " + escaped(said), hint};
+    return {"authorize", Status::fail, status + ": " + text(said), hint};
   }
   return {"authorize",
           Status::ok,

@@ -336,13 +336,6 @@ struct PostgresTokenStore::Impl {
 
 namespace {
 
-std::string user_id_problem(std::string_view user_id) {
-  const bool digits = !user_id.empty() && std::all_of(user_id.begin(), user_id.end(),
-                                                      [](char c) { return c >= '0' && c <= '9'; });
-  return digits ? std::string()
-                : std::string("the user id must be decimal digits (Instagram's ids)");
-}
-
 constexpr const char* create_schema = R"sql(
 SELECT pg_advisory_xact_lock(7274277461);
 CREATE TABLE IF NOT EXISTS instagram_oauth_schema (version integer NOT NULL);
@@ -441,7 +434,7 @@ Result<void> PostgresTokenStore::save(const StoredToken& token) {
 }
 
 Result<std::optional<StoredToken>> PostgresTokenStore::load(std::string_view user_id) {
-  if (std::string problem = user_id_problem(user_id); !problem.empty()) {
+  if (std::string problem = stored_user_id_problem(user_id); !problem.empty()) {
     return failure(ErrorCategory::invalid_argument, std::move(problem));
   }
   Result<PgResult> found =
@@ -456,7 +449,7 @@ Result<std::optional<StoredToken>> PostgresTokenStore::load(std::string_view use
 }
 
 Result<bool> PostgresTokenStore::remove(std::string_view user_id) {
-  if (std::string problem = user_id_problem(user_id); !problem.empty()) {
+  if (std::string problem = stored_user_id_problem(user_id); !problem.empty()) {
     return failure(ErrorCategory::invalid_argument, std::move(problem));
   }
   Result<PgResult> removed =

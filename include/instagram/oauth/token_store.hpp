@@ -48,6 +48,9 @@ class INSTAGRAM_OAUTH_EXPORT TokenStore {
 // Thread-safe (a pure function).
 INSTAGRAM_OAUTH_EXPORT std::string stored_token_problem(const StoredToken& token);
 
+// Why `user_id` cannot be a store's key (it must be decimal digits), or empty. Thread-safe.
+INSTAGRAM_OAUTH_EXPORT std::string stored_user_id_problem(std::string_view user_id);
+
 // Tokens in this process's memory: for tests and for a service with one instance.
 class INSTAGRAM_OAUTH_EXPORT MemoryTokenStore final : public TokenStore {
  public:
