@@ -13,7 +13,8 @@ struct LoopbackListener {
 // SOCK_STREAM | SOCK_CLOEXEC (SOCK_NONBLOCK, say). Throws std::runtime_error on failure.
 LoopbackListener listen_on_loopback(int backlog, int flags = 0);
 
-// A port on 127.0.0.1 that was free a moment ago, for a program started next.
+// A port on 127.0.0.1 for a program started next, which must bind it with SO_REUSEADDR:
+// it stays reserved (bound, not listening) for the rest of this process.
 int free_loopback_port();
 
 }  // namespace instagram::oauth::testing
