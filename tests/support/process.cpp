@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <iostream>
 #include <map>
 #include <stdexcept>
 
@@ -107,9 +108,12 @@ void Process::read_output(int out_fd, int err_fd) {
 
 bool Process::wait_for_stdout(std::string_view text, std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mutex_);
-  return changed_.wait_for(lock, timeout, [&] {
+  const bool appeared = changed_.wait_for(lock, timeout, [&] {
     return out_.find(text) != std::string::npos || finished_reading_;
   }) && out_.find(text) != std::string::npos;
+  // Why a program did not start is on its stderr; the test's own failure would not say.
+  if (!appeared) std::cerr << "the program's stderr so far:\n" << err_ << std::endl;
+  return appeared;
 }
 
 std::string Process::stdout_so_far() const {

@@ -35,7 +35,8 @@ class Process {
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
 
-  // True once `text` has appeared on stdout, false after `timeout`.
+  // True once `text` has appeared on stdout; false after `timeout` or the program's exit,
+  // its stderr so far then written to std::cerr.
   bool wait_for_stdout(std::string_view text, std::chrono::milliseconds timeout);
   std::string stdout_so_far() const;
   void terminate();  // SIGTERM
