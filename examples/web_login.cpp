@@ -1,7 +1,8 @@
 // A reference "Sign in with Instagram" site: the state signed and bound to the browser
 // (no server-side store: any instance of a fleet finishes a login another began), the code
-// traded on the callback, the profile fetched, a session started (the token stays on the
-// server), logout, Meta's deauthorize and data-deletion callbacks and its webhooks verified.
+// traded on the callback for a long-lived token that is stored (never shown), the profile
+// fetched, a session started, logout, Meta's deauthorize and data-deletion callbacks and its
+// webhooks verified.
 //   INSTAGRAM_CLIENT_SECRET=... [INSTAGRAM_STATE_KEY=...] web_login [PORT]
 // INSTAGRAM_CLIENT_ID names the app (default: the protocol document's sample);
 // INSTAGRAM_ENDPOINT_BASE and INSTAGRAM_CA_FILE point it at a local look-alike.
@@ -12,16 +13,26 @@
 // that may sign Meta's callbacks and webhooks besides the client secret (the Meta app's,
 // an old one in rotation), comma-separated. INSTAGRAM_WEBHOOK_VERIFY_TOKEN: the token of
 // the webhook subscription handshake.
+// A fleet: INSTAGRAM_DATABASE_URL (libpq's conninfo) keeps sessions and tokens in PostgreSQL,
+// the tokens sealed with INSTAGRAM_TOKEN_KEYS (comma-separated, each ≥ 32 bytes, the sealing
+// key first), so that any instance serves any user; `instagram-oauth refresh-due` from cron
+// keeps the tokens alive. Without it, both stay in this process's memory.
+#include "web_login_sessions.hpp"
+
 #include <instagram/oauth.hpp>
+#ifdef WEB_LOGIN_WITH_POSTGRES
+#include <instagram/oauth/postgres/token_store.hpp>
+#endif
 
 #include <httplib.h>
 
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
-#include <map>
-#include <mutex>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,12 +92,6 @@ void page(httplib::Response& response, int status, const std::string& body) {
                        "text/html; charset=utf-8");
 }
 
-struct Session {
-  AccessToken token;  // stays here: never rendered, never in a cookie
-  UserProfile profile;
-  std::string logout_token;  // in the page's logout form: a cross-site POST does not have it
-};
-
 std::vector<std::string> split_commas(const std::string& text) {
   std::vector<std::string> parts;
   for (std::size_t at = 0; at <= text.size();) {
@@ -97,40 +102,34 @@ std::vector<std::string> split_commas(const std::string& text) {
   return parts;
 }
 
-// Sessions in this process. A fleet keeps them in a shared store (Redis, a database).
-class Sessions {
- public:
-  std::string start(Session session) {
-    std::string id = generate_state();  // 256 random bits, opaque
-    std::lock_guard<std::mutex> lock(mutex_);
-    sessions_[id] = std::move(session);
-    return id;
-  }
-  std::optional<Session> find(const std::string& id) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const auto found = sessions_.find(id);
-    if (id.empty() || found == sessions_.end()) return std::nullopt;
-    return found->second;
-  }
-  void end(const std::string& id) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    sessions_.erase(id);
-  }
-  std::size_t end_user(const std::string& user_id) {  // Meta's deauthorize and deletion
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::size_t ended = 0;
-    for (auto it = sessions_.begin(); it != sessions_.end();) {
-      const bool match =
-          it->second.profile.user_id == user_id || it->second.token.user_id == user_id;
-      it = match ? (++ended, sessions_.erase(it)) : std::next(it);
-    }
-    return ended;
-  }
-
- private:
-  std::mutex mutex_;
-  std::map<std::string, Session> sessions_;
+// The storage a sign-in needs, or an error to stop at start-up for.
+struct Storage {
+  std::shared_ptr<TokenStore> tokens;
+  std::unique_ptr<SessionStore> sessions;
 };
+
+Result<Storage> open_storage() {
+  const std::string database = env_or("INSTAGRAM_DATABASE_URL", "");
+  if (database.empty()) return Storage{std::make_shared<MemoryTokenStore>(), memory_sessions()};
+#ifdef WEB_LOGIN_WITH_POSTGRES
+  Result<std::shared_ptr<PostgresTokenStore>> tokens =
+      PostgresTokenStore::open(database, split_commas(env_or("INSTAGRAM_TOKEN_KEYS", "")));
+  if (!tokens) return tokens.error();
+  Result<std::unique_ptr<SessionStore>> sessions = postgres_sessions(database);
+  if (!sessions) return sessions.error();
+  return Storage{std::move(*tokens), std::move(*sessions)};
+#else
+  return OAuthException(ErrorCategory::invalid_argument,
+                        "INSTAGRAM_DATABASE_URL needs web_login built with the PostgreSQL "
+                        "component (libpq)");
+#endif
+}
+
+// A storage failure is the operator's to read, not the visitor's.
+void storage_failed(httplib::Response& response, const OAuthException& error) {
+  std::cerr << "storage: " << error.what() << std::endl;
+  page(response, 503, "<p>The site cannot reach its storage; try again shortly.</p>");
+}
 
 httplib::Server* running = nullptr;
 
@@ -167,7 +166,13 @@ int main(int argc, char** argv) {
   const TokenExchanger& exchanger = *created;
   const ProfileClient profiles(app, exchanger.transport());
   const RedirectParser parser(app);
-  Sessions sessions;
+  Result<Storage> storage = open_storage();
+  if (!storage) {
+    std::cerr << storage.error().what() << '\n';
+    return 2;
+  }
+  TokenStore& tokens = *storage->tokens;
+  SessionStore& sessions = *storage->sessions;
   // Over https the cookies are Secure and named __Host- (bound to this exact host, no
   // Domain): a sibling subdomain or another port cannot plant one. Plain http serves only
   // 127.0.0.1 here, where browsers would refuse both.
@@ -179,13 +184,15 @@ int main(int argc, char** argv) {
 
   httplib::Server server;
   server.Get("/", [&](const httplib::Request& request, httplib::Response& response) {
-    if (const std::optional<Session> session = sessions.find(cookie(request, session_cookie))) {
+    const Result<std::optional<Session>> session = sessions.find(cookie(request, session_cookie));
+    if (!session) return storage_failed(response, session.error());
+    if (*session) {
       return page(response, 200,
-                  "<p>Signed in as @" + html_escape(session->profile.username) +
-                      " (Instagram user " + html_escape(session->profile.user_id) +
+                  "<p>Signed in as @" + html_escape((*session)->username) + " (Instagram user " +
+                      html_escape((*session)->user_id) +
                       ").</p><form method=post action=/logout><input type=hidden name=token "
                       "value=\"" +
-                      session->logout_token + "\"><button id=logout>Sign out</button></form>");
+                      (*session)->logout_token + "\"><button id=logout>Sign out</button></form>");
     }
     page(response, 200, "<p><a id=login href=\"/login\">Sign in with Instagram</a></p>");
   });
@@ -221,10 +228,20 @@ int main(int argc, char** argv) {
     if (!signed_in) return refuse(signed_in.error());  // forged, another browser, denied, …
     const Result<AccessToken> token = exchanger.exchange(signed_in->code);
     if (!token) return refuse(token.error());
-    const Result<UserProfile> profile = profiles.me(token->access_token);
+    // The hour-long token traded for a 60-day one, which the store keeps (and refresh-due
+    // keeps alive); the browser never sees either.
+    const Result<AccessToken> kept = exchanger.exchange_for_long_lived(token->access_token);
+    if (!kept) return refuse(kept.error());
+    const Result<UserProfile> profile = profiles.me(kept->access_token);
     if (!profile) return refuse(profile.error());
-    const std::string session = sessions.start(Session{*token, *profile, generate_state()});
-    response.set_header("Set-Cookie", session_cookie + "=" + session + cookie_flags);
+    const Result<void> saved = tokens.save(StoredToken{token->user_id, *kept, std::nullopt});
+    if (!saved) return storage_failed(response, saved.error());
+    const Result<std::string> session =
+        try_generate_state().and_then([&](const std::string& logout_token) {
+          return sessions.start(Session{token->user_id, profile->username, logout_token});
+        });
+    if (!session) return storage_failed(response, session.error());
+    response.set_header("Set-Cookie", session_cookie + "=" + *session + cookie_flags);
     response.set_header("Referrer-Policy", "no-referrer");
     response.set_redirect(signed_in->return_to.empty() ? "/" : signed_in->return_to, 303);
   });
@@ -233,47 +250,78 @@ int main(int argc, char** argv) {
   // alone would let any page of the same site sign the user out.
   server.Post("/logout", [&](const httplib::Request& request, httplib::Response& response) {
     const std::string id = cookie(request, session_cookie);
-    const std::optional<Session> session = sessions.find(id);
-    if (!session ||
-        !detail::constant_time_equals(session->logout_token, request.get_param_value("token"))) {
+    const Result<std::optional<Session>> session = sessions.find(id);
+    if (!session) return storage_failed(response, session.error());
+    if (!*session ||
+        !detail::constant_time_equals((*session)->logout_token, request.get_param_value("token"))) {
       return page(response, 403, "<p>Not signed out: the request did not come from this site.</p>");
     }
-    sessions.end(id);
+    if (const Result<void> ended = sessions.end(id); !ended) {
+      return storage_failed(response, ended.error());
+    }
     response.set_header("Set-Cookie", session_cookie + "=" + cookie_flags + "; Max-Age=0");
     response.set_redirect("/", 303);
   });
 
   // Meta's callbacks: a form POST with signed_request, signed with an app secret and
-  // issued within the hour (a captured one does not replay). Either ends the user's
-  // sessions, or answers 400 with the error's category.
-  const auto end_verified_user = [&](const httplib::Request& request, httplib::Response& response) {
+  // issued within the hour (a captured one does not replay). Either deletes the user's token
+  // and sessions and answers, or answers 400 with the error's category (503: storage).
+  const auto forget_verified_user = [&](const httplib::Request& request,
+                                        httplib::Response& response) -> std::optional<std::string> {
     const Result<SignedRequest> signed_request = parse_signed_request(
         request.get_param_value("signed_request"), app_secrets, std::chrono::hours(1));
     if (!signed_request) {
       response.status = 400;
       response.set_content(to_string(signed_request.error().category()).data(), "text/plain");
-      return false;
+      return std::nullopt;
     }
-    sessions.end_user(signed_request->user_id);
-    return true;
+    const Result<std::size_t> forgotten =
+        tokens.remove(signed_request->user_id).and_then([&](bool) {
+          return sessions.end_user(signed_request->user_id);
+        });
+    if (!forgotten) {
+      storage_failed(response, forgotten.error());
+      return std::nullopt;
+    }
+    return signed_request->user_id;
   };
   server.Post("/instagram/deauthorize",
               [&](const httplib::Request& request, httplib::Response& response) {
-                if (end_verified_user(request, response)) response.set_content("ok", "text/plain");
+                if (forget_verified_user(request, response)) {
+                  response.set_content("ok", "text/plain");
+                }
               });
-  server.Post("/instagram/data-deletion",
-              [&](const httplib::Request& request, httplib::Response& response) {
-                if (!end_verified_user(request, response)) return;
-                // Delete what you keep of the user here.
-                const std::string confirmation = try_generate_alphanumeric().value();
-                response.set_content(
-                    data_deletion_response(site + "/deletion?id=" + confirmation, confirmation),
-                    "application/json");
-              });
-  server.Get("/deletion", [](const httplib::Request& request, httplib::Response& response) {
+  // Meta shows the user the status URL and the code; the status page reads the record.
+  const std::string public_base =
+      app.redirect_uri.substr(0, app.redirect_uri.find('/', app.redirect_uri.find("://") + 3));
+  server.Post("/instagram/data-deletion", [&](const httplib::Request& request,
+                                              httplib::Response& response) {
+    if (!forget_verified_user(request, response)) return;
+    const Result<std::string> confirmation =
+        try_generate_alphanumeric().and_then([&](const std::string& code) {
+          return sessions.record_deletion(code).transform([&] { return code; });
+        });
+    if (!confirmation) return storage_failed(response, confirmation.error());
+    response.set_content(
+        data_deletion_response(public_base + "/deletion?id=" + *confirmation, *confirmation),
+        "application/json");
+  });
+  server.Get("/deletion", [&](const httplib::Request& request, httplib::Response& response) {
+    const std::string code = request.get_param_value("id");
+    const Result<std::optional<std::chrono::system_clock::time_point>> deleted =
+        sessions.deletion(code);
+    if (!deleted) return storage_failed(response, deleted.error());
+    if (!*deleted) {
+      return page(response, 404,
+                  "<p>No deletion request has the code " + html_escape(code) + ".</p>");
+    }
+    const std::time_t when = std::chrono::system_clock::to_time_t(**deleted);
+    std::tm utc{};
+    char date[32] = {};
+    std::strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&when, &utc));
     page(response, 200,
-         "<p>Deletion request " + html_escape(request.get_param_value("id")) +
-             ": your data has been deleted.</p>");
+         "<p id=deletion>Deletion request " + html_escape(code) +
+             ": your token and sessions were deleted on " + date + ".</p>");
   });
 
   // Meta's webhooks: the subscription handshake, then events signed over their raw body.

@@ -8,6 +8,12 @@
 #include "meta_signed.hpp"
 
 #include <instagram/oauth/detail/url.hpp>
+#include <instagram/oauth/profile.hpp>
+#ifdef INSTAGRAM_OAUTH_WITH_POSTGRES
+#include <instagram/oauth/postgres/token_store.hpp>
+
+#include "postgres_server.hpp"
+#endif
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -291,6 +297,16 @@ TEST_CASE("examples/web_login answers Meta's deauthorize and data-deletion callb
         std::string::npos);
   CHECK(answer.at("url") ==
         "http://127.0.0.1:" + std::to_string(site.port) + "/deletion?id=" + code);
+  // The status URL Meta shows the user reads the record; a code never issued is unknown.
+  const auto status = meta.Get(("/deletion?id=" + code).c_str());
+  REQUIRE(status);
+  CHECK(status->status == 200);
+  CHECK(status->body.find("<p id=deletion>Deletion request " + code +
+                          ": your token and sessions were deleted on 20") != std::string::npos);
+  const auto unknown = meta.Get("/deletion?id=never-issued");
+  REQUIRE(unknown);
+  CHECK(unknown->status == 404);
+  CHECK(unknown->body.find("No deletion request has the code never-issued.") != std::string::npos);
   site.app.terminate();
   check_no_leak(site.app.wait());
 }
@@ -368,3 +384,125 @@ TEST_CASE("examples/web_login behind an https front: __Host- cookies with Secure
   app.terminate();
   check_no_leak(app.wait());
 }
+
+#ifdef INSTAGRAM_OAUTH_WITH_POSTGRES
+TEST_CASE(
+    "examples/web_login as a fleet: sessions and tokens in PostgreSQL, any instance serves "
+    "any user",
+    "[examples][postgres]") {
+  if (!testing::PostgresServer::installed()) {
+    WARN("skipped: PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
+    return;
+  }
+  testing::PostgresServer database;
+  const std::string token_key = "fleet-token-key-0123456789abcdefghijklmn";
+  // Both instances answer for one public address, as behind a front.
+  const int public_port = testing::free_loopback_port();
+  testing::InstagramMock mock(WebLogin::mock_for(public_port));
+  const auto instance = [&](int port) {
+    testing::Environment environment = look_alike(mock);
+    environment.emplace_back("INSTAGRAM_REDIRECT_URI",
+                             "http://127.0.0.1:" + std::to_string(public_port) + "/auth/");
+    environment.emplace_back("INSTAGRAM_STATE_KEY", "fleet-state-key-0123456789abcdefghijklm");
+    environment.emplace_back("INSTAGRAM_DATABASE_URL", database.conninfo());
+    environment.emplace_back("INSTAGRAM_TOKEN_KEYS", token_key);
+    auto app = std::make_unique<testing::Process>(
+        std::vector<std::string>{EXAMPLE_WEB_LOGIN, std::to_string(port)}, environment);
+    REQUIRE(app->wait_for_stdout("web_login listening", std::chrono::seconds(20)));
+    return app;
+  };
+  const int port_a = testing::free_loopback_port();
+  const int port_b = testing::free_loopback_port();
+  std::unique_ptr<testing::Process> a = instance(port_a);
+  std::unique_ptr<testing::Process> b = instance(port_b);
+  httplib::Client on_a("http://127.0.0.1:" + std::to_string(port_a));
+  httplib::Client on_b("http://127.0.0.1:" + std::to_string(port_b));
+
+  // A login begun on A, whose instance dies before the callback: B finishes it.
+  const auto login = on_a.Get("/login");
+  REQUIRE(login);
+  REQUIRE(login->status == 302);
+  const std::string binding = cookie_from(login, "binding");
+  const std::string authorize = login->get_header_value("Location");
+  httplib::Client instagram(mock.base_url());
+  const auto window = instagram.Get(authorize.substr(mock.base_url().size()).c_str());
+  REQUIRE(window);
+  const std::string callback = window->get_header_value("Location");
+  a->terminate();
+  check_no_leak(a->wait());
+  const auto signed_in =
+      on_b.Get(callback.substr(callback.find("/auth/")).c_str(), {{"Cookie", binding}});
+  REQUIRE(signed_in);
+  CHECK(signed_in->status == 303);
+  const std::string session = cookie_from(signed_in, "session");
+  REQUIRE(session.size() == std::string("session=").size() + 43);
+
+  // The session from a new instance: it lives in the database, not in B.
+  const int port_c = testing::free_loopback_port();
+  std::unique_ptr<testing::Process> c = instance(port_c);
+  httplib::Client on_c("http://127.0.0.1:" + std::to_string(port_c));
+  for (httplib::Client* client : {&on_b, &on_c}) {
+    const auto page = client->Get("/", {{"Cookie", session}});
+    REQUIRE(page);
+    CHECK(page->body.find("Signed in as @socialsizzle (Instagram user 17841405793187218).") !=
+          std::string::npos);
+  }
+
+  // The long-lived token, sealed in the store: it opens with the fleet's key and works.
+  const auto store = PostgresTokenStore::open(database.conninfo(), {token_key}).value();
+  const std::optional<StoredToken> kept = store->load("17841405793187218").value();
+  REQUIRE(kept);
+  CHECK(!kept->reauthorization_needed);
+  CHECK(kept->token.expires_in == std::chrono::seconds(5183944));
+  const ProfileClient profiles(mock.app_config(), mock.client_options());
+  CHECK(profiles.me(kept->token.access_token).value().username == "socialsizzle");
+  // Neither the token nor the session's id is in the database in clear.
+  const std::string dump = database.dump();
+  CHECK(dump.find("web_login_sessions") != std::string::npos);
+  CHECK(dump.find(kept->token.access_token) == std::string::npos);
+  CHECK(dump.find(session.substr(std::string("session=").size())) == std::string::npos);
+
+  // The database restarted: a page meanwhile says so (503, no detail for the visitor), and
+  // the instance reconnects after.
+  database.stop();
+  const auto unreachable = on_b.Get("/", {{"Cookie", session}});
+  REQUIRE(unreachable);
+  CHECK(unreachable->status == 503);
+  CHECK(unreachable->body.find("<p>The site cannot reach its storage; try again shortly.</p>") !=
+        std::string::npos);
+  database.start();
+  const auto reconnected = on_b.Get("/", {{"Cookie", session}});
+  REQUIRE(reconnected);
+  CHECK(reconnected->body.find("Signed in as @socialsizzle") != std::string::npos);
+
+  // Meta's data-deletion callback on C: the token and every session go, on every instance,
+  // and the status URL reports it from any of them.
+  const std::string deletion_request = testing::meta_signed(
+      R"({"algorithm":"HMAC-SHA256","issued_at":)" +
+          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count()) +
+          R"(,"user_id":"17841405793187218"})",
+      testing::leak_test_secret);
+  const auto deleted = on_c.Post("/instagram/data-deletion",
+                                 "signed_request=" + detail::percent_encode(deletion_request),
+                                 "application/x-www-form-urlencoded");
+  REQUIRE(deleted);
+  REQUIRE(deleted->status == 200);
+  const std::string code = nlohmann::json::parse(deleted->body).at("confirmation_code");
+  CHECK(!store->load("17841405793187218").value());
+  const auto signed_out = on_b.Get("/", {{"Cookie", session}});
+  REQUIRE(signed_out);
+  CHECK(signed_out->body.find("Sign in with Instagram") != std::string::npos);
+  const auto status = on_b.Get(("/deletion?id=" + code).c_str());
+  REQUIRE(status);
+  CHECK(status->status == 200);
+  CHECK(status->body.find("<p id=deletion>Deletion request " + code +
+                          ": your token and sessions were deleted on ") != std::string::npos);
+
+  b->terminate();
+  c->terminate();
+  check_no_leak(b->wait());
+  check_no_leak(c->wait());
+}
+#endif

@@ -1,0 +1,130 @@
+// The sessions of examples/web_login in PostgreSQL (libpq), shared by every instance.
+#include "web_login_sessions.hpp"
+
+#include <instagram/oauth/state.hpp>
+
+#include <libpq-fe.h>
+
+#include <mutex>
+#include <vector>
+
+using namespace instagram::oauth;
+
+namespace {
+
+struct ResultDeleter {
+  void operator()(PGresult* result) const noexcept { PQclear(result); }
+};
+using Answer = std::unique_ptr<PGresult, ResultDeleter>;
+
+class PostgresSessions final : public SessionStore {
+ public:
+  explicit PostgresSessions(PGconn* connection) : connection_(connection) {}
+  ~PostgresSessions() override { PQfinish(connection_); }
+  PostgresSessions(const PostgresSessions&) = delete;
+  PostgresSessions& operator=(const PostgresSessions&) = delete;
+
+  Result<std::string> start(const Session& session) override {
+    Result<std::string> id = try_generate_state();
+    if (!id) return id;
+    return run("INSERT INTO web_login_sessions (id_hash, user_id, username, logout_token) "
+               "VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, $4)",
+               {*id, session.user_id, session.username, session.logout_token})
+        .transform([&](const Answer&) { return *id; });
+  }
+  Result<std::optional<Session>> find(const std::string& id) override {
+    return run("SELECT user_id, username, logout_token FROM web_login_sessions "
+               "WHERE id_hash = sha256(convert_to($1, 'UTF8'))",
+               {id})
+        .transform([](const Answer& answer) {
+          if (PQntuples(answer.get()) == 0) return std::optional<Session>();
+          return std::optional<Session>(Session{PQgetvalue(answer.get(), 0, 0),
+                                                PQgetvalue(answer.get(), 0, 1),
+                                                PQgetvalue(answer.get(), 0, 2)});
+        });
+  }
+  Result<void> end(const std::string& id) override {
+    return run("DELETE FROM web_login_sessions WHERE id_hash = sha256(convert_to($1, 'UTF8'))",
+               {id})
+        .transform([](const Answer&) {});
+  }
+  Result<std::size_t> end_user(const std::string& user_id) override {
+    return run("DELETE FROM web_login_sessions WHERE user_id = $1", {user_id})
+        .transform([](const Answer& answer) {
+          return static_cast<std::size_t>(std::stoul(PQcmdTuples(answer.get())));
+        });
+  }
+  Result<void> record_deletion(const std::string& code) override {
+    return run("INSERT INTO web_login_deletions (code) VALUES ($1)", {code})
+        .transform([](const Answer&) {});
+  }
+  Result<std::optional<std::chrono::system_clock::time_point>> deletion(
+      const std::string& code) override {
+    using When = std::optional<std::chrono::system_clock::time_point>;
+    return run("SELECT extract(epoch FROM deleted_at)::bigint FROM web_login_deletions "
+               "WHERE code = $1",
+               {code})
+        .transform([](const Answer& answer) {
+          if (PQntuples(answer.get()) == 0) return When();
+          return When(std::chrono::system_clock::time_point(
+              std::chrono::seconds(std::stoll(PQgetvalue(answer.get(), 0, 0)))));
+        });
+  }
+
+ private:
+  // One statement on the one connection; a connection the server broke (a restart) is made
+  // anew and the statement tried once more.
+  Result<Answer> run(const char* statement, const std::vector<std::string>& parameters) {
+    std::vector<const char*> values;
+    for (const std::string& parameter : parameters) values.push_back(parameter.c_str());
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (int attempt = 0;; ++attempt) {
+      Answer answer(PQexecParams(connection_, statement, static_cast<int>(values.size()), nullptr,
+                                 values.data(), nullptr, nullptr, 0));
+      const ExecStatusType status = PQresultStatus(answer.get());
+      if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return answer;
+      if (PQstatus(connection_) == CONNECTION_OK) {
+        return OAuthException(ErrorCategory::system,
+                              std::string("PostgreSQL: ") + PQresultErrorMessage(answer.get()));
+      }
+      if (attempt == 1) {
+        return OAuthException(ErrorCategory::transport,
+                              std::string("PostgreSQL: ") + PQerrorMessage(connection_));
+      }
+      PQreset(connection_);
+    }
+  }
+
+  std::mutex mutex_;
+  PGconn* connection_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SessionStore>> postgres_sessions(const std::string& conninfo) {
+  PGconn* connection = PQconnectdb(conninfo.c_str());
+  if (PQstatus(connection) != CONNECTION_OK) {
+    // PQerrorMessage names the host and the reason, never the password.
+    OAuthException error(ErrorCategory::transport,
+                         std::string("PostgreSQL: ") + PQerrorMessage(connection));
+    PQfinish(connection);
+    return error;
+  }
+  // Instances that start together create the tables one after the other (the lock), else
+  // two CREATE TABLE IF NOT EXISTS may collide.
+  const Answer created(PQexec(connection, R"(
+BEGIN;
+SELECT pg_advisory_xact_lock(7274277462);
+CREATE TABLE IF NOT EXISTS web_login_sessions (id_hash bytea PRIMARY KEY, user_id text NOT NULL,
+  username text NOT NULL, logout_token text NOT NULL, started_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE IF NOT EXISTS web_login_deletions (code text PRIMARY KEY,
+  deleted_at timestamptz NOT NULL DEFAULT now());
+COMMIT;)"));
+  if (PQresultStatus(created.get()) != PGRES_COMMAND_OK) {
+    OAuthException error(ErrorCategory::system,
+                         std::string("PostgreSQL: ") + PQresultErrorMessage(created.get()));
+    PQfinish(connection);
+    return error;
+  }
+  return std::unique_ptr<SessionStore>(std::make_unique<PostgresSessions>(connection));
+}
