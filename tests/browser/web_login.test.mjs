@@ -3,56 +3,15 @@
 // by clicking Allow, a Cancel, and the attacks that must not sign a browser in.
 // Run by ctest (label browser) with INSTAGRAM_OAUTH_CLI, WEB_LOGIN, CHROMIUM, SCREENSHOT_DIR.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import puppeteer from 'puppeteer-core';
+import { freePort, freshPage as freshPageOf, launchChromium, start, stopAll, text } from './support.mjs';
 
 const secret = 'browser-test-client-secret-Zq81vX';
-const processes = [];
 let browser;
 let site;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-// Starts a program and waits (bounded) until it prints `ready`.
-function start(command, args, env, ready) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env } });
-    processes.push(child);
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`${command} did not start: ${output}`)), 20000);
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes(ready)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.stderr.on('data', (chunk) => { output += chunk; });
-    child.on('exit', (code) => reject(new Error(`${command} exited with ${code}: ${output}`)));
-  });
-}
-
-async function text(page) {
-  return page.evaluate(() => document.body.innerText);
-}
-
-// A fresh browser profile: its own cookies, as another person's browser.
-async function freshPage() {
-  const context = await browser.createBrowserContext();
-  return context.newPage();
-}
+const freshPage = () => freshPageOf(browser);
 
 // The callback URL of a login begun in `page`, caught instead of followed.
 async function catchCallback(page) {
@@ -85,19 +44,12 @@ before(async () => {
   await start(process.env.WEB_LOGIN, [String(sitePort)],
     { INSTAGRAM_CLIENT_SECRET: secret, INSTAGRAM_ENDPOINT_BASE: `http://127.0.0.1:${mockPort}` },
     'web_login listening');
-  // A loaded 2-core machine can take long to start Chromium: a generous bound, not a timing.
-  browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    timeout: 180000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
   if (browser) await browser.close();
-  for (const child of processes) child.kill('SIGTERM');
+  await stopAll();
 });
 
 test('signing in: click Allow, signed in with the profile\'s username', async () => {
