@@ -82,68 +82,93 @@ TokenRefresher::TokenRefresher(std::shared_ptr<const TokenExchanger> exchanger,
       max_in_flight_(max_in_flight),
       lease_(lease) {}
 
+namespace {
+
+// Saves what a refresh answered for `stored` and counts it in `report`.
+void save_answer(TokenStore& store, StoredToken stored, Result<AccessToken> answer,
+                 std::chrono::system_clock::time_point now, RefreshReport& report) {
+  if (answer && answer->expires_in) {
+    AccessToken refreshed = std::move(*answer);
+    refreshed.user_id = stored.user_id;
+    refreshed.received_at = now;  // dated by the pass's clock, which decides what is due
+    refreshed.expires_at = now + *refreshed.expires_in;
+    stored.token = std::move(refreshed);
+    ++(store.save(stored) ? report.refreshed : report.failed);
+  } else if (!answer && needs_reauthorization(answer.error())) {
+    stored.reauthorization_needed = answer.error().error_message();
+    ++(store.save(stored) ? report.reauthorization_needed : report.failed);
+  } else {
+    ++report.failed;  // an answer without expires_in, or a passing failure: leased out
+  }
+}
+
+}  // namespace
+
 Result<RefreshReport> TokenRefresher::run_once(std::chrono::system_clock::time_point now) const {
+  return run_once(now, [](const RefreshReport&) {});
+}
+
+Result<RefreshReport> TokenRefresher::run_once(
+    std::chrono::system_clock::time_point now,
+    const std::function<void(const RefreshReport&)>& progress) const {
   if (!exchanger_ || !store_) return unusable("TokenRefresher needs an exchanger and a store");
   if (max_in_flight_ == 0 || lease_.count() <= 0) {
     return unusable("TokenRefresher's max_in_flight and lease must be positive");
   }
+  // Refreshes are kept near max_in_flight deep: more are leased once a quarter have come
+  // back, and answers are saved from this thread (a store may block; the engine thread must
+  // not) while the rest are in flight. fleet_bench measured why: a batch at a time (lease,
+  // refresh, save) reached 0.75x of the engine's bare rate; leasing at half, 0.81x; at a
+  // quarter, 0.89x.
+  struct Answered {
+    StoredToken stored;
+    Result<AccessToken> answer;
+  };
   RefreshReport report;
-  while (true) {
-    Result<std::vector<StoredToken>> leased =
-        store_->lease_due(now, policy_, max_in_flight_, lease_);
-    if (!leased) {
-      // Nothing done yet: the store's error is the pass's. Later: the pass stops, saying why.
-      if (report.refreshed + report.reauthorization_needed + report.failed == 0) {
-        return leased.error();
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::vector<Answered> answered;  // by the engine thread, under mutex
+  std::size_t in_flight = 0;
+  bool more_due = true;
+  while (more_due || in_flight > 0) {
+    if (more_due && in_flight <= max_in_flight_ - max_in_flight_ / 4) {
+      Result<std::vector<StoredToken>> leased =
+          store_->lease_due(now, policy_, max_in_flight_ - in_flight, lease_);
+      if (!leased) {
+        // Nothing under way: the store's error is the pass's. Otherwise the pass stops
+        // leasing, saying why, and finishes what it began.
+        if (in_flight == 0 &&
+            report.refreshed + report.reauthorization_needed + report.failed == 0) {
+          return leased.error();
+        }
+        report.stopped_by = leased.error();
+        more_due = false;
+      } else {
+        more_due = !leased->empty();
+        for (StoredToken& stored : *leased) {
+          auto leased_token = std::make_shared<StoredToken>(std::move(stored));
+          ++in_flight;
+          exchanger_->refresh_async(
+              leased_token->token.access_token, [&, leased_token](Result<AccessToken> answer) {
+                std::lock_guard<std::mutex> lock(mutex);
+                answered.push_back(Answered{std::move(*leased_token), std::move(answer)});
+                arrived.notify_all();
+              });
+        }
       }
-      report.stopped_by = leased.error();
-      break;
+      continue;
     }
-    if (leased->empty()) break;
-    // The batch's refreshes at once; their answers come back on the engine thread.
-    std::mutex mutex;
-    std::condition_variable arrived;
-    std::vector<std::optional<Result<AccessToken>>> answers(leased->size());
-    std::size_t answered = 0;
-    for (std::size_t i = 0; i < leased->size(); ++i) {
-      exchanger_->refresh_async((*leased)[i].token.access_token,
-                                [&, i](Result<AccessToken> answer) {
-                                  std::lock_guard<std::mutex> lock(mutex);
-                                  answers[i] = std::move(answer);
-                                  ++answered;
-                                  arrived.notify_all();
-                                });
-    }
+    std::vector<Answered> batch;
     {
       std::unique_lock<std::mutex> lock(mutex);
-      arrived.wait(lock, [&] { return answered == answers.size(); });
+      arrived.wait(lock, [&] { return !answered.empty(); });
+      batch.swap(answered);
     }
-    // Saved from this thread: a store may block, the engine thread must not.
-    for (std::size_t i = 0; i < leased->size(); ++i) {
-      StoredToken stored = std::move((*leased)[i]);
-      Result<AccessToken>& answer = *answers[i];
-      if (answer && answer->expires_in) {
-        AccessToken refreshed = std::move(*answer);
-        refreshed.user_id = stored.user_id;
-        refreshed.received_at = now;  // dated by the pass's clock, which decides what is due
-        refreshed.expires_at = now + *refreshed.expires_in;
-        stored.token = std::move(refreshed);
-        if (store_->save(stored)) {
-          ++report.refreshed;
-        } else {
-          ++report.failed;
-        }
-      } else if (!answer && needs_reauthorization(answer.error())) {
-        stored.reauthorization_needed = answer.error().error_message();
-        if (store_->save(stored)) {
-          ++report.reauthorization_needed;
-        } else {
-          ++report.failed;
-        }
-      } else {
-        ++report.failed;  // an answer without expires_in, or a passing failure: leased out
-      }
+    in_flight -= batch.size();
+    for (Answered& one : batch) {
+      save_answer(*store_, std::move(one.stored), std::move(one.answer), now, report);
     }
+    if (progress) progress(report);
   }
   return report;
 }

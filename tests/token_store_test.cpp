@@ -8,6 +8,7 @@
 #include "instagram_mock.hpp"
 #include "store_contract.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <set>
@@ -36,7 +37,15 @@ TEST_CASE("a pass refreshes every due token once, saves it dated, and leaves the
   mock.advance_clock(55 * 24h);
   const Clock::time_point now = received + 55 * 24h;
   const TokenRefresher refresher(exchanger, store, {}, 8);
-  const RefreshReport report = refresher.run_once(now).value();
+  // The progress seen along the way: counts that only grow, the last one the pass's.
+  std::vector<std::size_t> progress;
+  const RefreshReport report =
+      refresher
+          .run_once(now, [&](const RefreshReport& so_far) { progress.push_back(so_far.refreshed); })
+          .value();
+  REQUIRE(!progress.empty());
+  CHECK(std::is_sorted(progress.begin(), progress.end()));
+  CHECK(progress.back() == 50);
   CHECK(report.refreshed == 50);
   CHECK(report.reauthorization_needed == 0);
   CHECK(report.failed == 0);

@@ -39,10 +39,17 @@ int run_refresh_due(const RefreshDueArgs& args) {
       args.connection.app_config(std::move(*secret)), args.connection.client_options());
   if (!exchanger) return report(exchanger.error());
   const bool terminal = !args.json && isatty(STDERR_FILENO) == 1;
-  if (terminal) std::cerr << "refreshing what is due…" << std::endl;
   const TokenRefresher refresher(std::make_shared<TokenExchanger>(*exchanger), *store, {},
                                  args.max_in_flight);
-  const Result<RefreshReport> pass = refresher.run_once(std::chrono::system_clock::now());
+  // On a terminal, one line rewritten as answers are saved; nothing in a log.
+  const auto show_progress = [terminal](const RefreshReport& so_far) {
+    if (!terminal) return;
+    std::cerr << "\rrefreshed " << so_far.refreshed << ", need a new login "
+              << so_far.reauthorization_needed << ", failed " << so_far.failed << std::flush;
+  };
+  const Result<RefreshReport> pass =
+      refresher.run_once(std::chrono::system_clock::now(), show_progress);
+  if (terminal) std::cerr << '\n';
   if (!pass) return report(pass.error());
   if (args.json) {
     nlohmann::json answer = {{"refreshed", pass->refreshed},

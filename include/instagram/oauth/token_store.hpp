@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -97,6 +98,10 @@ class INSTAGRAM_OAUTH_EXPORT TokenRefresher {
   // save fails counts as failed, and a lease that fails later ends the pass (stopped_by).
   // Thread-safe; one pass at a time per refresher is enough.
   Result<RefreshReport> run_once(std::chrono::system_clock::time_point now) const;
+  // As run_once(now), telling `progress` the counts so far after each group of answers is
+  // saved (on this thread; the last call has the pass's counts), for a progress line.
+  Result<RefreshReport> run_once(std::chrono::system_clock::time_point now,
+                                 const std::function<void(const RefreshReport&)>& progress) const;
 
  private:
   std::shared_ptr<const TokenExchanger> exchanger_;
