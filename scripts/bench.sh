@@ -9,16 +9,18 @@
 #   5. nothing lost at any load: 100,000 exchanges with 1,000 in flight against nginx answering
 #      at once (HTTP/2 reading the body first, answering first, rotating; HTTP/1.1), the async
 #      API next to raw libcurl multi with the same never-twice settings; a burst of 10,000
-#   6. the cost of compiling <instagram/oauth.hpp>
+#   6. the fleet's refresh pass: 100,000 due tokens in PostgreSQL, two refresher processes,
+#      answers after 100 ms, next to the engine's bare refresh rate
+#   7. the cost of compiling <instagram/oauth.hpp>
 # Client and server are pinned to one core (taskset -c 0) for 1 and 2: on a small virtual
 # machine a wake-up across cores costs more than the difference being measured.
 #   BENCH_REQUESTS (2000), BENCH_ROUNDS (5), BENCH_PER_THREAD (2000), BENCH_IN_FLIGHT (200),
-#   BENCH_LATENCY_MS (100), BENCH_LOAD (100000), BENCH_LOAD_IN_FLIGHT (1000)
+#   BENCH_LATENCY_MS (100), BENCH_LOAD (100000), BENCH_LOAD_IN_FLIGHT (1000), BENCH_TOKENS (100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 scripts/setup-deps.sh build test bench
-build_preset release --target micro_bench exchange_bench latency_bench load_bench
+build_preset release --target micro_bench exchange_bench latency_bench load_bench fleet_bench
 pin=(taskset -c 0)
 command -v taskset >/dev/null 2>&1 || pin=()
 
@@ -54,7 +56,10 @@ echo
 echo "## 5. Nothing lost at any load (unpinned)"
 build/release/bench/load_bench "${BENCH_LOAD:-100000}" "${BENCH_LOAD_IN_FLIGHT:-1000}"
 echo
-echo "## 6. Compile time of one translation unit (median of 5, g++ -std=c++17 -O2 -c)"
+echo "## 6. The fleet's refresh pass (unpinned), PostgreSQL $(pg_config --version 2>/dev/null | cut -d' ' -f2)"
+build/release/bench/fleet_bench "${BENCH_TOKENS:-100000}" "${BENCH_IN_FLIGHT:-200}" "${BENCH_LATENCY_MS:-100}"
+echo
+echo "## 7. Compile time of one translation unit (median of 5, g++ -std=c++17 -O2 -c)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf '#include <instagram/oauth.hpp>\nint main() { return 0; }\n' >"$tmp/library.cpp"

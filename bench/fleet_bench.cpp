@@ -1,0 +1,199 @@
+// The fleet's refresh pass at scale: due tokens in PostgreSQL, two refresher processes
+// at once (TokenRefresher::run_once over PostgresTokenStore), the look-alike answering each
+// refresh after a delay; beside it, in the same run, the engine's bare refresh rate (two
+// processes keeping the same number of refresh_async calls in flight, no store). Checks that
+// every token was refreshed exactly once and that nothing is left due.
+//   fleet_bench [TOKENS=100000] [IN_FLIGHT=200] [LATENCY_MS=100]
+#include <instagram/oauth/postgres/token_store.hpp>
+#include <instagram/oauth/token_exchanger.hpp>
+
+#include "child_process.hpp"
+#include "latency_server.hpp"
+#include "postgres_server.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace instagram::oauth;
+using Clock = std::chrono::system_clock;
+
+namespace {
+
+const std::string token_key = "fleet-bench-token-key-0123456789abcdefghij";
+
+std::string user_id(int i) {
+  return std::to_string(17841400000000000LL + i);
+}
+std::string token_of(int i) {
+  return "IGQWfleet" + std::to_string(i);
+}
+
+// What a child reports through its pipe: how many, in how long, at what cost.
+struct ChildReport {
+  long done = 0;
+  double seconds = 0;
+  bench::Usage usage;
+};
+
+// Runs `work` in two children at once; each returns how many it did.
+std::vector<ChildReport> in_two_children(const std::function<long(int child)>& work) {
+  std::vector<std::pair<pid_t, int>> children;
+  std::fflush(stdout);
+  for (int child = 0; child < 2; ++child) {
+    int fds[2];
+    if (pipe(fds) != 0) std::abort();
+    const pid_t pid = fork();
+    if (pid == 0) {
+      close(fds[0]);
+      const auto begin = std::chrono::steady_clock::now();
+      ChildReport report;
+      report.done = work(child);
+      report.seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+      report.usage = bench::usage_so_far();
+      if (write(fds[1], &report, sizeof report) != static_cast<ssize_t>(sizeof report)) _exit(1);
+      _exit(0);
+    }
+    close(fds[1]);
+    children.emplace_back(pid, fds[0]);
+  }
+  std::vector<ChildReport> reports;
+  for (const auto& [pid, fd] : children) {
+    ChildReport report;
+    if (read(fd, &report, sizeof report) != static_cast<ssize_t>(sizeof report)) report.done = -1;
+    close(fd);
+    waitpid(pid, nullptr, 0);
+    reports.push_back(report);
+  }
+  return reports;
+}
+
+double rate(const std::vector<ChildReport>& reports) {
+  long done = 0;
+  double seconds = 0;
+  for (const ChildReport& report : reports) {
+    done += report.done;
+    seconds = std::max(seconds, report.seconds);
+  }
+  return static_cast<double>(done) / seconds;
+}
+
+ClientOptions options_for(int in_flight) {
+  ClientOptions options;
+  options.allow_plain_http = true;
+  options.max_in_flight = static_cast<std::size_t>(in_flight) * 2;
+  options.max_connections = static_cast<std::size_t>(in_flight);
+  return options;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int tokens = argc > 1 ? std::atoi(argv[1]) : 100000;
+  const int in_flight = argc > 2 ? std::atoi(argv[2]) : 200;
+  const std::chrono::milliseconds latency(argc > 3 ? std::atoi(argv[3]) : 100);
+  if (tokens < 2 || in_flight < 1 || latency.count() < 0) {
+    std::fprintf(stderr, "usage: fleet_bench [TOKENS] [IN_FLIGHT] [LATENCY_MS]\n");
+    return 2;
+  }
+  testing::PostgresServer database;
+  testing::LatencyServerOptions server_options;
+  server_options.latency = latency;
+  testing::LatencyServer server(server_options);
+  AppConfig app{"990602627938098", "fleet-bench-secret", "https://example.com/auth/",
+                server.endpoints()};
+
+  // The due tokens: received 55 days ago, so every one is due now.
+  const auto filled_at = std::chrono::steady_clock::now();
+  {
+    const auto store = PostgresTokenStore::open(database.conninfo(), {token_key}, 4).value();
+    const auto received = Clock::now() - std::chrono::hours(24 * 55);
+    std::vector<std::thread> fillers;
+    for (int part = 0; part < 4; ++part) {
+      fillers.emplace_back([&, part] {
+        for (int i = part; i < tokens; i += 4) {
+          AccessToken token;
+          token.access_token = token_of(i);
+          token.expires_in = std::chrono::seconds(5184000);
+          token.received_at = received;
+          token.expires_at = received + *token.expires_in;
+          if (!store->save(StoredToken{user_id(i), token, std::nullopt})) std::abort();
+        }
+      });
+    }
+    for (std::thread& filler : fillers) filler.join();
+  }
+  std::printf("%d due tokens saved in %.1f s (4 threads)\n", tokens,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - filled_at).count());
+
+  // The engine alone: refresh_async kept `in_flight` deep, in two processes, no store.
+  const int bare_each = std::max(1, tokens / 5);  // a steady rate needs no more
+  const std::vector<ChildReport> bare = in_two_children([&](int child) -> long {
+    const TokenExchanger exchanger(app, options_for(in_flight));
+    std::mutex mutex;
+    std::condition_variable finished;
+    int done = 0;
+    std::atomic<int> started{0};
+    std::atomic<long> refreshed{0};
+    std::function<void()> start_one = [&] {
+      const int i = started++;
+      if (i >= bare_each) return;
+      exchanger.refresh_async("IGQWbare" + std::to_string(child) + "-" + std::to_string(i),
+                              [&](Result<AccessToken> token) {
+                                if (token) ++refreshed;
+                                start_one();
+                                std::lock_guard<std::mutex> lock(mutex);
+                                if (++done == bare_each) finished.notify_all();
+                              });
+    };
+    for (int i = 0; i < in_flight; ++i) start_one();
+    std::unique_lock<std::mutex> lock(mutex);
+    finished.wait(lock, [&] { return done == bare_each; });
+    return refreshed.load();
+  });
+
+  // The fleet: two refresher processes, one pass each, over the same table.
+  const std::vector<ChildReport> fleet = in_two_children([&](int) -> long {
+    auto store = PostgresTokenStore::open(database.conninfo(), {token_key}).value();
+    const TokenRefresher refresher(std::make_shared<TokenExchanger>(app, options_for(in_flight)),
+                                   store, {}, static_cast<std::size_t>(in_flight));
+    const RefreshReport report = refresher.run_once(Clock::now()).value();
+    return report.failed == 0 && !report.stopped_by ? static_cast<long>(report.refreshed) : -1;
+  });
+
+  // Exactly once, and nothing left due.
+  int not_once = 0;
+  for (int i = 0; i < tokens; ++i) not_once += server.times_seen(token_of(i)) == 1 ? 0 : 1;
+  const auto store = PostgresTokenStore::open(database.conninfo(), {token_key}).value();
+  const std::size_t left =
+      store->lease_due(Clock::now(), {}, 10, std::chrono::seconds(1)).value().size();
+
+  std::printf(
+      "\n| %d in flight per process, answers after %lld ms | tokens/s | process 1 | "
+      "process 2 |\n|---|---:|---|---|\n",
+      in_flight, static_cast<long long>(latency.count()));
+  const auto row = [](const char* name, const std::vector<ChildReport>& reports) {
+    std::printf("| %s | %.0f |", name, rate(reports));
+    for (const ChildReport& report : reports) {
+      std::printf(" %ld in %.1f s, CPU %.1f s, peak RSS %.0f MB |", report.done, report.seconds,
+                  report.usage.cpu_seconds, report.usage.peak_rss_mb);
+    }
+    std::printf("\n");
+  };
+  row("engine alone (refresh_async)", bare);
+  row("TokenRefresher over PostgreSQL", fleet);
+  std::printf("\nfleet / engine alone: %.2fx; refreshed exactly once: %d of %d; left due: %zu\n",
+              rate(fleet) / rate(bare), tokens - not_once, tokens, left);
+  return not_once == 0 && left == 0 && fleet[0].done >= 0 && fleet[1].done >= 0 ? 0 : 1;
+}
