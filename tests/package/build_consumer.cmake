@@ -50,6 +50,7 @@ else()
   execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE} -B ${build_dir} -G ${GENERATOR}
       -D CMAKE_CXX_COMPILER=${CXX} -D CONSUME=${MODE} -D CMAKE_PREFIX_PATH=${PREFIX}
       -D INSTAGRAM_OAUTH_SOURCE=${PROJECT_ROOT} -D CMAKE_BUILD_TYPE=Release
+      -D WITH_POSTGRES=${WITH_POSTGRES}
     RESULT_VARIABLE failed)
   if(failed)
     message(FATAL_ERROR "the consumer does not configure through ${MODE}")
@@ -64,4 +65,15 @@ execute_process(COMMAND ${build_dir}/consumer RESULT_VARIABLE failed OUTPUT_VARI
 message(STATUS "${output}")
 if(failed OR NOT output MATCHES "consumed: invalid_argument: code is empty")
   message(FATAL_ERROR "the consumer built through ${MODE} did not run as expected")
+endif()
+
+# The PostgreSQL component, where this build has it (not through pkg-config, which knows the
+# core library only).
+if(WITH_POSTGRES AND NOT MODE STREQUAL "pkg_config")
+  execute_process(COMMAND ${build_dir}/consumer_postgres RESULT_VARIABLE failed
+    OUTPUT_VARIABLE output)
+  message(STATUS "${output}")
+  if(failed OR NOT output MATCHES "Postgres consumed: invalid_argument: the PostgreSQL conninfo cannot be read")
+    message(FATAL_ERROR "the PostgreSQL consumer built through ${MODE} did not run as expected")
+  endif()
 endif()
