@@ -8,19 +8,17 @@
 #include <instagram/oauth/token_exchanger.hpp>
 
 #include "child_process.hpp"
+#include "keep_in_flight.hpp"
 #include "latency_server.hpp"
 #include "postgres_server.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -141,26 +139,15 @@ int main(int argc, char** argv) {
   const int bare_each = std::max(1, tokens / 5);  // a steady rate needs no more
   const std::vector<ChildReport> bare = in_two_children([&](int child) -> long {
     const TokenExchanger exchanger(app, options_for(in_flight));
-    std::mutex mutex;
-    std::condition_variable finished;
-    int done = 0;
-    std::atomic<int> started{0};
-    std::atomic<long> refreshed{0};
-    std::function<void()> start_one = [&] {
-      const int i = started++;
-      if (i >= bare_each) return;
-      exchanger.refresh_async("IGQWbare" + std::to_string(child) + "-" + std::to_string(i),
-                              [&](Result<AccessToken> token) {
-                                if (token) ++refreshed;
-                                start_one();
-                                std::lock_guard<std::mutex> lock(mutex);
-                                if (++done == bare_each) finished.notify_all();
-                              });
-    };
-    for (int i = 0; i < in_flight; ++i) start_one();
-    std::unique_lock<std::mutex> lock(mutex);
-    finished.wait(lock, [&] { return done == bare_each; });
-    return refreshed.load();
+    return bench::keep_in_flight(bare_each, in_flight,
+                                 [&](int i, std::function<void(bool)> ended) {
+                                   exchanger.refresh_async(
+                                       "IGQWbare" + std::to_string(child) + "-" + std::to_string(i),
+                                       [ended = std::move(ended)](Result<AccessToken> token) {
+                                         ended(token.has_value());
+                                       });
+                                 })
+        .succeeded;
   });
 
   // The fleet: two refresher processes, one pass each, over the same table.

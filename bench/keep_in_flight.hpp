@@ -16,14 +16,14 @@
 namespace bench {
 
 struct AsyncRun {
-  int succeeded = 0;  // answered with nginx's token
+  int succeeded = 0;
   double seconds = 0;
 };
 
-// `total` exchanges of `code_for(i)`, `in_flight` at a time; returns when every one ended.
-inline AsyncRun keep_in_flight(const instagram::oauth::TokenExchanger& exchanger, int total,
-                               int in_flight, const std::function<std::string(int)>& code_for) {
-  using namespace instagram::oauth;
+// `total` asynchronous calls, `in_flight` at a time: start(i, ended) begins call i, and
+// its callback calls ended(succeeded) once. Returns when every one ended.
+inline AsyncRun keep_in_flight(int total, int in_flight,
+                               const std::function<void(int, std::function<void(bool)>)>& start) {
   std::mutex mutex;
   std::condition_variable finished;
   int done = 0;
@@ -32,8 +32,8 @@ inline AsyncRun keep_in_flight(const instagram::oauth::TokenExchanger& exchanger
   std::function<void()> start_one = [&] {
     const int i = started++;
     if (i >= total) return;
-    exchanger.exchange_async(code_for(i), [&](Result<AccessToken> token) {
-      if (token && token->access_token == testing::nginx_access_token) ++succeeded;
+    start(i, [&](bool success) {
+      if (success) ++succeeded;
       start_one();
       std::lock_guard<std::mutex> lock(mutex);
       if (++done == total) finished.notify_all();
@@ -45,6 +45,18 @@ inline AsyncRun keep_in_flight(const instagram::oauth::TokenExchanger& exchanger
   finished.wait(lock, [&] { return done == total; });
   return {succeeded.load(),
           std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count()};
+}
+
+// `total` exchanges of `code_for(i)`, `in_flight` at a time; succeeded: answered with
+// nginx's token.
+inline AsyncRun keep_in_flight(const instagram::oauth::TokenExchanger& exchanger, int total,
+                               int in_flight, const std::function<std::string(int)>& code_for) {
+  using namespace instagram::oauth;
+  return keep_in_flight(total, in_flight, [&](int i, std::function<void(bool)> ended) {
+    exchanger.exchange_async(code_for(i), [ended = std::move(ended)](Result<AccessToken> token) {
+      ended(token && token->access_token == testing::nginx_access_token);
+    });
+  });
 }
 
 }  // namespace bench
