@@ -10,24 +10,32 @@ install(TARGETS instagram_oauth
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-if(TARGET instagram_oauth_postgres)
-  install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/" "${INSTAGRAM_OAUTH_GENERATED_INCLUDE}/"
-    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-  # A component of its own export set: only a consumer that asks for it needs libpq.
-  install(TARGETS instagram_oauth_postgres
-    EXPORT InstagramOAuthPostgresTargets
-    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-  install(EXPORT InstagramOAuthPostgresTargets
-    NAMESPACE InstagramOAuth::
-    DESTINATION ${INSTAGRAM_OAUTH_CMAKE_DIR})
-  export(EXPORT InstagramOAuthPostgresTargets
-    NAMESPACE InstagramOAuth::
-    FILE "${PROJECT_BINARY_DIR}/InstagramOAuthPostgresTargets.cmake")
-else()
-  install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/" "${INSTAGRAM_OAUTH_GENERATED_INCLUDE}/"
-    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-    PATTERN "postgres" EXCLUDE)
+# The headers: a component's directory only with the component.
+set(_io_header_excludes "")
+if(NOT TARGET instagram_oauth_postgres)
+  list(APPEND _io_header_excludes PATTERN "postgres" EXCLUDE)
 endif()
+if(NOT TARGET instagram_oauth_lookalike)
+  list(APPEND _io_header_excludes PATTERN "testing" EXCLUDE)
+endif()
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/" "${INSTAGRAM_OAUTH_GENERATED_INCLUDE}/"
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} ${_io_header_excludes})
+# Each component has an export set of its own: only a consumer that asks for it needs its
+# packages (libpq; cpp-httplib and libssl).
+foreach(_io_component Postgres Lookalike)
+  string(TOLOWER "${_io_component}" _io_target)
+  if(TARGET instagram_oauth_${_io_target})
+    install(TARGETS instagram_oauth_${_io_target}
+      EXPORT InstagramOAuth${_io_component}Targets
+      ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+    install(EXPORT InstagramOAuth${_io_component}Targets
+      NAMESPACE InstagramOAuth::
+      DESTINATION ${INSTAGRAM_OAUTH_CMAKE_DIR})
+    export(EXPORT InstagramOAuth${_io_component}Targets
+      NAMESPACE InstagramOAuth::
+      FILE "${PROJECT_BINARY_DIR}/InstagramOAuth${_io_component}Targets.cmake")
+  endif()
+endforeach()
 
 install(EXPORT InstagramOAuthTargets
   NAMESPACE InstagramOAuth::

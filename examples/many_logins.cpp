@@ -1,11 +1,11 @@
-// Many sign-ins at once from one thread: 1,000 code exchanges against a local token
-// endpoint look-alike (lookalike/latency_server.hpp) that answers each after 50 ms, 200 in
-// flight, through the callback API. The callbacks run on the transport's engine thread;
+// Many sign-ins at once from one thread: 1,000 code exchanges against the Instagram
+// look-alike (<instagram/oauth/testing/instagram_mock.hpp>) answering each after 50 ms, 200
+// in flight, through the callback API. The callbacks run on the transport's engine thread;
 // this thread only starts them and waits.
 //   many_logins [EXCHANGES] [IN_FLIGHT]
 #include <instagram/oauth.hpp>
 
-#include "latency_server.hpp"
+#include <instagram/oauth/testing/instagram_mock.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -27,19 +27,16 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  testing::LatencyServerOptions look_alike;
-  look_alike.latency = std::chrono::milliseconds(50);  // a real round trip
-  testing::LatencyServer instagram(look_alike);
+  testing::MockOptions look_alike;
+  look_alike.latency = std::chrono::milliseconds(50);        // a real round trip
+  look_alike.threads = static_cast<std::size_t>(in_flight);  // one per connection
+  testing::InstagramMock instagram(look_alike);
   std::vector<std::string> codes;  // as if `total` users had just allowed the app
-  for (int i = 0; i < total; ++i) codes.push_back("AQB-code-" + std::to_string(i));
+  for (int i = 0; i < total; ++i) codes.push_back(instagram.issue_code());
 
-  ClientOptions options;
-  options.allow_plain_http = true;                                // the look-alike on 127.0.0.1
+  ClientOptions options = instagram.client_options();             // plain http on 127.0.0.1
   options.max_connections = static_cast<std::size_t>(in_flight);  // HTTP/1.1: one per request
-  const TokenExchanger exchanger(
-      AppConfig{"990602627938098", "many-logins-client-secret",
-                "https://socialsizzle.herokuapp.com/auth/", instagram.endpoints()},
-      options);
+  const TokenExchanger exchanger(instagram.app_config(), options);
 
   std::mutex mutex;
   std::condition_variable finished;
@@ -50,10 +47,10 @@ int main(int argc, char** argv) {
     const int i = next++;
     if (i >= total) return;
     const std::string& code = codes[static_cast<std::size_t>(i)];
-    exchanger.exchange_async(code, [&, code](Result<AccessToken> token) {
-      if (token && token->access_token == "IGQVJ" + code) {
+    exchanger.exchange_async(code, [&](Result<AccessToken> token) {
+      if (token) {
         ++signed_in;
-      } else if (!token) {
+      } else {
         std::cerr << token.error().what() << '\n';
       }
       start_one();  // keep `in_flight` going

@@ -1,7 +1,7 @@
 // The instagram-oauth command, run as a user runs it: exit codes, stdout, stderr,
 // --json parsed, and every output scanned for secrets.
 #include "catch.hpp"
-#include "instagram_mock.hpp"
+#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "process.hpp"
 #include "sample_app.hpp"
 #include "secret_scan.hpp"

@@ -1,11 +1,11 @@
 // The examples, built in every build and run against the look-alike.
+#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "catch.hpp"
-#include "instagram_mock.hpp"
 #include "process.hpp"
 #include "reference_query.hpp"
 #include "secret_scan.hpp"
 
-#include "meta_signed.hpp"
+#include <instagram/oauth/testing/signed_request.hpp>
 
 #include <instagram/oauth/detail/url.hpp>
 #include <instagram/oauth/profile.hpp>
@@ -252,9 +252,9 @@ TEST_CASE("examples/web_login answers Meta's deauthorize and data-deletion callb
                               .count());
   };
   const std::string valid =
-      testing::meta_signed(R"({"algorithm":"HMAC-SHA256","issued_at":)" + issued({}) +
-                               R"(,"user_id":"17841405793187218"})",
-                           testing::leak_test_secret);
+      testing::make_signed_request(R"({"algorithm":"HMAC-SHA256","issued_at":)" + issued({}) +
+                                       R"(,"user_id":"17841405793187218"})",
+                                   testing::leak_test_secret);
   const auto form = [](const std::string& value) {
     return "signed_request=" + detail::percent_encode(value);
   };
@@ -263,7 +263,7 @@ TEST_CASE("examples/web_login answers Meta's deauthorize and data-deletion callb
   REQUIRE(deauthorized);
   CHECK(deauthorized->status == 200);
   CHECK(deauthorized->body == "ok");
-  const std::string forged = testing::meta_signed(
+  const std::string forged = testing::make_signed_request(
       R"({"algorithm":"HMAC-SHA256","user_id":"17841405793187218"})", "not-the-app-secret");
   const auto refused =
       meta.Post("/instagram/deauthorize", form(forged), "application/x-www-form-urlencoded");
@@ -271,10 +271,10 @@ TEST_CASE("examples/web_login answers Meta's deauthorize and data-deletion callb
   CHECK(refused->status == 400);
   CHECK(refused->body == "invalid_signature");
   // A callback captured two hours ago does not replay (a finding: issued_at was not read).
-  const std::string captured =
-      testing::meta_signed(R"({"algorithm":"HMAC-SHA256","issued_at":)" +
-                               issued(std::chrono::hours(2)) + R"(,"user_id":"17841405793187218"})",
-                           testing::leak_test_secret);
+  const std::string captured = testing::make_signed_request(
+      R"({"algorithm":"HMAC-SHA256","issued_at":)" + issued(std::chrono::hours(2)) +
+          R"(,"user_id":"17841405793187218"})",
+      testing::leak_test_secret);
   const auto replayed =
       meta.Post("/instagram/deauthorize", form(captured), "application/x-www-form-urlencoded");
   REQUIRE(replayed);
@@ -477,13 +477,8 @@ TEST_CASE(
 
   // Meta's data-deletion callback on C: the token and every session go, on every instance,
   // and the status URL reports it from any of them.
-  const std::string deletion_request = testing::meta_signed(
-      R"({"algorithm":"HMAC-SHA256","issued_at":)" +
-          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count()) +
-          R"(,"user_id":"17841405793187218"})",
-      testing::leak_test_secret);
+  const std::string deletion_request =
+      testing::make_signed_request_for_user("17841405793187218", testing::leak_test_secret);
   const auto deleted = on_c.Post("/instagram/data-deletion",
                                  "signed_request=" + detail::percent_encode(deletion_request),
                                  "application/x-www-form-urlencoded");

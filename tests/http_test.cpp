@@ -7,10 +7,11 @@
 #include <instagram/oauth/token_exchanger.hpp>
 #include <instagram/oauth/version.hpp>
 
+#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "http2_server.hpp"
-#include "instagram_mock.hpp"
 #include "latency_server.hpp"
 #include "nginx.hpp"
+#include "reset_server.hpp"
 #include "sample_app.hpp"
 #include "secret_scan.hpp"
 #include "test_certificates.hpp"

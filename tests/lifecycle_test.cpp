@@ -5,7 +5,7 @@
 
 #include <instagram/oauth/lifecycle.hpp>
 
-#include "instagram_mock.hpp"
+#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "sample_app.hpp"
 #include "stub_transport.hpp"
 

@@ -6,7 +6,7 @@
 
 #include <instagram/oauth/postgres/token_store.hpp>
 
-#include "instagram_mock.hpp"
+#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "postgres_server.hpp"
 #include "store_contract.hpp"
 

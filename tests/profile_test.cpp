@@ -5,7 +5,7 @@
 #include <instagram/oauth/profile.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
 
-#include "instagram_mock.hpp"
+#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "sample_app.hpp"
 #include "stub_transport.hpp"
 

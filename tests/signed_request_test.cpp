@@ -5,7 +5,7 @@
 
 #include <instagram/oauth/signed_request.hpp>
 
-#include "meta_signed.hpp"
+#include <instagram/oauth/testing/signed_request.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -69,22 +69,22 @@ TEST_CASE("a flipped byte, another secret or an empty one never verify", "[signe
 
 TEST_CASE("malformed text, wrong algorithm, numeric ids above 2^53, garbage", "[signed_request]") {
   CHECK(
-      testing::meta_signed(
+      testing::make_signed_request(
           R"({"algorithm":"HMAC-SHA256","expires":1291840400,"issued_at":1291836800,"user_id":"218471"})",
           "appsecret") == test_vector);  // the helper makes Meta's vector
   const Result<SignedRequest> numeric = parse_signed_request(
-      testing::meta_signed(R"({"algorithm":"HMAC-SHA256","user_id":17841405793187219})", "s"), "s");
+      testing::make_signed_request(R"({"algorithm":"HMAC-SHA256","user_id":17841405793187219})", "s"), "s");
   REQUIRE(numeric);
   CHECK(numeric->user_id == "17841405793187219");
   CHECK(failure_of(parse_signed_request(
-            testing::meta_signed(R"({"algorithm":"HMAC-SHA1","user_id":"1"})", "s"), "s")) ==
+            testing::make_signed_request(R"({"algorithm":"HMAC-SHA1","user_id":"1"})", "s"), "s")) ==
         Failure{ErrorCategory::invalid_signature,
                 "the signed_request's algorithm is not HMAC-SHA256"});
-  CHECK(failure_of(parse_signed_request(testing::meta_signed(R"({"algorithm":"HMAC-SHA256"})", "s"),
+  CHECK(failure_of(parse_signed_request(testing::make_signed_request(R"({"algorithm":"HMAC-SHA256"})", "s"),
                                         "s")) ==
         Failure{ErrorCategory::invalid_argument,
                 "the signed_request has no user_id of decimal digits"});
-  CHECK(failure_of(parse_signed_request(testing::meta_signed("[1,2]", "s"), "s")) ==
+  CHECK(failure_of(parse_signed_request(testing::make_signed_request("[1,2]", "s"), "s")) ==
         Failure{ErrorCategory::invalid_argument,
                 "the signed_request's payload is not a JSON object"});
   CHECK(failure_of(parse_signed_request("no-dot", "appsecret")) ==
@@ -187,13 +187,13 @@ TEST_CASE("max_age: a captured callback is refused once it is older", "[signed_r
                 "max_age must be positive (0 or less would refuse everything)"});
   // Without issued_at there is no age to check: refused when max_age is asked for.
   const std::string undated =
-      testing::meta_signed(R"({"algorithm":"HMAC-SHA256","user_id":"42"})", koala_secret);
+      testing::make_signed_request(R"({"algorithm":"HMAC-SHA256","user_id":"42"})", koala_secret);
   CHECK(parse_signed_request(undated, secrets).has_value());
   CHECK(failure_of(parse_signed_request(undated, secrets, five_minutes)) ==
         Failure{ErrorCategory::invalid_signature,
                 "the signed_request has no issued_at, so its age cannot be checked"});
   // The far ends of int64 do not overflow the comparison.
-  const std::string ancient = testing::meta_signed(
+  const std::string ancient = testing::make_signed_request(
       R"({"algorithm":"HMAC-SHA256","user_id":"42","issued_at":-9223372036854775808})",
       koala_secret);
   CHECK(failure_of(parse_signed_request(ancient, secrets, five_minutes)).category ==

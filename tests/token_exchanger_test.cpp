@@ -7,7 +7,7 @@
 #include <instagram/oauth/version.hpp>
 
 #include "failure.hpp"
-#include "instagram_mock.hpp"
+#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "secret_scan.hpp"
 #include "test_certificates.hpp"
 

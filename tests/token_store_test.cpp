@@ -5,7 +5,7 @@
 
 #include <instagram/oauth/token_store.hpp>
 
-#include "instagram_mock.hpp"
+#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "store_contract.hpp"
 
 #include <algorithm>

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "cli.hpp"
-#include "instagram_mock.hpp"
+#include <instagram/oauth/testing/instagram_mock.hpp>
 
 #include <optional>
 #include <string>

@@ -19,7 +19,10 @@ if(MODE STREQUAL "deb")
   if(failed)
     message(FATAL_ERROR "dpkg-deb could not unpack ${debs}")
   endif()
-  file(GLOB_RECURSE from_tests RELATIVE ${BINARY}/root ${BINARY}/root/*catch* ${BINARY}/root/*mock*)
+  # The look-alike is installed for users' tests; the project's own test servers never are.
+  file(GLOB_RECURSE from_tests RELATIVE ${BINARY}/root ${BINARY}/root/*catch*
+    ${BINARY}/root/*http2_server* ${BINARY}/root/*latency_server* ${BINARY}/root/*reset_server*
+    ${BINARY}/root/*nginx* ${BINARY}/root/*loopback* ${BINARY}/root/*test_certificates*)
   if(from_tests)
     message(FATAL_ERROR "the .deb holds test files: ${from_tests}")
   endif()
@@ -50,7 +53,7 @@ else()
   execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE} -B ${build_dir} -G ${GENERATOR}
       -D CMAKE_CXX_COMPILER=${CXX} -D CONSUME=${MODE} -D CMAKE_PREFIX_PATH=${PREFIX}
       -D INSTAGRAM_OAUTH_SOURCE=${PROJECT_ROOT} -D CMAKE_BUILD_TYPE=Release
-      -D WITH_POSTGRES=${WITH_POSTGRES}
+      -D WITH_POSTGRES=${WITH_POSTGRES} -D WITH_LOOKALIKE=${WITH_LOOKALIKE}
     RESULT_VARIABLE failed)
   if(failed)
     message(FATAL_ERROR "the consumer does not configure through ${MODE}")
@@ -75,5 +78,16 @@ if(WITH_POSTGRES AND NOT MODE STREQUAL "pkg_config")
   message(STATUS "${output}")
   if(failed OR NOT output MATCHES "Postgres consumed: invalid_argument: the PostgreSQL conninfo cannot be read")
     message(FATAL_ERROR "the PostgreSQL consumer built through ${MODE} did not run as expected")
+  endif()
+endif()
+
+# The look-alike component, where this build has it: a sign-in against InstagramMock.
+if(WITH_LOOKALIKE AND NOT MODE STREQUAL "pkg_config")
+  execute_process(COMMAND ${build_dir}/consumer_lookalike RESULT_VARIABLE failed
+    OUTPUT_VARIABLE output)
+  message(STATUS "${output}")
+  if(failed OR NOT output MATCHES
+     "Lookalike consumed: signed in as @socialsizzle, deletion for user 17841405793187218")
+    message(FATAL_ERROR "the look-alike consumer built through ${MODE} did not run as expected")
   endif()
 endif()

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "catch.hpp"
-#include "instagram_mock.hpp"
+#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "process.hpp"
 
 #include <regex>

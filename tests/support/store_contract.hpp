@@ -8,7 +8,7 @@
 #include <instagram/oauth/token_exchanger.hpp>
 #include <instagram/oauth/token_store.hpp>
 
-#include "instagram_mock.hpp"
+#include <instagram/oauth/testing/instagram_mock.hpp>
 
 #include <chrono>
 #include <string>

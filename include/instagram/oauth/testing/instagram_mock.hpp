@@ -1,8 +1,15 @@
-// An Instagram look-alike on 127.0.0.1 (cpp-httplib), over HTTP or HTTPS: the
-// authorization window, the token endpoint and the graph endpoints, enforcing the
-// protocol document (required fields, client secret, grant_type, the exact
-// redirect_uri, single-use codes that expire after an hour) and serving the faults
-// real networks do. Shared by the tests, the examples and `instagram-oauth mock-server`.
+// Component InstagramOAuth::Lookalike: an Instagram look-alike on 127.0.0.1 for your tests
+// (cpp-httplib), over HTTP or HTTPS: the authorization window, the token endpoint and the
+// graph endpoints, enforcing the protocol document (required fields, client secret,
+// grant_type, the exact redirect_uri, single-use codes that expire after an hour) and
+// serving the faults real networks do. Point your code at it with app_config() and
+// client_options(); `instagram-oauth mock-server` runs the same server as a process.
+//
+//   InstagramMock instagram;                         // a free port, plain http
+//   TokenExchanger exchanger(instagram.app_config(), instagram.client_options());
+//   Result<AccessToken> token = exchanger.exchange(instagram.issue_code());
+//
+// Thread-safe: every member may be called while the server serves.
 #pragma once
 
 #include <instagram/oauth/config.hpp>
@@ -105,24 +112,6 @@ class InstagramMock {
   std::size_t refreshes() const;                           // refresh requests received
   std::size_t redirect_target_hits() const;                // requests that followed redirect_307
   std::string last_header(const std::string& name) const;  // of the last token request
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
-// A TCP listener that reads a request and resets the connection (SO_LINGER 0): a
-// middlebox dropping the connection. It counts connections and keeps the first request
-// line, so that it also serves as a proxy that must (or must not) be used.
-class ResetServer {
- public:
-  ResetServer();
-  ~ResetServer();
-  ResetServer(const ResetServer&) = delete;
-  ResetServer& operator=(const ResetServer&) = delete;
-  std::string base_url() const;
-  std::size_t connections() const;
-  std::string first_line() const;  // of the first request received, without CRLF
 
  private:
   struct Impl;
