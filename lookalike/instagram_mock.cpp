@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -20,6 +21,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -91,6 +93,29 @@ void graph_error(httplib::Response& res, const std::string& message, int code, i
                 {"fbtrace_id", "AbCdEfGhIjK"}};
   if (subcode != 0) error["error_subcode"] = subcode;
   res.set_content(json{{"error", error}}.dump(), "application/json");
+}
+
+// cpp-httplib's workers wait out the keep-alive timeout on an idle connection before they
+// look whether the server stopped: a client holding one would keep the look-alike (and
+// `mock-server` after SIGTERM) alive that long. Shutting down the sockets this process
+// accepted on `port` ends the wait at once.
+void shut_down_connections_to(int port) {
+  DIR* fds = ::opendir("/proc/self/fd");
+  if (fds == nullptr) return;
+  while (const dirent* entry = ::readdir(fds)) {
+    const int fd = std::atoi(entry->d_name);
+    sockaddr_in local{};
+    sockaddr_in peer{};
+    socklen_t local_size = sizeof local;
+    socklen_t peer_size = sizeof peer;
+    if (fd > 2 && fd != ::dirfd(fds) &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_size) == 0 &&
+        local.sin_family == AF_INET && ntohs(local.sin_port) == port &&
+        ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_size) == 0) {
+      ::shutdown(fd, SHUT_RDWR);
+    }
+  }
+  ::closedir(fds);
 }
 
 }  // namespace
@@ -212,6 +237,8 @@ struct InstagramMock::Impl {
     stopping_signal.notify_all();
     server->stop();
     redirect_target.stop();
+    shut_down_connections_to(server_port);
+    shut_down_connections_to(redirect_port);
     server_thread.join();
     redirect_thread.join();
     if (!own_directory.empty()) remove_test_certificates(certificates, own_directory);

@@ -5,10 +5,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <deque>
 #include <initializer_list>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 
 namespace instagram::oauth::testing {
 namespace {
@@ -42,6 +44,19 @@ LoopbackListener bind_loopback(int backlog, int flags, std::initializer_list<int
 
 LoopbackListener listen_on_loopback(int backlog, int flags) {
   return bind_loopback(backlog, flags, {});
+}
+
+int connect_to_loopback(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
+  }
+  return fd;
 }
 
 int free_loopback_port() {

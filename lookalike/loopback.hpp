@@ -13,6 +13,10 @@ struct LoopbackListener {
 // SOCK_STREAM | SOCK_CLOEXEC (SOCK_NONBLOCK, say). Throws std::runtime_error on failure.
 LoopbackListener listen_on_loopback(int backlog, int flags = 0);
 
+// A TCP connection to 127.0.0.1:port (blocking), for tests that speak raw bytes. Throws
+// std::runtime_error when it cannot connect.
+int connect_to_loopback(int port);
+
 // A port on 127.0.0.1 for a program started next, which must bind it with SO_REUSEADDR:
 // it stays reserved (bound, not listening) for the rest of this process.
 int free_loopback_port();

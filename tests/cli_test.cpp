@@ -1,7 +1,8 @@
 // The instagram-oauth command, run as a user runs it: exit codes, stdout, stderr,
 // --json parsed, and every output scanned for secrets.
-#include "catch.hpp"
 #include <instagram/oauth/testing/instagram_mock.hpp>
+#include "catch.hpp"
+#include "loopback.hpp"
 #include "process.hpp"
 #include "sample_app.hpp"
 #include "secret_scan.hpp"
@@ -17,13 +18,17 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace instagram::oauth;
@@ -532,6 +537,48 @@ TEST_CASE("mock-server serves the flow to another process", "[cli]") {
   struct stat gone {};
   CHECK(::stat(directory.c_str(), &gone) != 0);
   check_no_leak(stopped);
+}
+
+TEST_CASE(
+    "mock-server writes its address to --port-file and stops at SIGTERM while a client "
+    "holds an idle connection",
+    "[cli]") {
+  const std::string directory = testing::make_temp_directory("port-file");
+  const std::string port_file = directory + "/mock.json";
+  testing::Process server({cli, "mock-server", "--port-file", port_file});
+  REQUIRE(server.wait_for_stdout("Press Ctrl-C to stop.", std::chrono::seconds(20)));
+  std::ifstream written(port_file);
+  const nlohmann::json address = nlohmann::json::parse(written);
+  const std::string base = address.at("base_url");
+  CHECK(base.rfind("http://127.0.0.1:", 0) == 0);
+  CHECK(address.at("token") == base + "/oauth/access_token");
+  CHECK(address.at("client_id") == "990602627938098");
+  CHECK(address.at("client_secret") == testing::MockOptions{}.client_secret);
+  CHECK(address.at("redirect_uri") == testing::MockOptions{}.redirect_uri);
+  CHECK(!address.contains("ca_file"));
+
+  // One request on a keep-alive connection, its answer read, then the connection left idle.
+  const int port = std::stoi(base.substr(base.rfind(':') + 1));
+  const int idle = testing::connect_to_loopback(port);
+  const std::string request =
+      "GET /me HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n";
+  REQUIRE(::send(idle, request.data(), request.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(request.size()));
+  char answer[64] = {};
+  REQUIRE(::recv(idle, answer, sizeof answer - 1, 0) > 0);
+  CHECK(std::string(answer).rfind("HTTP/1.1 400 Bad Request\r\n", 0) == 0);  // no token given
+  // Time for the server's worker to start waiting on the idle connection: a SIGTERM before
+  // that would find the worker between requests, which exits either way.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The look-alike's idle connections are closed at once: it does not wait out their
+  // 30-second keep-alive (the bound below is generous, not a timing).
+  server.terminate();
+  const ProcessResult stopped = server.wait(std::chrono::seconds(20));
+  CHECK(stopped.exit_code == 0);
+  CHECK(stopped.out.find("Served 1 requests.") != std::string::npos);
+  ::close(idle);
+  std::remove(port_file.c_str());
+  ::rmdir(directory.c_str());
 }
 
 TEST_CASE("demo shows the whole flow and exits 0", "[cli]") {

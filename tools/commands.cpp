@@ -5,7 +5,9 @@
 
 #include <condition_variable>
 #include <csignal>
+#include <cstdio>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -278,6 +280,22 @@ int run_mock_server(const MockServerArgs& args) {
                        : options.client_secret + " (the default)")
             << '\n';
   if (args.tls) std::cout << "  CA file:       " << mock->ca_file() << '\n';
+  if (!args.port_file.empty()) {
+    // For a test harness: the same, as JSON, written whole (renamed into place) once the
+    // server listens. A secret from the environment is the caller's and is not written.
+    nlohmann::json address = {
+        {"base_url", mock->base_url()},   {"authorize", endpoints.authorize},
+        {"token", endpoints.token},       {"graph", endpoints.graph},
+        {"client_id", options.client_id}, {"redirect_uri", options.redirect_uri}};
+    if (!secret) address["client_secret"] = options.client_secret;
+    if (args.tls) address["ca_file"] = mock->ca_file();
+    const std::string partial = args.port_file + ".partial";
+    std::ofstream(partial) << address.dump() << '\n';
+    if (std::rename(partial.c_str(), args.port_file.c_str()) != 0) {
+      std::cerr << "system: cannot write " << text(args.port_file) << '\n';
+      return usage;
+    }
+  }
   std::cout << (args.for_seconds > 0 ? "Stops by itself." : "Press Ctrl-C to stop.") << std::endl;
   wait_for_stop(signals, args.for_seconds);
   std::cout << "Served " << mock->requests() << " requests." << std::endl;

@@ -1,8 +1,8 @@
 // The subcommands of instagram-oauth, each returning its exit code.
 #pragma once
 
-#include "cli.hpp"
 #include <instagram/oauth/testing/instagram_mock.hpp>
+#include "cli.hpp"
 
 #include <optional>
 #include <string>
@@ -54,6 +54,7 @@ struct MockServerArgs {
   bool deny = false;
   double for_seconds = 0;
   int latency_ms = 0;
+  std::string port_file;  // where to write the address and the app as JSON
 };
 
 struct LoginArgs {

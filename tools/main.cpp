@@ -167,7 +167,10 @@ void add_mock_server(CLI::App& app, cli::MockServerArgs& args, int& result) {
       ->add_option("--latency-ms", args.latency_ms, "every answer waits this long (a round trip)")
       ->check(CLI::Range(0, 60'000));
   command->add_option("--for-seconds", args.for_seconds,
-                      "stop after this long (default: at Ctrl-C)");
+                      "stop after this long (default: at Ctrl-C or SIGTERM)");
+  command->add_option("--port-file", args.port_file,
+                      "write the address, the endpoints and the app as one JSON line there, once "
+                      "listening (for test harnesses)");
   command->callback([&] { result = cli::run_mock_server(args); });
 }
 
