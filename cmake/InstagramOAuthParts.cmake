@@ -34,8 +34,19 @@ endif()
 # instagram_oauth_part(PART "description" DEFAULT_ON missing-package-descriptions...)
 # Sets INSTAGRAM_OAUTH_BUILD_<PART>. Defaults are normal variables, never cached, so that
 # they follow what is installed at each configure and never leak into a parent project.
+# At top level the option is also a cache entry with its help, so that `cmake -LH` lists it;
+# empty there means "decide from what is installed". A parent project gets no cache entry.
 macro(instagram_oauth_part part description default_on)
   set(_io_option INSTAGRAM_OAUTH_BUILD_${part})
+  if(PROJECT_IS_TOP_LEVEL)
+    if(${default_on})
+      set(_io_help "Build ${description}: ON, OFF, or empty for ON when their packages are found")
+    else()
+      set(_io_help "Build ${description}: ON or OFF (empty: OFF)")
+    endif()
+    set(${_io_option} "" CACHE STRING "${_io_help}")
+    set_property(CACHE ${_io_option} PROPERTY STRINGS "" ON OFF)
+  endif()
   set(_io_missing "")
   foreach(_io_package IN ITEMS ${ARGN})
     if(_io_package)
@@ -44,7 +55,7 @@ macro(instagram_oauth_part part description default_on)
   endforeach()
   list(REMOVE_DUPLICATES _io_missing)
   list(JOIN _io_missing ", " _io_missing_text)
-  if(DEFINED ${_io_option})
+  if(NOT "${${_io_option}}" STREQUAL "")
     if(${_io_option} AND _io_missing)
       message(FATAL_ERROR "${_io_option} is ON, but ${description} need ${_io_missing_text}: "
         "install it (scripts/setup-deps.sh does) or set ${_io_option}=OFF")
