@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing from Debian's packages; quick and silent when all is present.
-#   scripts/setup-deps.sh [build] [test] [quality] [bench] [browser]   (default: build test)
+#   scripts/setup-deps.sh [build] [test] [quality] [bench] [browser] [docs]   (default: build test)
 # Other systems, the same parts:
 #   Homebrew: brew install cmake ninja pkg-config curl nlohmann-json catch2 cpp-httplib cli11 openssl google-benchmark
 #   (the HTTP/2 tests and the benchmarks also run nginx with the echo module)
@@ -13,6 +13,7 @@ declare -A groups=(
   [quality]="clang libclang-rt-14-dev clang-tidy clang-format valgrind gcovr"
   [bench]="libbenchmark-dev libboost-url1.81-dev nginx-light wrk valgrind"
   [browser]="chromium"
+  [docs]="doxygen"
 )
 # Node and npm drive Chromium for the browser stage (puppeteer-core from npm); any install
 # of them serves, so Debian's are asked for only when the commands are missing.

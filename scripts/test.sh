@@ -8,17 +8,18 @@
 #   fuzz      each libFuzzer target for a bounded time (clang)
 #   tidy      clang-tidy on include/ and src/
 #   coverage  line and branch coverage of include/ and src/, with the thresholds
+#   docs      the API reference (Doxygen) from the public headers, a warning failing it
 # Usage: scripts/test.sh [--only STAGE]...   (default, and always with CI=true: every stage)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-all_stages=(dev clang asan tsan browser fuzz tidy coverage)
+all_stages=(dev clang asan tsan browser fuzz tidy coverage docs)
 stages=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --only) stages+=("$2"); shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -60,6 +61,14 @@ browser_stage() {
   ctest_stage dev -L browser
 }
 
+# Every public class and function documented; Doxygen's warnings are errors (docs/Doxyfile.in).
+docs_stage() {
+  scripts/setup-deps.sh docs
+  note "docs: doxygen"
+  # Configuring again finds doxygen, installed just now on a fresh machine.
+  build_preset dev --target docs
+}
+
 run_stage() {
   local stage=$1 t0=$SECONDS
   case "$stage" in
@@ -73,6 +82,7 @@ run_stage() {
     fuzz) scripts/fuzz.sh ;;
     tidy) scripts/tidy.sh ;;
     coverage) scripts/coverage.sh ;;
+    docs) docs_stage ;;
     *) echo "test.sh: unknown stage $stage" >&2; return 2 ;;
   esac
   local status=$?

@@ -1,4 +1,5 @@
-// instagram-oauth-cpp: Instagram's OAuth 2.0 authorization-code flow.
+/// @file
+/// instagram-oauth-cpp: Instagram's OAuth 2.0 authorization-code flow.
 #pragma once
 
 #include <instagram/oauth/authorize_url_builder.hpp>

@@ -1,4 +1,5 @@
-// Step 1: the Authorization Window URL. Header-only.
+/// @file
+/// Step 1: the Authorization Window URL. Header-only.
 #pragma once
 
 #include <instagram/oauth/config.hpp>
@@ -16,11 +17,18 @@
 
 namespace instagram::oauth {
 
-// Configure with the setters (not thread-safe: one builder per request, or configure once
-// and share it), then build(), which is const and thread-safe. No setter fails: build()
-// reports what is wrong.
+/// Configure with the setters (not thread-safe: one builder per request, or configure once
+/// and share it), then build(), which is const and thread-safe. No setter fails: build()
+/// reports what is wrong.
+///
+/// @code
+/// const std::string state = generate_state();  // keep it in the user's session
+/// Result<std::string> url =
+///     AuthorizeUrlBuilder(app).scope("instagram_business_basic").state(state).build();
+/// @endcode
 class AuthorizeUrlBuilder {
  public:
+  /// The client id, redirect URI and authorization endpoint come from `config`.
   explicit AuthorizeUrlBuilder(const AppConfig& config)
       : client_id_(config.client_id),
         redirect_uri_(config.redirect_uri),
@@ -30,7 +38,7 @@ class AuthorizeUrlBuilder {
     scopes_.reserve(4);
   }
 
-  // Repeatable; order kept, duplicates dropped (in build()). "a,b" and "a b" add both.
+  /// Repeatable; order kept, duplicates dropped (in build()). "a,b" and "a b" add both.
   AuthorizeUrlBuilder& scope(std::string_view permissions) {
     while (!permissions.empty()) {
       const std::size_t end = permissions.find_first_of(", ");
@@ -42,38 +50,40 @@ class AuthorizeUrlBuilder {
     return *this;
   }
 
+  /// scope() for each of `permissions`.
   AuthorizeUrlBuilder& scopes(std::initializer_list<std::string_view> permissions) {
     for (const std::string_view permission : permissions) scope(permission);
     return *this;
   }
 
+  /// The CSRF state the redirect must carry back (build() refuses an empty one).
   AuthorizeUrlBuilder& state(std::string_view state) {
     state_.emplace(state);
     return *this;
   }
 
-  // force_reauth=true: the user logs in again even with a session at Instagram.
+  /// force_reauth=true: the user logs in again even with a session at Instagram.
   AuthorizeUrlBuilder& force_reauth(bool on) {
     force_reauth_ = on;
     return *this;
   }
 
-  // enable_fb_login=false hides "Log in with Facebook" on the Authorization Window (sent as
-  // true/false, as Meta's Instagram Login page documents it).
+  /// enable_fb_login=false hides "Log in with Facebook" on the Authorization Window (sent as
+  /// true/false, as Meta's Instagram Login page documents it).
   AuthorizeUrlBuilder& enable_fb_login(bool on) {
     enable_fb_login_ = on;
     return *this;
   }
 
-  // A parameter after the core ones. Names a server could read as a core parameter
-  // (Redirect_uri, redirect.uri, redirect_uri[]) are refused by build().
+  /// A parameter after the core ones. Names a server could read as a core parameter
+  /// (Redirect_uri, redirect.uri, redirect_uri[]) are refused by build().
   AuthorizeUrlBuilder& extra_param(std::string_view name, std::string_view value) {
     extra_params_.emplace_back(name, value);
     return *this;
   }
 
-  // The URL, or invalid_argument naming the field at fault. Thread-safe (const); the
-  // builder itself is not shared while it is being configured.
+  /// The URL, or invalid_argument naming the field at fault. Thread-safe (const); the
+  /// builder itself is not shared while it is being configured.
   Result<std::string> build() const {
     if (std::string problem = check(); !problem.empty()) {
       return OAuthException(ErrorCategory::invalid_argument, std::move(problem));
@@ -109,7 +119,7 @@ class AuthorizeUrlBuilder {
   }
 
  private:
-  // What the configuration gets wrong, found once: it cannot change after construction.
+  /// What the configuration gets wrong, found once: it cannot change after construction.
   static std::string config_problem(const std::string& client_id, const std::string& redirect_uri,
                                     const std::string& authorize_endpoint) {
     if (std::string problem = detail::client_id_problem(client_id); !problem.empty())
@@ -120,7 +130,7 @@ class AuthorizeUrlBuilder {
     return detail::check_url("endpoints.authorize", authorize_endpoint);
   }
 
-  // The scopes in their first order, each once: sorted copies find repeats in n log n.
+  /// The scopes in their first order, each once: sorted copies find repeats in n log n.
   std::vector<std::string_view> unique_scopes() const {
     std::vector<std::pair<std::string_view, std::size_t>> sorted;
     sorted.reserve(scopes_.size());
@@ -138,8 +148,8 @@ class AuthorizeUrlBuilder {
     return unique;
   }
 
-  // How a lenient server might read a parameter name: lower case, '.' and '-' as '_',
-  // without a trailing "[]".
+  /// How a lenient server might read a parameter name: lower case, '.' and '-' as '_',
+  /// without a trailing "[]".
   static std::string normalized_name(std::string_view name) {
     if (name.size() >= 2 && name.substr(name.size() - 2) == "[]") name.remove_suffix(2);
     std::string normal;
@@ -181,7 +191,7 @@ class AuthorizeUrlBuilder {
   std::string redirect_uri_;
   std::string authorize_endpoint_;
   std::string required_scope_;
-  std::string config_problem_;  // empty when the configuration is usable
+  std::string config_problem_;  ///< empty when the configuration is usable
   std::vector<std::string> scopes_;
   std::optional<std::string> state_;
   std::optional<bool> force_reauth_;

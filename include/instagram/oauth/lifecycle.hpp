@@ -1,5 +1,6 @@
-// Long-lived tokens kept alive: when to refresh, when only a new login helps, and one
-// user's token refreshed once however many threads ask for it.
+/// @file
+/// Long-lived tokens kept alive: when to refresh, when only a new login helps, and one
+/// user's token refreshed once however many threads ask for it.
 #pragma once
 
 #include <instagram/oauth/error.hpp>
@@ -18,44 +19,52 @@
 
 namespace instagram::oauth {
 
-// Instagram refreshes a long-lived token once it is 24 hours old and before it expires
-// (60 days); refreshed, it lives 60 days from then.
+/// Instagram refreshes a long-lived token once it is 24 hours old and before it expires
+/// (60 days); refreshed, it lives 60 days from then.
 struct RefreshPolicy {
-  std::chrono::hours min_age{24};              // younger tokens are never refreshed
-  std::chrono::hours refresh_before{7 * 24};   // refresh within this much of expires_at
-  std::chrono::seconds retry_after{60};        // after a failed refresh, the next try waits this,
-  std::chrono::seconds max_retry_after{3600};  // doubling with each failure up to this
+  std::chrono::hours min_age{24};              ///< younger tokens are never refreshed
+  std::chrono::hours refresh_before{7 * 24};   ///< refresh within this much of expires_at
+  std::chrono::seconds retry_after{60};        ///< after a failed refresh, the next try waits this,
+  std::chrono::seconds max_retry_after{3600};  ///< doubling with each failure up to this
 };
 
-// True when `token` is at least min_age old, expires within refresh_before, and has not
-// expired. False for a token without received_at or expires_at (not a long-lived one).
-// Thread-safe (a pure function).
+/// True when `token` is at least min_age old, expires within refresh_before, and has not
+/// expired. False for a token without received_at or expires_at (not a long-lived one).
+/// Thread-safe (a pure function).
 INSTAGRAM_OAUTH_EXPORT bool refresh_due(const AccessToken& token,
                                         std::chrono::system_clock::time_point now,
                                         const RefreshPolicy& policy = {});
 
-// True when `error` means the token is dead and only a new login helps: graph's code 190
-// (expired, revoked, password changed: subcodes 458, 459, 460, 463, 464, 467, 492).
+/// True when `error` means the token is dead and only a new login helps: graph's code 190
+/// (expired, revoked, password changed: subcodes 458, 459, 460, 463, 464, 467, 492).
 INSTAGRAM_OAUTH_EXPORT bool needs_reauthorization(const OAuthException& error) noexcept;
 
-// One user's long-lived token. Thread-safe: concurrent get() calls share one refresh (the
-// others wait for its result), on_refreshed runs once per refresh (persist the new token
-// there), a token younger than min_age is never refreshed, and an expired one is reported
-// without a request as an api error with code 190 and subcode 463 (needs_reauthorization).
-// When a refresh fails and the token still works, get() returns the token, and the next
-// try waits RefreshPolicy::retry_after, doubling up to max_retry_after (an outage does not
-// turn every get() into a request). A refresh answer without expires_in is such a failure
-// (invalid_response): its token would never be refreshed again. When the failure
-// needs_reauthorization, get() returns that error from then on, without another request.
+/// One user's long-lived token. Thread-safe: concurrent get() calls share one refresh (the
+/// others wait for its result), on_refreshed runs once per refresh (persist the new token
+/// there), a token younger than min_age is never refreshed, and an expired one is reported
+/// without a request as an api error with code 190 and subcode 463 (needs_reauthorization).
+/// When a refresh fails and the token still works, get() returns the token, and the next
+/// try waits RefreshPolicy::retry_after, doubling up to max_retry_after (an outage does not
+/// turn every get() into a request). A refresh answer without expires_in is such a failure
+/// (invalid_response): its token would never be refreshed again. When the failure
+/// needs_reauthorization, get() returns that error from then on, without another request.
+///
+/// @code
+/// TokenKeeper keeper(exchanger, long_lived, {}, [&](const AccessToken& fresh) { save(fresh); });
+/// Result<AccessToken> token = keeper.get();  // from any thread; one refresh when due
+/// @endcode
 class INSTAGRAM_OAUTH_EXPORT TokenKeeper {
  public:
+  /// The time source: system_clock::now unless a test gives its own.
   using Clock = std::function<std::chrono::system_clock::time_point()>;
 
+  /// Keeps `token` alive with `exchanger`; `on_refreshed` is called with each new token
+  /// (persist it there), on the thread whose get() refreshed.
   TokenKeeper(std::shared_ptr<const TokenExchanger> exchanger, AccessToken token,
               RefreshPolicy policy = {}, std::function<void(const AccessToken&)> on_refreshed = {},
               Clock clock = {});  // empty: system_clock::now (tests inject their own)
 
-  // The token, refreshed first when due.
+  /// The token, refreshed first when due.
   Result<AccessToken> get();
 
  private:
@@ -67,11 +76,11 @@ class INSTAGRAM_OAUTH_EXPORT TokenKeeper {
   std::condition_variable refreshed_;
   AccessToken token_;
   bool refreshing_ = false;
-  std::uint64_t refreshes_ = 0;                     // finished refreshes, successful or not
-  std::optional<Result<AccessToken>> last_result_;  // what the last refresh gave its waiters
-  std::optional<OAuthException> dead_;              // once a refresh needs_reauthorization
-  std::chrono::seconds backoff_{0};                 // after the last failed refresh, or 0
-  std::chrono::system_clock::time_point next_try_;  // no refresh before this
+  std::uint64_t refreshes_ = 0;                     ///< finished refreshes, successful or not
+  std::optional<Result<AccessToken>> last_result_;  ///< what the last refresh gave its waiters
+  std::optional<OAuthException> dead_;              ///< once a refresh needs_reauthorization
+  std::chrono::seconds backoff_{0};                 ///< after the last failed refresh, or 0
+  std::chrono::system_clock::time_point next_try_;  ///< no refresh before this
 };
 
 }  // namespace instagram::oauth

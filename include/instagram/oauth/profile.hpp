@@ -1,4 +1,5 @@
-// Who signed in: GET {graph}/{graph_version}/me with the access token.
+/// @file
+/// Who signed in: GET {graph}/{graph_version}/me with the access token.
 #pragma once
 
 #include <instagram/oauth/config.hpp>
@@ -17,51 +18,71 @@
 
 namespace instagram::oauth {
 
+/// Who signed in, as graph.instagram.com's /me answers (every documented shape accepted).
 struct UserProfile {
-  std::string id;       // the app-scoped id, exact digits
-  std::string user_id;  // the professional account's id (the one webhooks carry), exact digits
-  std::string username;
-  std::string name;
-  std::string account_type;  // "Business", "Media_Creator" (Basic Display: "BUSINESS", …):
-                             // compare without case
-  std::string profile_picture_url;
+  std::string id;        ///< the app-scoped id, exact digits
+  std::string user_id;   ///< the professional account's id (the one webhooks carry), exact digits
+  std::string username;  ///< the handle, without the at sign
+  std::string name;      ///< the display name, possibly empty
+  std::string account_type;  ///< "Business", "Media_Creator" (Basic Display: "BUSINESS", …):
+                             ///< compare without case
+  std::string profile_picture_url;  ///< when asked for and present
+  /// @{
+  /// When asked for (me() with fields) and answered.
   std::optional<std::uint64_t> followers_count;
   std::optional<std::uint64_t> follows_count;
   std::optional<std::uint64_t> media_count;
+  /// @}
 };
 
-// Thread-safe; share a transport with the TokenExchanger (TokenExchanger::transport()).
-// The access token travels in the URL, as graph.instagram.com demands, and is masked out
-// of every error. Errors: invalid_argument (an empty token or field, an unusable
-// configuration: nothing sent), api (graph's error: code 190 when the token is dead, see
-// needs_reauthorization), transport, timeout, invalid_response (no id, an id or count that
-// is not exact digits), cancelled (async). Async callbacks run as TokenExchanger's do.
+/// Thread-safe; share a transport with the TokenExchanger (TokenExchanger::transport()).
+/// The access token travels in the URL, as graph.instagram.com demands, and is masked out
+/// of every error. Errors: invalid_argument (an empty token or field, an unusable
+/// configuration: nothing sent), api (graph's error: code 190 when the token is dead, see
+/// needs_reauthorization), transport, timeout, invalid_response (no id, an id or count that
+/// is not exact digits), cancelled (async). Async callbacks run as TokenExchanger's do.
+///
+/// @code
+/// const ProfileClient profiles = ProfileClient::create(app, exchanger.transport()).value();
+/// Result<UserProfile> me = profiles.me(token.access_token);
+/// if (me) greet(me->username);
+/// @endcode
 class INSTAGRAM_OAUTH_EXPORT ProfileClient {
  public:
+  /// Called exactly once, on the transport's engine thread.
   using Callback = std::function<void(Result<UserProfile>)>;
 
+  /// @{
+  /// A client with a transport of its own (`options`) or a shared one; an unusable
+  /// configuration fails each call with invalid_argument (create() fails at once instead).
   explicit ProfileClient(AppConfig config, const ClientOptions& options = {});
   ProfileClient(AppConfig config, std::shared_ptr<HttpTransport> transport);
+  /// @}
 
-  // The same, but an unusable configuration (graph URL, options, a null transport) is an
-  // invalid_argument here, at start-up, instead of at the first call. Thread-safe.
+  /// The same, but an unusable configuration (graph URL, options, a null transport) is an
+  /// invalid_argument here, at start-up, instead of at the first call. Thread-safe.
+  /// @{
   static Result<ProfileClient> create(AppConfig config, const ClientOptions& options = {});
   static Result<ProfileClient> create(AppConfig config, std::shared_ptr<HttpTransport> transport);
+  /// @}
 
-  // fields=user_id,username,name,account_type,profile_picture_url
+  /// fields=user_id,username,name,account_type,profile_picture_url
   Result<UserProfile> me(std::string_view access_token) const;
-  // The fields named (Instagram adds id); unknown ones are Instagram's to refuse.
+  /// The fields named (Instagram adds id); unknown ones are Instagram's to refuse.
   Result<UserProfile> me(std::string_view access_token, std::vector<std::string> fields) const;
+  /// @{
+  /// me() without blocking: `done` called once, or a future.
   void me_async(std::string_view access_token, Callback done) const;
   std::future<Result<UserProfile>> me_async(std::string_view access_token) const;
+  /// @}
 
  private:
   Result<HttpRequest> request(std::string_view access_token, const std::string& fields) const;
 
-  std::string client_secret_;  // masked too, should an answer echo it
+  std::string client_secret_;  ///< masked too, should an answer echo it
   std::shared_ptr<HttpTransport> transport_;
   std::string config_problem_;
-  std::string me_url_;  // {graph}/{version}/me?fields=
+  std::string me_url_;  ///< {graph}/{version}/me?fields=
   std::string default_fields_;
 };
 

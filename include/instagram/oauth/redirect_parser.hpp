@@ -1,5 +1,6 @@
-// Reading the redirect: the code (Instagram's trailing "#_" dropped) or the denial.
-// Header-only.
+/// @file
+/// Reading the redirect: the code (Instagram's trailing "#_" dropped) or the denial.
+/// Header-only.
 #pragma once
 
 #include <instagram/oauth/config.hpp>
@@ -17,23 +18,31 @@
 
 namespace instagram::oauth {
 
+/// What a redirect that granted access carries.
 struct AuthorizationCode {
-  std::string code;  // a secret: single use, valid for an hour
-  std::optional<std::string> state;
+  std::string code;                  ///< a secret: single use, valid for an hour
+  std::optional<std::string> state;  ///< as the redirect carried it, when it did
 };
 
-// A callback whose state StateSigner issued: the code, and where to send the user after.
+/// A callback whose state StateSigner issued: the code, and where to send the user after.
 struct SignedRedirect {
-  AuthorizationCode code;
-  std::string return_to;  // as issued: a relative path, or empty
+  AuthorizationCode code;  ///< the code, its state verified
+  std::string return_to;   ///< as issued: a relative path, or empty
 };
 
-// One per app: parse() is const and thread-safe; expected_state() is a setter (not
-// thread-safe) for a parser made per request. Prefer parse(redirect, expected_state), or
-// with signed state (fleets) parse(redirect, signer, browser_binding).
+/// One per app: parse() is const and thread-safe; expected_state() is a setter (not
+/// thread-safe) for a parser made per request. Prefer parse(redirect, expected_state), or
+/// with signed state (fleets) parse(redirect, signer, browser_binding).
+///
+/// @code
+/// const RedirectParser parser(app);
+/// Result<AuthorizationCode> code = parser.parse(request_url, session.state);
+/// if (!code) return show(code.error());  // denied, forged state, no code, …
+/// Result<AccessToken> token = exchanger.exchange(*code);
+/// @endcode
 class RedirectParser {
  public:
-  // The redirect's base (scheme, host, port, path) is checked against config.redirect_uri.
+  /// The redirect's base (scheme, host, port, path) is checked against config.redirect_uri.
   explicit RedirectParser(const AppConfig& config)
       : redirect_uri_(config.redirect_uri),
         config_problem_(detail::check_url("redirect_uri", config.redirect_uri)) {
@@ -46,18 +55,18 @@ class RedirectParser {
     expected_path_ = expected.path.empty() ? std::string_view("/") : expected.path;
   }
 
-  // When set, a redirect without this state, or with another, is state_mismatch. An empty
-  // state is remembered as such: parse() then fails with invalid_argument, never a match.
+  /// When set, a redirect without this state, or with another, is state_mismatch. An empty
+  /// state is remembered as such: parse() then fails with invalid_argument, never a match.
   RedirectParser& expected_state(std::string_view state) {
     expected_state_.emplace(state);
     return *this;
   }
 
-  // A full URL, "?query" or a bare query; surrounding whitespace ignored. Checks, in
-  // order: duplicate code/state/error, the base, the state set with expected_state() (if
-  // any), a denial, the code.
-  // Errors: invalid_argument (redirect_uri unusable, or an empty expected state),
-  // invalid_redirect, state_mismatch, authorization_denied. Thread-safe (const).
+  /// A full URL, "?query" or a bare query; surrounding whitespace ignored. Checks, in
+  /// order: duplicate code/state/error, the base, the state set with expected_state() (if
+  /// any), a denial, the code.
+  /// Errors: invalid_argument (redirect_uri unusable, or an empty expected state),
+  /// invalid_redirect, state_mismatch, authorization_denied. Thread-safe (const).
   Result<AuthorizationCode> parse(std::string_view redirect) const {
     if (expected_state_) return parse(redirect, *expected_state_);
     return parse_checked(redirect,
@@ -66,9 +75,9 @@ class RedirectParser {
                          });
   }
 
-  // As parse(redirect), with the state this request must carry: one parser per app serves
-  // every request and thread. An empty expected_state is invalid_argument ("expected state
-  // is empty"): a missing cookie or session value must never match a redirect's empty state.
+  /// As parse(redirect), with the state this request must carry: one parser per app serves
+  /// every request and thread. An empty expected_state is invalid_argument ("expected state
+  /// is empty"): a missing cookie or session value must never match a redirect's empty state.
   Result<AuthorizationCode> parse(std::string_view redirect,
                                   std::string_view expected_state) const {
     if (expected_state.empty()) {
@@ -91,11 +100,11 @@ class RedirectParser {
         });
   }
 
-  // The callback of a login whose state StateSigner issued: the redirect read as above, its
-  // state verified by signature and `browser_binding` (the value in the browser's cookie)
-  // in the same place of the order, and the return_to the state carries. Errors: as
-  // parse(redirect, expected_state), and StateSigner::verify's (state_mismatch saying
-  // which: forged, expired, issued to another browser). Thread-safe.
+  /// The callback of a login whose state StateSigner issued: the redirect read as above, its
+  /// state verified by signature and `browser_binding` (the value in the browser's cookie)
+  /// in the same place of the order, and the return_to the state carries. Errors: as
+  /// parse(redirect, expected_state), and StateSigner::verify's (state_mismatch saying
+  /// which: forged, expired, issued to another browser). Thread-safe.
   Result<SignedRedirect> parse(std::string_view redirect, const StateSigner& signer,
                                std::string_view browser_binding) const {
     std::string return_to;
@@ -115,8 +124,8 @@ class RedirectParser {
   }
 
  private:
-  // `check_state` sees the decoded state (or none) after the base and before the denial:
-  // an error from it ends the parse.
+  /// `check_state` sees the decoded state (or none) after the base and before the denial:
+  /// an error from it ends the parse.
   template <class StateCheck>
   Result<AuthorizationCode> parse_checked(std::string_view redirect,
                                           StateCheck&& check_state) const {
@@ -185,7 +194,7 @@ class RedirectParser {
     return AuthorizationCode{std::move(code), std::move(state)};
   }
 
-  // The raw values of the parameters the parser reads; the first duplicate stops it.
+  /// The raw values of the parameters the parser reads; the first duplicate stops it.
   struct Params {
     std::optional<std::string_view> code, state, error, error_reason, error_description;
     std::string_view duplicate;
@@ -233,8 +242,8 @@ class RedirectParser {
     return false;
   }
 
-  // A scheme before the query ("https:…", "javascript:…"), a leading "//", or a backslash
-  // before the query: a URL, though without "://".
+  /// A scheme before the query ("https:…", "javascript:…"), a leading "//", or a backslash
+  /// before the query: a URL, though without "://".
   static bool looks_like_a_url(std::string_view redirect) noexcept {
     const std::string_view before_query = redirect.substr(0, redirect.find('?'));
     if (before_query.find('\\') != std::string_view::npos) return true;
@@ -258,7 +267,7 @@ class RedirectParser {
     return text.substr(first, text.find_last_not_of(whitespace) - first + 1);
   }
 
-  // Why the redirect's base differs from redirect_uri, or empty when it does not.
+  /// Why the redirect's base differs from redirect_uri, or empty when it does not.
   std::string base_mismatch(const detail::UrlParts& actual, std::string_view redirect) const {
     const std::string_view actual_path = actual.path.empty() ? std::string_view("/") : actual.path;
     if (detail::iequals(actual.scheme, expected_scheme_) &&
@@ -286,11 +295,11 @@ class RedirectParser {
   }
 
   std::string redirect_uri_;
-  std::string config_problem_;  // why redirect_uri is unusable, or empty
+  std::string config_problem_;  ///< why redirect_uri is unusable, or empty
   std::string expected_scheme_;
   std::string expected_host_;
   int expected_port_ = -1;
-  std::string expected_path_;  // "/" for an empty path
+  std::string expected_path_;  ///< "/" for an empty path
   std::optional<std::string> expected_state_;
 };
 

@@ -1,5 +1,6 @@
-// Step 2 and beyond: the code for a token, a short-lived token for a long-lived one,
-// and a long-lived token refreshed; each blocking, with a callback, or with a future.
+/// @file
+/// Step 2 and beyond: the code for a token, a short-lived token for a long-lived one,
+/// and a long-lived token refreshed; each blocking, with a callback, or with a future.
 #pragma once
 
 #include <instagram/oauth/config.hpp>
@@ -17,55 +18,76 @@
 
 namespace instagram::oauth {
 
-// Thread-safe: share one (it shares its transport's connections). Nothing that may have
-// reached the server is retried: authorization codes are single-use.
-//
-// Every call returns the token, or an error of category invalid_argument (an empty input,
-// or a configuration that cannot serve: nothing is sent), api (Instagram's error, with
-// hint() for the known ones), transport, timeout, invalid_response, or cancelled (async:
-// the transport shut down or max_in_flight was reached). Secrets are masked out of every
-// error. A *_async callback runs exactly once, on the transport's engine thread (an error
-// found before sending: on the calling thread, before the call returns); what it throws
-// is caught and dropped.
+/// Thread-safe: share one (it shares its transport's connections). Nothing that may have
+/// reached the server is retried: authorization codes are single-use.
+///
+/// Every call returns the token, or an error of category invalid_argument (an empty input,
+/// or a configuration that cannot serve: nothing is sent), api (Instagram's error, with
+/// hint() for the known ones), transport, timeout, invalid_response, or cancelled (async:
+/// the transport shut down or max_in_flight was reached). Secrets are masked out of every
+/// error. A *_async callback runs exactly once, on the transport's engine thread (an error
+/// found before sending: on the calling thread, before the call returns); what it throws
+/// is caught and dropped.
+///
+/// @code
+/// const TokenExchanger exchanger = TokenExchanger::create(app).value();  // at start-up
+/// Result<AccessToken> token = exchanger.exchange(code);                   // short-lived
+/// Result<AccessToken> kept = token.and_then([&](const AccessToken& t) {
+///   return exchanger.exchange_for_long_lived(t.access_token);             // 60 days
+/// });
+/// @endcode
 class INSTAGRAM_OAUTH_EXPORT TokenExchanger {
  public:
+  /// Called exactly once, as the class comment says.
   using Callback = std::function<void(Result<AccessToken>)>;
 
-  // Constructors cannot fail: an unusable configuration is reported by every call.
+  /// @{
+  /// A transport of its own (`options`) or a shared one. Constructors cannot fail: an
+  /// unusable configuration is reported by every call.
   explicit TokenExchanger(AppConfig config, const ClientOptions& options = {});
   TokenExchanger(AppConfig config, std::shared_ptr<HttpTransport> transport);
+  /// @}
 
-  // The same, but an unusable configuration or options are an invalid_argument error now,
-  // so that a service fails at start-up rather than at its first user's login.
+  /// @{
+  /// The same, but an unusable configuration or options are an invalid_argument error now,
+  /// so that a service fails at start-up rather than at its first user's login.
   static Result<TokenExchanger> create(AppConfig config, const ClientOptions& options = {});
   static Result<TokenExchanger> create(AppConfig config, std::shared_ptr<HttpTransport> transport);
+  /// @}
 
-  // POST endpoints.token with the code (form body; the client secret never in a URL).
+  /// @{
+  /// POST endpoints.token with the code (form body; the client secret never in a URL): the
+  /// code as a string or as RedirectParser gives it; blocking, with a callback, or a future.
   Result<AccessToken> exchange(std::string_view code) const;
   Result<AccessToken> exchange(const AuthorizationCode& code) const;
   void exchange_async(std::string_view code, Callback done) const;
   std::future<Result<AccessToken>> exchange_async(std::string_view code) const;
-  // The parser's result as it is, like exchange(const AuthorizationCode&).
   void exchange_async(const AuthorizationCode& code, Callback done) const;
   std::future<Result<AccessToken>> exchange_async(const AuthorizationCode& code) const;
+  /// @}
 
-  // GET {graph}/access_token?grant_type=ig_exchange_token: Instagram demands the client
-  // secret in this URL, so every graph URL is treated as a secret.
+  /// @{
+  /// GET {graph}/access_token?grant_type=ig_exchange_token: Instagram demands the client
+  /// secret in this URL, so every graph URL is treated as a secret.
   Result<AccessToken> exchange_for_long_lived(std::string_view short_lived_token) const;
   void exchange_for_long_lived_async(std::string_view short_lived_token, Callback done) const;
   std::future<Result<AccessToken>> exchange_for_long_lived_async(
       std::string_view short_lived_token) const;
+  /// @}
 
-  // GET {graph}/refresh_access_token?grant_type=ig_refresh_token.
+  /// @{
+  /// GET {graph}/refresh_access_token?grant_type=ig_refresh_token.
   Result<AccessToken> refresh(std::string_view long_lived_token) const;
   void refresh_async(std::string_view long_lived_token, Callback done) const;
   std::future<Result<AccessToken>> refresh_async(std::string_view long_lived_token) const;
+  /// @}
 
-  const AppConfig& config() const noexcept { return config_; }
+  const AppConfig& config() const noexcept { return config_; }  ///< as given
+  /// The transport, to share with a ProfileClient.
   const std::shared_ptr<HttpTransport>& transport() const noexcept { return transport_; }
 
  private:
-  // The request for a code or token, or why none can be made.
+  /// The request for a code or token, or why none can be made.
   Result<HttpRequest> code_request(std::string_view code) const;
   Result<HttpRequest> graph_request(const std::string& url_prefix, std::string_view token) const;
 
@@ -74,8 +96,8 @@ class INSTAGRAM_OAUTH_EXPORT TokenExchanger {
 
   AppConfig config_;
   std::shared_ptr<HttpTransport> transport_;
-  std::string config_problem_;  // why config_ cannot serve, or empty: checked once
-  // Built once: per call only the code or the token is added.
+  std::string config_problem_;  ///< why config_ cannot serve, or empty: checked once
+  /// Built once: per call only the code or the token is added.
   HttpRequest code_request_;
   std::string long_lived_url_prefix_;
   std::string refresh_url_prefix_;
