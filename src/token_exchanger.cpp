@@ -75,6 +75,24 @@ Result<TokenExchanger> TokenExchanger::create(AppConfig config,
   return exchanger;
 }
 
+namespace {
+
+std::shared_ptr<const TokenExchanger> shared(TokenExchanger&& exchanger) {
+  return std::make_shared<const TokenExchanger>(std::move(exchanger));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const TokenExchanger>> TokenExchanger::create_shared(
+    AppConfig config, const ClientOptions& options) {
+  return create(std::move(config), options).transform(shared);
+}
+
+Result<std::shared_ptr<const TokenExchanger>> TokenExchanger::create_shared(
+    AppConfig config, std::shared_ptr<HttpTransport> transport) {
+  return create(std::move(config), std::move(transport)).transform(shared);
+}
+
 Result<HttpRequest> TokenExchanger::code_request(std::string_view code) const {
   if (!config_problem_.empty())
     return OAuthException(ErrorCategory::invalid_argument, config_problem_);

@@ -749,6 +749,22 @@ TEST_CASE("time limits of 0 or less are refused: they would mean none", "[http][
   CHECK(TokenExchanger::create(app_for(server), plain_http()).has_value());
 }
 
+TEST_CASE("create_shared: one exchanger made shared, with create()'s errors", "[http][options]") {
+  LatencyServer server;
+  ClientOptions never = plain_http();
+  never.total_timeout = std::chrono::milliseconds(0);
+  CHECK(failure_of(TokenExchanger::create_shared(app_for(server), never)) ==
+        Failure{ErrorCategory::invalid_argument,
+                "ClientOptions::total_timeout must be positive (0 or less would mean no limit)"});
+  CHECK(failure_of(TokenExchanger::create_shared(app_for(server), nullptr)) ==
+        failure_of(TokenExchanger::create(app_for(server), nullptr)));
+  const std::shared_ptr<const TokenExchanger> exchanger =
+      TokenExchanger::create_shared(app_for(server), plain_http()).value();
+  REQUIRE(exchanger != nullptr);
+  CHECK(exchanger->exchange("AQB-shared").value().access_token == "IGQVJAQB-shared");
+  CHECK(server.times_seen("AQB-shared") == 1);
+}
+
 namespace {
 
 // Sets an environment variable for one scope.

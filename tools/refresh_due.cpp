@@ -35,12 +35,11 @@ int run_refresh_due(const RefreshDueArgs& args) {
   Result<std::shared_ptr<PostgresTokenStore>> store =
       PostgresTokenStore::open(args.database, key_list);
   if (!store) return report(store.error());
-  const Result<TokenExchanger> exchanger = TokenExchanger::create(
+  const Result<std::shared_ptr<const TokenExchanger>> exchanger = TokenExchanger::create_shared(
       args.connection.app_config(std::move(*secret)), args.connection.client_options());
   if (!exchanger) return report(exchanger.error());
   const bool terminal = !args.json && isatty(STDERR_FILENO) == 1;
-  const TokenRefresher refresher(std::make_shared<TokenExchanger>(*exchanger), *store, {},
-                                 args.max_in_flight);
+  const TokenRefresher refresher(*exchanger, *store, {}, args.max_in_flight);
   // On a terminal, one line rewritten as answers are saved; nothing in a log.
   const auto show_progress = [terminal](const RefreshReport& so_far) {
     if (!terminal) return;

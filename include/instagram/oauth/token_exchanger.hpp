@@ -56,6 +56,15 @@ class INSTAGRAM_OAUTH_EXPORT TokenExchanger {
   /// @}
 
   /// @{
+  /// As create(), made shared once, for what takes a `shared_ptr<const TokenExchanger>`
+  /// (TokenKeeper, TokenRefresher): no copy, and the same errors.
+  static Result<std::shared_ptr<const TokenExchanger>> create_shared(
+      AppConfig config, const ClientOptions& options = {});
+  static Result<std::shared_ptr<const TokenExchanger>> create_shared(
+      AppConfig config, std::shared_ptr<HttpTransport> transport);
+  /// @}
+
+  /// @{
   /// POST endpoints.token with the code (form body; the client secret never in a URL): the
   /// code as a string or as RedirectParser gives it; blocking, with a callback, or a future.
   Result<AccessToken> exchange(std::string_view code) const;

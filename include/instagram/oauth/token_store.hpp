@@ -99,7 +99,7 @@ struct RefreshReport {
 /// pass at the same time (the store's leases decide who refreshes which).
 ///
 /// @code
-/// TokenRefresher refresher(std::make_shared<TokenExchanger>(exchanger), store);
+/// TokenRefresher refresher(TokenExchanger::create_shared(app).value(), store);
 /// RefreshReport pass = refresher.run_once(std::chrono::system_clock::now()).value();
 /// if (pass.failed > 0) alert(pass.failed);  // a later pass retries them
 /// @endcode
