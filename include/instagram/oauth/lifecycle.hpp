@@ -50,7 +50,8 @@ INSTAGRAM_OAUTH_EXPORT bool needs_reauthorization(const OAuthException& error) n
 /// needs_reauthorization, get() returns that error from then on, without another request.
 ///
 /// @code
-/// TokenKeeper keeper(exchanger, long_lived, {}, [&](const AccessToken& fresh) { save(fresh); });
+/// TokenKeeper keeper(TokenExchanger::create_shared(app).value(), long_lived, {},
+///                    [&](const AccessToken& fresh) { save(fresh); });
 /// Result<AccessToken> token = keeper.get();  // from any thread; one refresh when due
 /// @endcode
 class INSTAGRAM_OAUTH_EXPORT TokenKeeper {

@@ -171,7 +171,7 @@ class [[nodiscard]] Result {
 /// Success with no value, or an OAuthException: as `std::expected<void, E>`.
 ///
 /// @code
-/// if (Result<void> saved = store.save(stored); !saved) log(saved.error().what());
+/// if (Result<void> saved = store->save(stored); !saved) log(saved.error().what());
 /// @endcode
 template <>
 class [[nodiscard]] Result<void> {

@@ -34,9 +34,9 @@ struct StoredToken {
 /// reports (the PostgreSQL store: transport, timeout, system, invalid_signature).
 ///
 /// @code
-/// store.save({token.user_id, long_lived, std::nullopt}).value();  // after the exchanges
-/// std::optional<StoredToken> kept = store.load(user_id).value();  // when the user is back
-/// store.remove(signed_request.user_id).value();                   // Meta's data deletion
+/// store->save({user_id, long_lived, std::nullopt}).value();         // after the exchanges
+/// std::optional<StoredToken> kept = store->load(user_id).value();    // when the user is back
+/// store->remove(signed_request.user_id).value();                     // Meta's data deletion
 /// @endcode
 class INSTAGRAM_OAUTH_EXPORT TokenStore {
  public:
@@ -64,8 +64,8 @@ INSTAGRAM_OAUTH_EXPORT std::string stored_user_id_problem(std::string_view user_
 /// Tokens in this process's memory: for tests and for a service with one instance.
 ///
 /// @code
-/// auto store = std::make_shared<MemoryTokenStore>();
-/// TokenRefresher refresher(exchanger, store);
+/// auto store = std::make_shared<MemoryTokenStore>();  // a fleet: PostgresTokenStore
+/// TokenRefresher refresher(TokenExchanger::create_shared(app).value(), store);
 /// @endcode
 class INSTAGRAM_OAUTH_EXPORT MemoryTokenStore final : public TokenStore {
  public:
