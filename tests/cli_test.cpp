@@ -1,6 +1,5 @@
 // The instagram-oauth command, run as a user runs it: exit codes, stdout, stderr,
 // --json parsed, and every output scanned for secrets.
-#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "catch.hpp"
 #include "loopback.hpp"
 #include "process.hpp"
@@ -10,6 +9,7 @@
 
 #if defined(INSTAGRAM_OAUTH_WITH_POSTGRES)
 #include <instagram/oauth/postgres/token_store.hpp>
+#include <instagram/oauth/testing/instagram_mock.hpp>
 
 #include "postgres_server.hpp"
 #include "store_contract.hpp"

@@ -1,14 +1,13 @@
 // The examples, built in every build and run against the look-alike.
-#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "catch.hpp"
 #include "process.hpp"
 #include "reference_query.hpp"
 #include "secret_scan.hpp"
 
-#include <instagram/oauth/testing/signed_request.hpp>
-
 #include <instagram/oauth/detail/url.hpp>
 #include <instagram/oauth/profile.hpp>
+#include <instagram/oauth/testing/instagram_mock.hpp>
+#include <instagram/oauth/testing/signed_request.hpp>
 #ifdef INSTAGRAM_OAUTH_WITH_POSTGRES
 #include <instagram/oauth/postgres/token_store.hpp>
 

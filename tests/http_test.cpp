@@ -4,10 +4,10 @@
 #include "catch.hpp"
 #include "failure.hpp"
 
+#include <instagram/oauth/testing/instagram_mock.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
 #include <instagram/oauth/version.hpp>
 
-#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "http2_server.hpp"
 #include "latency_server.hpp"
 #include "nginx.hpp"

@@ -4,8 +4,8 @@
 #include "failure.hpp"
 
 #include <instagram/oauth/lifecycle.hpp>
-
 #include <instagram/oauth/testing/instagram_mock.hpp>
+
 #include "sample_app.hpp"
 #include "stub_transport.hpp"
 

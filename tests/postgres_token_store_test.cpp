@@ -5,8 +5,8 @@
 #include "failure.hpp"
 
 #include <instagram/oauth/postgres/token_store.hpp>
-
 #include <instagram/oauth/testing/instagram_mock.hpp>
+
 #include "postgres_server.hpp"
 #include "store_contract.hpp"
 

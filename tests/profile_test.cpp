@@ -3,9 +3,9 @@
 #include "failure.hpp"
 
 #include <instagram/oauth/profile.hpp>
+#include <instagram/oauth/testing/instagram_mock.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
 
-#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "sample_app.hpp"
 #include "stub_transport.hpp"
 

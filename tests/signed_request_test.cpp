@@ -72,16 +72,18 @@ TEST_CASE("malformed text, wrong algorithm, numeric ids above 2^53, garbage", "[
       testing::make_signed_request(
           R"({"algorithm":"HMAC-SHA256","expires":1291840400,"issued_at":1291836800,"user_id":"218471"})",
           "appsecret") == test_vector);  // the helper makes Meta's vector
-  const Result<SignedRequest> numeric = parse_signed_request(
-      testing::make_signed_request(R"({"algorithm":"HMAC-SHA256","user_id":17841405793187219})", "s"), "s");
+  const Result<SignedRequest> numeric =
+      parse_signed_request(testing::make_signed_request(
+                               R"({"algorithm":"HMAC-SHA256","user_id":17841405793187219})", "s"),
+                           "s");
   REQUIRE(numeric);
   CHECK(numeric->user_id == "17841405793187219");
   CHECK(failure_of(parse_signed_request(
-            testing::make_signed_request(R"({"algorithm":"HMAC-SHA1","user_id":"1"})", "s"), "s")) ==
-        Failure{ErrorCategory::invalid_signature,
-                "the signed_request's algorithm is not HMAC-SHA256"});
-  CHECK(failure_of(parse_signed_request(testing::make_signed_request(R"({"algorithm":"HMAC-SHA256"})", "s"),
-                                        "s")) ==
+            testing::make_signed_request(R"({"algorithm":"HMAC-SHA1","user_id":"1"})", "s"),
+            "s")) == Failure{ErrorCategory::invalid_signature,
+                             "the signed_request's algorithm is not HMAC-SHA256"});
+  CHECK(failure_of(parse_signed_request(
+            testing::make_signed_request(R"({"algorithm":"HMAC-SHA256"})", "s"), "s")) ==
         Failure{ErrorCategory::invalid_argument,
                 "the signed_request has no user_id of decimal digits"});
   CHECK(failure_of(parse_signed_request(testing::make_signed_request("[1,2]", "s"), "s")) ==

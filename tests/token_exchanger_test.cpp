@@ -3,11 +3,11 @@
 #include "catch.hpp"
 
 #include <instagram/oauth/redirect_parser.hpp>
+#include <instagram/oauth/testing/instagram_mock.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
 #include <instagram/oauth/version.hpp>
 
 #include "failure.hpp"
-#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "secret_scan.hpp"
 #include "test_certificates.hpp"
 

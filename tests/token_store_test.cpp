@@ -3,9 +3,9 @@
 #include "catch.hpp"
 #include "failure.hpp"
 
+#include <instagram/oauth/testing/instagram_mock.hpp>
 #include <instagram/oauth/token_store.hpp>
 
-#include <instagram/oauth/testing/instagram_mock.hpp>
 #include "store_contract.hpp"
 
 #include <algorithm>

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <instagram/oauth/testing/instagram_mock.hpp>
+
 #include "cli.hpp"
 
 #include <optional>

@@ -2,8 +2,9 @@
 // token, or (outside parse-redirect's answer) a whole code.
 #pragma once
 
-#include "catch.hpp"
 #include <instagram/oauth/testing/instagram_mock.hpp>
+
+#include "catch.hpp"
 #include "process.hpp"
 
 #include <regex>
