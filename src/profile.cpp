@@ -88,10 +88,10 @@ ProfileClient::ProfileClient(AppConfig config, std::shared_ptr<HttpTransport> tr
 }
 
 Result<ProfileClient> ProfileClient::create(AppConfig config, const ClientOptions& options) {
-  if (std::string problem = client_options_problem(options); !problem.empty()) {
-    return OAuthException(ErrorCategory::invalid_argument, std::move(problem));
-  }
-  return create(std::move(config), make_curl_transport(options));
+  return detail::usable_curl_transport(options).and_then(
+      [&](std::shared_ptr<HttpTransport> transport) {
+        return create(std::move(config), std::move(transport));
+      });
 }
 
 Result<ProfileClient> ProfileClient::create(AppConfig config,

@@ -60,10 +60,10 @@ TokenExchanger::TokenExchanger(AppConfig config, std::shared_ptr<HttpTransport> 
 }
 
 Result<TokenExchanger> TokenExchanger::create(AppConfig config, const ClientOptions& options) {
-  if (std::string problem = client_options_problem(options); !problem.empty()) {
-    return OAuthException(ErrorCategory::invalid_argument, std::move(problem));
-  }
-  return create(std::move(config), make_curl_transport(options));
+  return detail::usable_curl_transport(options).and_then(
+      [&](std::shared_ptr<HttpTransport> transport) {
+        return create(std::move(config), std::move(transport));
+      });
 }
 
 Result<TokenExchanger> TokenExchanger::create(AppConfig config,

@@ -15,4 +15,11 @@ OAuthException thrown_by_transport() {
   }
 }
 
+Result<std::shared_ptr<HttpTransport>> usable_curl_transport(const ClientOptions& options) {
+  if (std::string problem = client_options_problem(options); !problem.empty()) {
+    return OAuthException(ErrorCategory::invalid_argument, std::move(problem));
+  }
+  return make_curl_transport(options);
+}
+
 }  // namespace instagram::oauth::detail

@@ -19,6 +19,10 @@ namespace instagram::oauth::detail {
 // What a transport threw, as an error; call inside a catch block. Nothing else escapes.
 OAuthException thrown_by_transport();
 
+// The curl transport for `options`, or invalid_argument naming what makes them unusable:
+// the first half of TokenExchanger::create and ProfileClient::create.
+Result<std::shared_ptr<HttpTransport>> usable_curl_transport(const ClientOptions& options);
+
 // An answer read by `Read`, with the client secret and the code or token the request
 // carried masked out of any error: the map of call() and call_async().
 template <class T, Result<T> (*Read)(const HttpResponse&, Secrets)>
