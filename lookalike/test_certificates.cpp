@@ -99,7 +99,8 @@ std::string make_temp_directory(const std::string& prefix) {
 }
 
 CertificateFiles make_test_certificates(const std::string& directory,
-                                        const std::vector<std::string>& names) {
+                                        const std::vector<std::string>& names,
+                                        const std::string& common_name) {
   ::mkdir(directory.c_str(), 0700);
   const KeyPtr ca_key = make_key();
   const CertPtr ca = make_certificate(ca_key.get(), "instagram-oauth-cpp test CA", nullptr);
@@ -109,8 +110,11 @@ CertificateFiles make_test_certificates(const std::string& directory,
   require(X509_sign(ca.get(), ca_key.get(), EVP_sha256()) > 0, "X509_sign (CA)");
 
   const KeyPtr server_key = make_key();
-  const CertPtr server =
-      make_certificate(server_key.get(), names.empty() ? "server" : names.front(), ca.get());
+  const CertPtr server = make_certificate(server_key.get(),
+                                          !common_name.empty() ? common_name
+                                          : names.empty()      ? "server"
+                                                               : names.front(),
+                                          ca.get());
   std::string alt_names;
   for (const std::string& name : names) {
     if (!alt_names.empty()) alt_names += ',';
@@ -120,6 +124,9 @@ CertificateFiles make_test_certificates(const std::string& directory,
   add_extension(server.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
   add_extension(server.get(), ca.get(), NID_key_usage, "critical,digitalSignature");
   add_extension(server.get(), ca.get(), NID_ext_key_usage, "serverAuth");
+  // Every test CA has the same name: the key identifier tells a client which one signed this,
+  // so that one CA file can trust several of them.
+  add_extension(server.get(), ca.get(), NID_authority_key_identifier, "keyid:always");
   if (!alt_names.empty()) add_extension(server.get(), ca.get(), NID_subject_alt_name, alt_names);
   require(X509_sign(server.get(), ca_key.get(), EVP_sha256()) > 0, "X509_sign (server)");
 

@@ -14,11 +14,14 @@ struct CertificateFiles {
 };
 
 // Writes ca.pem, server.pem and server-key.pem into `directory` (created if missing).
-// `names` go into the subjectAltName: "localhost" as DNS, "127.0.0.1" as IP.
+// `names` go into the subjectAltName: "localhost" as DNS, "127.0.0.1" as IP. The subject's
+// common name is `common_name`, or the first name (clients verify the subjectAltName).
 // Throws std::runtime_error when OpenSSL fails.
 CertificateFiles make_test_certificates(const std::string& directory,
-                                        const std::vector<std::string>& names = {
-                                            "localhost", "127.0.0.1", "::1"});
+                                        const std::vector<std::string>& names = {"localhost",
+                                                                                 "127.0.0.1",
+                                                                                 "::1"},
+                                        const std::string& common_name = {});
 
 // Removes the three files and then `directory`, if it is empty: the server key among them,
 // nothing is left behind.

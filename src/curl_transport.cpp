@@ -10,8 +10,10 @@
 #include <instagram/oauth/http.hpp>
 #include <instagram/oauth/version.hpp>
 
+#include "curl_answer.hpp"
+#include "curl_handles.hpp"
+#include "curl_text.hpp"
 #include "origin.hpp"
-#include "secret_mask.hpp"
 
 #include <curl/curl.h>
 
@@ -34,6 +36,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -67,34 +70,14 @@ std::string client_options_problem(const ClientOptions& options) {
 
 namespace {
 
-const std::string& global_init_problem() {
-  static std::once_flag once;
-  static std::string problem;
-  std::call_once(once, [] {
-    // Never paired with curl_global_cleanup: other code in the process may use libcurl.
-    if (const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT); code != CURLE_OK) {
-      problem = std::string("libcurl could not be initialised: ") + curl_easy_strerror(code);
-    }
-  });
-  return problem;
-}
+using detail::CurlEasy;
+using detail::CurlMime;
+using detail::CurlMulti;
+using detail::CurlSlist;
+using detail::CurlText;
+using detail::may_have_been_used;
+using detail::Origin;
 
-struct CurlEasyDeleter {
-  void operator()(CURL* easy) const noexcept { curl_easy_cleanup(easy); }
-};
-struct CurlMultiDeleter {
-  void operator()(CURLM* multi) const noexcept { curl_multi_cleanup(multi); }
-};
-struct CurlSlistDeleter {
-  void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
-};
-struct CurlMimeDeleter {
-  void operator()(curl_mime* mime) const noexcept { curl_mime_free(mime); }
-};
-
-// How a request that went out and got no answer ends: never sent again, and said so.
-constexpr const char* may_have_been_used =
-    "may have reached the server (an authorization code may have been used: start a new login)";
 const std::string sent_and_abandoned =
     std::string("the transport shut down after the request was sent and before an answer; it ") +
     may_have_been_used;
@@ -117,22 +100,31 @@ using Clock = std::chrono::steady_clock;
 // this); the engine's admission counts with the same figure.
 constexpr std::size_t streams_per_connection = 100;
 
+// Where a request goes, worked out once from its URL when it is handed over: the key of its
+// origin (scheme, host and port), whose admission it goes through, and whether it is TLS.
+struct Destination {
+  std::string origin;  // empty: a URL the engine cannot split, which libcurl then refuses
+  bool tls = false;
+};
+
 // A request handed to the engine and not yet in the multi handle.
 struct Pending {
   HttpRequest request;
+  Destination destination;
   HttpTransport::Completion done;
   Clock::time_point deadline;  // total_timeout runs from submission, also while held back
   bool resent = false;         // sent once already, on a stream the server never processed
 };
 
+// libcurl's number for a connection (its verbose text's "#N"): never reused in a process.
+using ConnectionId = std::uint64_t;
+
 // An HTTP/2 GOAWAY seen on a connection: its streams above `last_stream` were never
 // processed (RFC 9113 section 6.8), so their requests are safe to send again.
 struct GoAway {
-  curl_socket_t connection;
-  std::uint32_t last_stream;
+  ConnectionId connection;
+  std::uint64_t last_stream;
 };
-
-using detail::Origin;
 
 // An origin's admission and the requests it holds back, oldest first.
 struct OriginQueue {
@@ -150,25 +142,30 @@ struct Counters {
   std::atomic<std::uint64_t> completed{0};
 };
 
+class Engine;
+
 // One easy handle, the buffers that live as long as it does, and its current request.
 struct Transfer {
-  std::unique_ptr<CURL, CurlEasyDeleter> easy{curl_easy_init()};
+  CurlEasy easy{curl_easy_init()};
+  Engine* engine = nullptr;
   std::string body;
   std::size_t max_body = 0;
   bool body_too_large = false;
   std::string upload;  // the urlencoded POST body, handed to libcurl by on_upload
   std::size_t uploaded = 0;
   int request_starts = 0;  // on_request_start calls for the current request
-  std::unique_ptr<curl_mime, CurlMimeDeleter> mime;
+  CurlMime mime;
   char error_buffer[CURL_ERROR_SIZE] = {};
   Origin* origin = nullptr;  // when admission applies to the current request
   bool opening = false;      // admitted to open a connection, not yet on one
-  Counters* counters = nullptr;
-  std::vector<GoAway>* goaways = nullptr;  // the engine's, filled by on_debug_text
-  Pending current;  // the request as handed over, kept to be sent again if never processed
-  curl_socket_t connection = CURL_SOCKET_BAD;  // once on one
-  std::uint32_t stream = 0;                    // its HTTP/2 stream, once it has one
-  bool never_processed = false;                // above a GOAWAY's last stream
+  Pending current;           // the request as handed over, kept to be sent again if never processed
+  std::vector<curl_socket_t> opened;  // sockets libcurl opened for this request
+  // From the transfer's own verbose text: the connection it is on now, and the one its
+  // request first went out on (the one whose GOAWAY can name its stream).
+  std::optional<ConnectionId> text_connection;
+  std::optional<ConnectionId> connection;
+  std::uint64_t stream = 0;      // its HTTP/2 stream, once it has one
+  bool never_processed = false;  // above a GOAWAY's last stream on its connection
 };
 
 // The transfer no longer waits for a connection of its own: it is on one, or it ended.
@@ -203,71 +200,6 @@ std::size_t on_upload(char* buffer, std::size_t size, std::size_t count, void* u
   return bytes;
 }
 
-// Called each time libcurl is about to send the request on a connection. A second call
-// for one request is libcurl retrying it after a reused connection died before any
-// answer: the request may have reached the server (a single-use code among it), so stop.
-// It is also where the engine learns that a transfer is on a connection, and whether
-// that connection is new.
-int on_request_start(void* user, char*, char*, int, int) noexcept {
-  auto& transfer = *static_cast<Transfer*>(user);
-  if (Origin* origin = transfer.origin) {
-    stop_opening(transfer);
-    long made = 0;
-    curl_socket_t socket = CURL_SOCKET_BAD;
-    // The connection of its first try, the one a GOAWAY may name.
-    if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK &&
-        transfer.request_starts == 0) {
-      transfer.connection = socket;
-    }
-    if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_NUM_CONNECTS, &made) == CURLE_OK &&
-        made > 0 && socket != CURL_SOCKET_BAD) {
-      try {
-        origin->connection_made(static_cast<Origin::Connection>(socket));
-      } catch (...) {  // NOLINT(bugprone-empty-catch): uncounted, it only opens one more
-      }
-    }
-  }
-  if (++transfer.request_starts > 1) return CURL_PREREQFUNC_ABORT;
-  --transfer.counters->waiting;
-  ++transfer.counters->requests_sent;
-  return CURL_PREREQFUNC_OK;
-}
-
-// The number after `label` in `text`, or nullopt.
-std::optional<std::uint32_t> number_after(std::string_view text, std::string_view label) {
-  const std::size_t at = text.find(label);
-  if (at == std::string_view::npos) return std::nullopt;
-  std::uint64_t value = 0;
-  std::size_t i = at + label.size();
-  const std::size_t first = i;
-  for (; i < text.size() && text[i] >= '0' && text[i] <= '9' && value <= UINT32_MAX; ++i) {
-    value = value * 10 + static_cast<std::uint64_t>(text[i] - '0');
-  }
-  if (i == first || value > UINT32_MAX) return std::nullopt;
-  return static_cast<std::uint32_t>(value);
-}
-
-// libcurl 7.88 says a transfer's HTTP/2 stream id and a connection's GOAWAY only in its
-// verbose text ("Using Stream ID: 7 (easy handle …)", "recveived GOAWAY, error=0,
-// last_stream=1999"); nothing else is read, nothing kept. Another libcurl words them
-// otherwise: then nothing is learnt and nothing is sent again, which is safe.
-int on_debug_text(CURL*, curl_infotype type, char* data, std::size_t size, void* user) noexcept {
-  if (type != CURLINFO_TEXT) return 0;
-  auto& transfer = *static_cast<Transfer*>(user);
-  const std::string_view text(data, size);
-  if (const auto stream = number_after(text, "Using Stream ID: ")) {
-    transfer.stream = *stream;
-  } else if (text.find("GOAWAY, error=") != std::string_view::npos) {
-    if (const auto last = number_after(text, "last_stream=")) {
-      try {
-        transfer.goaways->push_back(GoAway{transfer.connection, *last});
-      } catch (...) {  // NOLINT(bugprone-empty-catch): unknown, so nothing is sent again
-      }
-    }
-  }
-  return 0;
-}
-
 // The user information of every proxy the process may use: never shown in an error.
 std::vector<std::string> proxy_credentials(const std::string& configured) {
   std::vector<std::string> credentials;
@@ -291,7 +223,8 @@ std::vector<std::string> proxy_credentials(const std::string& configured) {
 class Engine {
  public:
   explicit Engine(const ClientOptions& options)
-      : options_(options), proxy_credentials_(proxy_credentials(options.proxy)) {
+      : options_(options),
+        answer_context_{options.max_response_bytes, proxy_credentials(options.proxy)} {
     const std::string agent = options.user_agent.empty() ? std::string("instagram-oauth-cpp/") +
                                                                INSTAGRAM_OAUTH_VERSION_STRING
                                                          : options.user_agent;
@@ -329,14 +262,14 @@ class Engine {
   bool usable() const { return multi_ && headers_; }
 
   // Queues the request, or completes it at once (cancelled) when full or shut down.
-  void submit(HttpRequest request, HttpTransport::Completion done) {
+  void submit(HttpRequest request, Destination destination, HttpTransport::Completion done) {
     std::string refusal;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       refusal = count_in();
       if (refusal.empty()) {
-        queue_.push_back(
-            Pending{std::move(request), std::move(done), Clock::now() + options_.total_timeout});
+        queue_.push_back(Pending{std::move(request), std::move(destination), std::move(done),
+                                 Clock::now() + options_.total_timeout});
       }
     }
     if (!refusal.empty()) return complete(done, cancelled(std::move(refusal)));
@@ -416,19 +349,13 @@ class Engine {
     return {};
   }
 
-  // The origin of this request (scheme, host and port), whose admission it goes through;
-  // nullptr only for a URL the engine cannot split, which libcurl then refuses.
-  OriginQueue* origin_of(const std::string& url) {
-    const auto parts = detail::split_url(url);
-    if (!parts) return nullptr;
-    const bool tls = detail::iequals(parts->scheme, "https");
-    std::string key(tls ? "https://" : "http://");
-    key += parts->host;
-    key += ':';
-    key += std::to_string(parts->port);
-    const bool may_multiplex = tls && options_.http_version == HttpVersion::negotiate;
+  // The admission of this request's origin; nullptr only for a URL the engine cannot split,
+  // which libcurl then refuses.
+  OriginQueue* origin_of(const Destination& destination) {
+    if (destination.origin.empty()) return nullptr;
+    const bool may_multiplex = destination.tls && options_.http_version == HttpVersion::negotiate;
     return &origins_
-                .try_emplace(std::move(key),
+                .try_emplace(destination.origin,
                              OriginQueue{Origin(options_.max_connections, streams_per_connection,
                                                 may_multiplex),
                                          {}})
@@ -436,7 +363,7 @@ class Engine {
   }
 
   void admit_or_hold(Pending pending) {
-    OriginQueue* queue = origin_of(pending.request.url);
+    OriginQueue* queue = origin_of(pending.destination);
     if (queue == nullptr) return start(std::move(pending), nullptr, Origin::Admission::now);
     if (queue->held.empty()) {
       const Origin::Admission decision = queue->origin.admission(1);
@@ -516,10 +443,89 @@ class Engine {
     return 0;
   }
 
-  // Every connection libcurl opens passes here, to be counted while it is open.
+  // Called each time libcurl is about to send the request on a connection. A second call
+  // for one request is libcurl retrying it after a reused connection died before any
+  // answer: the request may have reached the server (a single-use code among it), so stop.
+  // It is also where the engine learns which connection a transfer is on, and whether it is
+  // new: the one socket this transfer opened that is still open, when libcurl says it made
+  // one (CURLINFO_ACTIVESOCKET has no answer here for a multi transfer in libcurl 7.88).
+  static int on_request_start(void* user, char*, char*, int, int) noexcept {
+    auto& transfer = *static_cast<Transfer*>(user);
+    if (++transfer.request_starts > 1) return CURL_PREREQFUNC_ABORT;
+    if (Origin* origin = transfer.origin) {
+      stop_opening(transfer);
+      long made = 0;
+      if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_NUM_CONNECTS, &made) == CURLE_OK &&
+          made > 0) {
+        if (const auto socket = transfer.engine->opened_and_open(transfer)) {
+          try {
+            origin->connection_made(static_cast<Origin::Connection>(*socket));
+          } catch (...) {  // NOLINT(bugprone-empty-catch): uncounted, it only opens one more
+          }
+        }
+      }
+    }
+    // The connection of its first try, the one a GOAWAY may name.
+    transfer.connection = transfer.text_connection;
+    Counters& counters = transfer.engine->counters_;
+    --counters.waiting;
+    ++counters.requests_sent;
+    return CURL_PREREQFUNC_OK;
+  }
+
+  // The transfer's connection, its HTTP/2 stream and its connection's GOAWAY, from libcurl's
+  // own lines of its verbose text (detail::read_curl_text); nothing else is read, nothing kept.
+  static int on_debug_text(CURL*, curl_infotype type, char* data, std::size_t size,
+                           void* user) noexcept {
+    if (type != CURLINFO_TEXT) return 0;
+    auto& transfer = *static_cast<Transfer*>(user);
+    const auto text = detail::read_curl_text(std::string_view(data, size));
+    if (!text) return 0;
+    switch (text->kind) {
+      case CurlText::Kind::connected:
+      case CurlText::Kind::reused:
+        transfer.text_connection = text->number;
+        break;
+      case CurlText::Kind::stream:
+        transfer.stream = text->number;
+        break;
+      case CurlText::Kind::goaway:
+        // Only for a connection known from this transfer's own text: never a guess.
+        if (!transfer.text_connection) break;
+        try {
+          transfer.engine->goaways_.push_back(GoAway{*transfer.text_connection, text->number});
+        } catch (...) {  // NOLINT(bugprone-empty-catch): unknown, so nothing is sent again
+        }
+        break;
+    }
+    return 0;
+  }
+
+  // The one socket `transfer` opened that is still open, or nullopt when none or several are
+  // (then its connection stays uncounted, which only lets admission open one more).
+  std::optional<curl_socket_t> opened_and_open(const Transfer& transfer) const {
+    std::optional<curl_socket_t> found;
+    for (const curl_socket_t socket : transfer.opened) {
+      if (open_sockets_.count(socket) == 0) continue;
+      if (found) return std::nullopt;
+      found = socket;
+    }
+    return found;
+  }
+
+  // Every connection libcurl opens passes here, for the transfer that opens it: counted while
+  // it is open, and remembered by that transfer (on_request_start learns which it is on).
   static curl_socket_t on_socket_open(void* user, curlsocktype, curl_sockaddr* address) noexcept {
+    auto& transfer = *static_cast<Transfer*>(user);
+    Engine& engine = *transfer.engine;
     const curl_socket_t socket = ::socket(address->family, address->socktype, address->protocol);
-    if (socket != CURL_SOCKET_BAD) ++static_cast<Engine*>(user)->counters_.connections;
+    if (socket == CURL_SOCKET_BAD) return socket;
+    ++engine.counters_.connections;
+    try {
+      engine.open_sockets_.insert(socket);
+      transfer.opened.push_back(socket);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): not known as a connection, one more opens
+    }
     return socket;
   }
 
@@ -529,6 +535,7 @@ class Engine {
     for (auto& [key, queue] : engine.origins_) {
       queue.origin.connection_closed(static_cast<Origin::Connection>(socket));
     }
+    engine.open_sockets_.erase(socket);
     --engine.counters_.connections;
 #if defined(_WIN32)
     return closesocket(socket);
@@ -546,9 +553,8 @@ class Engine {
       return transfer;
     }
     auto transfer = std::make_unique<Transfer>();
+    transfer->engine = this;
     if (!transfer->easy || !set_invariant_options(*transfer)) return nullptr;
-    transfer->counters = &counters_;
-    transfer->goaways = &goaways_;
     return transfer;
   }
 
@@ -587,7 +593,7 @@ class Engine {
     set(CURLOPT_PREREQFUNCTION, &on_request_start);
     set(CURLOPT_PREREQDATA, &transfer);
     set(CURLOPT_OPENSOCKETFUNCTION, &on_socket_open);
-    set(CURLOPT_OPENSOCKETDATA, this);
+    set(CURLOPT_OPENSOCKETDATA, &transfer);
     set(CURLOPT_CLOSESOCKETFUNCTION, &on_socket_close);
     set(CURLOPT_CLOSESOCKETDATA, this);
     set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_response_bytes));
@@ -602,29 +608,37 @@ class Engine {
   }
 
   // URL, time left, proxy bypass, method and body: the only options that change per request.
-  void prepare(Transfer& transfer, const HttpRequest& request, Clock::time_point deadline) const {
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  // The request in transfer.current onto its handle; `origin`: its admission, when it has one.
+  void prepare(Transfer& transfer, const Origin* origin) const {
+    const HttpRequest& request = transfer.current.request;
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(transfer.current.deadline - Clock::now())
+            .count();
     CURL* easy = transfer.easy.get();
     transfer.body.clear();
     transfer.body_too_large = false;
     transfer.request_starts = 0;
     transfer.error_buffer[0] = '\0';
-    transfer.connection = CURL_SOCKET_BAD;
+    transfer.opened.clear();
+    transfer.text_connection.reset();
+    transfer.connection.reset();
     transfer.stream = 0;
     transfer.never_processed = false;
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
                      static_cast<long>(std::max<decltype(left)>(left, 1)));
     // Plain http (loopback only) never goes through a proxy: it would read the secrets.
-    const bool plain_http = detail::iequals(detail::absolute_url_scheme(request.url), "http");
+    const bool plain_http = !transfer.current.destination.tls;
     curl_easy_setopt(easy, CURLOPT_NOPROXY, plain_http ? "*" : nullptr);
     // Over TLS, wait for a connection being set up to learn whether it multiplexes (h2);
     // plain http is HTTP/1.1, where waiting would queue requests behind a busy connection.
     const bool may_multiplex = !plain_http && options_.http_version == HttpVersion::negotiate;
     curl_easy_setopt(easy, CURLOPT_PIPEWAIT, may_multiplex ? 1L : 0L);
-    // Where HTTP/2 may be spoken, libcurl's verbose text tells streams and GOAWAYs apart
-    // (on_debug_text); its cost is measured in docs/performance.md.
-    curl_easy_setopt(easy, CURLOPT_VERBOSE, may_multiplex ? 1L : 0L);
+    // libcurl's verbose text tells connections, streams and GOAWAYs apart (on_debug_text),
+    // which matters only where HTTP/2 may be spoken: not for an origin that answered over
+    // HTTP/1.x, where it would cost a fifth of an exchange (docs/performance.md).
+    const bool read_text = may_multiplex && origin != nullptr && origin->multiplexes();
+    curl_easy_setopt(easy, CURLOPT_VERBOSE, read_text ? 1L : 0L);
     if (request.method == HttpMethod::get) {
       curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
     } else if (options_.form_encoding == FormEncoding::multipart) {
@@ -667,7 +681,7 @@ class Engine {
     }
     Transfer& transfer = *made;
     transfer.current = std::move(pending);
-    prepare(transfer, transfer.current.request, transfer.current.deadline);
+    prepare(transfer, origin);
     busy_.emplace(&transfer, std::move(made));
     if (curl_multi_add_handle(multi_.get(), transfer.easy.get()) != CURLM_OK) {
       Result<HttpResponse> failed =
@@ -681,11 +695,13 @@ class Engine {
     }
   }
 
-  // Marks the transfers whose streams a GOAWAY said the server never processed.
+  // Marks the transfers whose streams a GOAWAY said the server never processed: only on the
+  // connection the GOAWAY came on, both known from libcurl's own text.
   void apply_goaways() {
     for (const GoAway& goaway : goaways_) {
       for (const auto& [transfer, owner] : busy_) {
-        if (transfer->connection == goaway.connection && transfer->stream > goaway.last_stream) {
+        if (transfer->connection == goaway.connection && transfer->stream != 0 &&
+            transfer->stream > goaway.last_stream) {
           transfer->never_processed = true;
         }
       }
@@ -710,8 +726,9 @@ class Engine {
                          curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version) == CURLE_OK &&
                          (version == CURL_HTTP_VERSION_1_0 || version == CURL_HTTP_VERSION_1_1));
       }
-      const bool answered = code == CURLE_OK || answered_before_the_body_was_read(*transfer, code);
-      if (!answered && transfer->never_processed && !transfer->current.resent) {
+      detail::TransferEnd end = transfer_end(*transfer, code);
+      const bool answered = code == CURLE_OK || detail::answered_before_the_body_was_read(end);
+      if (!answered && may_send_again(*transfer, code)) {
         // Above a GOAWAY's last stream: the server never processed it. Sent once more, on
         // a new connection, as a request that waits again.
         Pending again = recycle(*transfer);
@@ -720,8 +737,40 @@ class Engine {
         admit_or_hold(std::move(again));
         continue;
       }
-      release(*transfer, answered ? response(*transfer) : failure(*transfer, code));
+      release(*transfer, detail::map_transfer_end(std::move(end), answer_context_));
     }
+  }
+
+  // Sent again only once, only what a GOAWAY on its own connection said was never processed,
+  // and never after a time limit: a request that timed out may be read by the server at any
+  // moment, and one sent with no time left would time out while its code is spent.
+  static bool may_send_again(const Transfer& transfer, CURLcode code) {
+    return transfer.never_processed && !transfer.current.resent &&
+           code != CURLE_OPERATION_TIMEDOUT && Clock::now() < transfer.current.deadline;
+  }
+
+  // What libcurl and the callbacks say of a finished transfer; its body moves out.
+  static detail::TransferEnd transfer_end(Transfer& transfer, CURLcode code) {
+    CURL* easy = transfer.easy.get();
+    detail::TransferEnd end;
+    end.code = code;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &end.status);
+    const char* text = nullptr;
+    if (curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &text) == CURLE_OK && text) {
+      end.content_type = text;
+    }
+    if (end.status >= 300 && end.status < 400) {
+      text = nullptr;
+      if (curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &text) == CURLE_OK && text) {
+        end.redirect_url = text;
+      }
+    }
+    curl_easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &end.content_length);
+    end.body = std::move(transfer.body);
+    end.body_too_large = transfer.body_too_large;
+    end.error_buffer = transfer.error_buffer;
+    end.request_starts = transfer.request_starts;
+    return end;
   }
 
   // Back to the pool (or freed past its bound), then the callback: it may queue more work.
@@ -790,126 +839,19 @@ class Engine {
     }
   }
 
-  Result<HttpResponse> response(Transfer& transfer) const {
-    CURL* easy = transfer.easy.get();
-    long status = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    if (status >= 300 && status < 400) return redirect_refused(transfer, status);
-    HttpResponse answer;
-    answer.status = static_cast<int>(status);
-    const char* content_type = nullptr;
-    if (curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK && content_type) {
-      answer.content_type = content_type;
-    }
-    answer.body = std::move(transfer.body);
-    return answer;
-  }
-
-  // libcurl 7.88 fails a transfer whose HTTP/2 stream the server closed cleanly after a
-  // complete answer while the request body was still going out (RFC 9113 section 8.1 lets a
-  // server answer early): the stream's send path reports error 92 with no message, which no
-  // other path does (every other error 92 is written to the error buffer). The answer,
-  // status and whole body, was received: it is the answer.
-  static bool answered_before_the_body_was_read(const Transfer& transfer, CURLcode code) {
-    if (code != CURLE_HTTP2_STREAM || transfer.error_buffer[0] != '\0') return false;
-    long status = 0;
-    curl_off_t length = -1;
-    curl_easy_getinfo(transfer.easy.get(), CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_getinfo(transfer.easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
-    return status != 0 && (length < 0 || static_cast<curl_off_t>(transfer.body.size()) == length);
-  }
-
-  // Never followed: the body, the client secret among it, must not go to another place.
-  static OAuthException redirect_refused(const Transfer& transfer, long status) {
-    std::string message = "the server answered HTTP " + std::to_string(status) + " with a redirect";
-    const char* location = nullptr;
-    if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_REDIRECT_URL, &location) == CURLE_OK &&
-        location) {
-      // Only the host: the rest of a Location may carry secrets.
-      if (const auto parts = detail::split_url(location)) {
-        message += " to " + std::string(parts->host) + ':' + std::to_string(parts->port);
-      }
-    }
-    message += "; redirects are not followed";
-    ErrorDetails details;
-    details.category = ErrorCategory::invalid_response;
-    details.error_message = std::move(message);
-    details.http_status = static_cast<int>(status);
-    return OAuthException(std::move(details));
-  }
-
-  // The request went out (or libcurl wanted to send it again) and no answer began: the
-  // server may have acted on it. Over HTTP/1.1 a reused connection that dies is retried by
-  // libcurl, which on_request_start stops; over HTTP/2 the stream just ends unclosed.
-  static bool sent_without_answer(const Transfer& transfer, CURLcode code) {
-    if (transfer.request_starts > 1 || code == CURLE_SEND_FAIL_REWIND) return true;
-    long status = 0;
-    curl_easy_getinfo(transfer.easy.get(), CURLINFO_RESPONSE_CODE, &status);
-    if (transfer.request_starts == 0 || status != 0) return false;
-    switch (code) {
-      case CURLE_GOT_NOTHING:
-      case CURLE_SEND_ERROR:  // reset while the body was going out: it may have arrived whole
-      case CURLE_RECV_ERROR:
-      case CURLE_PARTIAL_FILE:
-      case CURLE_HTTP2:
-      case CURLE_HTTP2_STREAM:
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  OAuthException failure(const Transfer& transfer, CURLcode code) const {
-    std::string detail =
-        transfer.error_buffer[0] != '\0' ? transfer.error_buffer : curl_easy_strerror(code);
-    // libcurl quotes proxy strings in its messages: their credentials are secrets.
-    for (const std::string& credentials : proxy_credentials_) {
-      detail = detail::mask_known(detail, credentials);
-    }
-    switch (code) {
-      case CURLE_OPERATION_TIMEDOUT:
-        return OAuthException(ErrorCategory::timeout, "the request timed out: " + detail);
-      case CURLE_WRITE_ERROR:
-        if (!transfer.body_too_large) break;
-        [[fallthrough]];
-      case CURLE_FILESIZE_EXCEEDED:
-        return OAuthException(ErrorCategory::invalid_response,
-                              "the answer is larger than max_response_bytes (" +
-                                  std::to_string(options_.max_response_bytes) + " bytes)");
-      case CURLE_UNSUPPORTED_PROTOCOL:
-      case CURLE_URL_MALFORMAT:
-        return OAuthException(ErrorCategory::invalid_argument,
-                              "the request URL was refused: " + detail);
-      default:
-        break;
-    }
-    if (sent_without_answer(transfer, code)) {
-      return OAuthException(
-          ErrorCategory::transport,
-          "the connection closed after the request was sent and before an answer; it was not "
-          "sent again, since it " +
-              std::string(may_have_been_used));
-    }
-    if (code == CURLE_PARTIAL_FILE) {
-      return OAuthException(ErrorCategory::invalid_response, "the answer was cut short: " + detail);
-    }
-    return OAuthException(
-        ErrorCategory::transport,
-        detail + " (libcurl error " + std::to_string(static_cast<int>(code)) + ")");
-  }
-
   const ClientOptions options_;
-  const std::vector<std::string> proxy_credentials_;
+  const detail::AnswerContext answer_context_;
   Counters counters_;  // written on the engine thread (in_flight under mutex_), read anywhere
   // Engine thread only; outlives the multi handle, whose clean-up closes sockets:
   std::unordered_map<std::string, OriginQueue> origins_;
-  std::unique_ptr<curl_slist, CurlSlistDeleter> headers_;  // outlives the handles below
-  std::unique_ptr<CURLM, CurlMultiDeleter> multi_;
+  CurlSlist headers_;  // outlives the handles below
+  CurlMulti multi_;
   // Engine thread only:
   std::unordered_map<Transfer*, std::unique_ptr<Transfer>> busy_;  // in the multi handle
   std::vector<std::unique_ptr<Transfer>> idle_;                    // the pool
   std::unordered_map<curl_socket_t, short> sockets_;               // what libcurl waits for on each
-  std::vector<GoAway> goaways_;  // seen since finish_completed() last ran
+  std::unordered_set<curl_socket_t> open_sockets_;  // opened by libcurl, not yet closed
+  std::vector<GoAway> goaways_;                     // seen since finish_completed() last ran
   std::vector<curl_waitfd> wait_fds_;
   std::optional<Clock::time_point> timer_;  // when libcurl wants to be called back
   // Shared with the submitting threads:
@@ -936,7 +878,7 @@ class CurlTransport final : public HttpTransport {
       : options_(options),
         problem_(client_options_problem(options)),
         fork_generation_(fork_generation()) {
-    if (problem_.empty()) problem_ = global_init_problem();
+    if (problem_.empty()) problem_ = detail::curl_global_init_problem();
     if (!problem_.empty()) return;
     engine_ = std::make_shared<Engine>(options);
     if (!engine_->usable()) {
@@ -994,10 +936,11 @@ class CurlTransport final : public HttpTransport {
     if (!problem_.empty()) {
       return complete(done, OAuthException(ErrorCategory::invalid_argument, problem_));
     }
-    if (std::string problem = refused_url(request.url); !problem.empty()) {
+    Destination destination;
+    if (std::string problem = destination_of(request.url, destination); !problem.empty()) {
       return complete(done, OAuthException(ErrorCategory::invalid_argument, std::move(problem)));
     }
-    engine_->submit(std::move(request), std::move(done));
+    engine_->submit(std::move(request), std::move(destination), std::move(done));
   }
 
   std::optional<TransportStats> stats() const override {
@@ -1008,18 +951,27 @@ class CurlTransport final : public HttpTransport {
  private:
   bool forked() const { return fork_generation() != fork_generation_; }
 
+  // Why the URL is refused, or empty with `destination` filled: the URL is split here once.
   // Plain http only when allowed, and only to a loopback host; the scheme itself is also
   // enforced by CURLOPT_PROTOCOLS_STR.
-  std::string refused_url(std::string_view url) const {
+  std::string destination_of(std::string_view url, Destination& destination) const {
     const std::string_view scheme = detail::absolute_url_scheme(url);
-    if (detail::iequals(scheme, "https")) return {};
-    if (detail::iequals(scheme, "http")) {
-      const auto parts = detail::split_url(url);
-      if (options_.allow_plain_http && parts && detail::is_loopback_host(parts->host)) return {};
-      return "plain http is refused: https is required (http only with "
-             "ClientOptions::allow_plain_http and a loopback host)";
+    const auto parts = detail::split_url(url);
+    destination.tls = detail::iequals(scheme, "https");
+    if (!destination.tls) {
+      if (!detail::iequals(scheme, "http")) return "the request URL must be an absolute https URL";
+      if (!options_.allow_plain_http || !parts || !detail::is_loopback_host(parts->host)) {
+        return "plain http is refused: https is required (http only with "
+               "ClientOptions::allow_plain_http and a loopback host)";
+      }
     }
-    return "the request URL must be an absolute https URL";
+    if (parts) {
+      destination.origin = destination.tls ? "https://" : "http://";
+      destination.origin += parts->host;
+      destination.origin += ':';
+      destination.origin += std::to_string(parts->port);
+    }
+    return {};
   }
 
   const ClientOptions options_;

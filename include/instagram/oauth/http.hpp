@@ -132,13 +132,18 @@ INSTAGRAM_OAUTH_EXPORT std::string client_options_problem(const ClientOptions& o
 ///
 /// Sent again, once: an HTTP/2 request on a stream above a GOAWAY's last stream id, which
 /// the server says it never processed (RFC 9113 section 6.8: nginx rotates a connection this
-/// way every 1,000 requests). libcurl 7.88 retries such a stream and a reused connection
-/// that died alike, so the engine tells them apart itself: it reads the stream id and the
-/// GOAWAY from libcurl's verbose text (on for HTTPS requests that may speak HTTP/2; no text
-/// is kept) and sends the request again as a new one, first in line. Limits: a stream
-/// refused by RST_STREAM(REFUSED_STREAM) without a GOAWAY is not told apart (libcurl 7.88
-/// does not say which stream), nor is anything with a libcurl that words its text otherwise;
-/// those stay `transport` errors, never sent twice.
+/// way every 1,000 requests), and only on the connection that GOAWAY came on. libcurl 7.88
+/// retries such a stream and a reused connection that died alike, so the engine tells them
+/// apart itself, from libcurl's verbose text (on only for origins that may speak HTTP/2;
+/// nothing kept): a transfer's connection number ("Connected to … (#N)", "Re-using existing
+/// connection #N …"), its stream ("Using Stream ID: S …") and the GOAWAY ("recveived GOAWAY,
+/// error=E, last_stream=L"), each counted only when a piece of text *is* that line of
+/// libcurl's, never when it merely contains the words (a certificate's subject, say). A GOAWAY
+/// applies to the streams above L of the connection of the transfer whose text carried it;
+/// one whose connection is unknown is never applied. Nothing is sent again after a timeout or
+/// past the request's deadline. Limits: a stream refused by RST_STREAM(REFUSED_STREAM) without
+/// a GOAWAY is not told apart (libcurl 7.88 does not say which stream), nor is anything with a
+/// libcurl that words its text otherwise; those stay `transport` errors, never sent twice.
 ///
 /// fork(): the engine thread stays in the parent. In a child, a transport made before the
 /// fork fails every request at once with invalid_argument naming fork(), and its destruction
