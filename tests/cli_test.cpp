@@ -5,6 +5,7 @@
 #include "process.hpp"
 #include "sample_app.hpp"
 #include "secret_scan.hpp"
+#include "skip.hpp"
 #include "test_certificates.hpp"
 
 #if defined(INSTAGRAM_OAUTH_WITH_POSTGRES)
@@ -782,7 +783,7 @@ TEST_CASE("doctor: a skewed clock warns, an unreachable host fails, usage errors
 #if defined(INSTAGRAM_OAUTH_WITH_POSTGRES)
 TEST_CASE("refresh-due runs one pass over the tokens in PostgreSQL", "[cli][postgres]") {
   if (!testing::PostgresServer::installed()) {
-    WARN("skipped: PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
+    testing::skip_test("PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
     return;
   }
   const testing::PostgresServer server;
@@ -822,7 +823,7 @@ TEST_CASE("refresh-due runs one pass over the tokens in PostgreSQL", "[cli][post
 TEST_CASE("two processes refresh the same 2,000 due tokens at once, each exactly once",
           "[cli][postgres][refresher]") {
   if (!testing::PostgresServer::installed()) {
-    WARN("skipped: PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
+    testing::skip_test("PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
     return;
   }
   const testing::PostgresServer server;

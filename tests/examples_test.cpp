@@ -3,6 +3,7 @@
 #include "process.hpp"
 #include "reference_query.hpp"
 #include "secret_scan.hpp"
+#include "skip.hpp"
 
 #include <instagram/oauth/detail/url.hpp>
 #include <instagram/oauth/profile.hpp>
@@ -390,7 +391,7 @@ TEST_CASE(
     "any user",
     "[examples][postgres]") {
   if (!testing::PostgresServer::installed()) {
-    WARN("skipped: PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
+    testing::skip_test("PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
     return;
   }
   testing::PostgresServer database;

@@ -3,6 +3,7 @@
 // refreshing the same due tokens at once, and a server restarted during a pass.
 #include "catch.hpp"
 #include "failure.hpp"
+#include "skip.hpp"
 
 #include <instagram/oauth/postgres/token_store.hpp>
 #include <instagram/oauth/testing/instagram_mock.hpp>
@@ -31,7 +32,7 @@ const std::string key_b = "key-b-0123456789abcdefghijklmnopqrstuv";
 // Debian's postgresql is a test package: where it is missing, these tests say so and pass.
 bool postgres_installed() {
   if (PostgresServer::installed()) return true;
-  WARN("skipped: PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
+  testing::skip_test("PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
   return false;
 }
 
