@@ -23,6 +23,31 @@ bool is_json_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+// Past white space from `i`: JSON's, and its escaped spelling (a literal backslash-n), which a
+// body quoted inside another string carries between a key and its value.
+std::size_t skip_space(const std::string& text, std::size_t i) {
+  while (i < text.size()) {
+    if (is_json_space(text[i])) {
+      ++i;
+    } else if (text[i] == '\\' && i + 1 < text.size() &&
+               (text[i + 1] == 'n' || text[i + 1] == 'r' || text[i + 1] == 't')) {
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+// The length of an escaped '=' at `i`: percent-encoded (%3D) or an HTML entity (&#61;,
+// &#x3d;, &equals;), as a form value shown in a page spells it; 0 for anything else.
+std::size_t escaped_equals_at(const std::string& text, std::size_t i) {
+  for (const std::string_view spelling : {"%3D", "%3d", "&#61;", "&#x3d;", "&#x3D;", "&equals;"}) {
+    if (text.compare(i, spelling.size(), spelling) == 0) return spelling.size();
+  }
+  return 0;
+}
+
 // `text` with the escapes a JSON parser or a URL decoder would undo for URL-safe
 // characters (\u0049, \/, %49) decoded, and for each decoded character where it starts in
 // `text`. Quotes and backslashes stay escaped, so string ends are still found.
@@ -99,27 +124,37 @@ bool is_json_scalar(std::string_view value) {
 }
 
 // After `key` ending at `i`, every spelling a body may give it: `"key": "value"` (JSON,
-// whitespace allowed), `'key': 'value'`, `key: value` (a bare colon), `key=value` (a form
-// or query), `key%3Dvalue` (percent-encoded) and `<key>value</key>` (XML).
+// whitespace allowed, also escaped), `'key': 'value'`, `key: value` (a bare colon),
+// `key=value` (a form or query), `key%3Dvalue` and `key&#61;value` (escaped '='),
+// `<key>value</key>` (XML) and `<td>key</td><td>value</td>` (a page's table).
 void mark_value_after_key(const std::string& text, std::size_t i, Ranges& ranges) {
   if (i < text.size() && text[i] == '>') {  // <key>value</key>
     const std::size_t end = std::min(text.find('<', i + 1), text.size());
     if (end > i + 1) ranges.emplace_back(i + 1, end);
     return;
   }
+  if (text.compare(i, 2, "</") == 0) {  // the key's element closes; the value is the next text
+    while (i < text.size() && text[i] == '<') {
+      i = std::min(text.find('>', i), text.size() - 1) + 1;
+      i = skip_space(text, i);
+    }
+    const std::size_t end = std::min(text.find('<', i), text.size());
+    if (end > i) ranges.emplace_back(i, end);
+    return;
+  }
   if (i < text.size() && (text[i] == '"' || text[i] == '\'')) ++i;
-  while (i < text.size() && is_json_space(text[i])) ++i;
+  i = skip_space(text, i);
   bool form = false;
   if (i < text.size() && (text[i] == ':' || text[i] == '=')) {
     form = text[i] == '=';
     ++i;
-  } else if (text.compare(i, 3, "%3D") == 0 || text.compare(i, 3, "%3d") == 0) {
+  } else if (const std::size_t escaped = escaped_equals_at(text, i); escaped > 0) {
     form = true;
-    i += 3;
+    i += escaped;
   } else {
     return;
   }
-  while (i < text.size() && is_json_space(text[i])) ++i;
+  i = skip_space(text, i);
   if (i >= text.size()) return;
   std::size_t begin = i;
   std::size_t end = i;

@@ -98,6 +98,27 @@ TEST_CASE("a new token repeated by an error page in a non-JSON spelling is maske
   CHECK(detail::mask_secrets(R"({"code": 190})") == R"({"code": 190})");
 }
 
+TEST_CASE("a token in an escaped body, a page's table or behind an HTML '=' is masked",
+          "[secrets][security]") {
+  // A finding: these three spellings kept the token (a literal backslash-n between key and
+  // value, as a JSON body quoted in another string has; a table cell; an HTML entity).
+  const std::string fresh = "IGQVJbrandNewTokenNobodyKnows0123";
+  for (const std::string& body :
+       {R"({"access_token":\n ")" + fresh + R"("})", R"({"access_token" :\r\n\t")" + fresh + "\"}",
+        "<td>access_token</td><td>" + fresh + "</td>",
+        "<tr><th>access_token</th>\n  <td> " + fresh + "</td></tr>", "access_token&#61;" + fresh,
+        "access_token&#x3D;" + fresh + "&amp;x=1", "access_token&equals;" + fresh}) {
+    INFO(body);
+    const std::string masked = detail::mask_secrets(body);
+    CHECK(masked.find(fresh.substr(0, 8)) == std::string::npos);
+    CHECK(masked.find("(redacted)") != std::string::npos);
+  }
+  CHECK(detail::mask_secrets("<td>access_token</td><td>" + fresh + "</td>") ==
+        "<td>access_token</td><td>(redacted)</td>");
+  CHECK(detail::mask_secrets("access_token&#61;" + fresh + "&amp;x=1") ==
+        "access_token&#61;(redacted)&amp;x=1");
+}
+
 TEST_CASE("a non-JSON answer's text stays out of the message and what()", "[secrets]") {
   const Result<AccessToken> token =
       refresh_with("IGQWR-token-0123456789", 200, "IGQVJ-a-brand-new-token-nobody-knows");
