@@ -7,9 +7,18 @@
 namespace instagram::oauth {
 namespace {
 
-// One line: control characters (an answer's newlines among them) become spaces.
+// One line, shown as written: every character a terminal would act on (an answer's newlines,
+// escapes, C1 controls, bidirectional overrides) becomes a space.
 void append_one_line(std::string& out, std::string_view text) {
-  for (const char c : text) out.push_back(detail::is_control(c) ? ' ' : c);
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t control = detail::terminal_control_at(text, at).length;
+    if (control == 0) {
+      out.push_back(text[at++]);
+    } else {
+      out.push_back(' ');
+      at += control;
+    }
+  }
 }
 
 // "api: Matching code was not found or was already used (OAuthException, code 400, HTTP 400)"

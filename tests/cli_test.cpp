@@ -253,6 +253,27 @@ TEST_CASE("a server's permission with control characters forges no line and no e
   CHECK(hostile.out.find("99999999") == std::string::npos);
 }
 
+TEST_CASE("me escapes C1, separator and bidi controls from the server", "[cli][security]") {
+  // A finding: `me` printed a username's U+202E (right-to-left override), U+2028 and C1 raw.
+  testing::MockOptions options = leak_test_mock();
+  options.username =
+      "evil\xE2\x80\xAEnigol\xE2\x80\xA8\xC2\x9B"
+      "2J\xE2\x81\xA9";
+  InstagramMock mock(options);
+  const ProcessResult exchanged =
+      run_process(command({"exchange", "--code", mock.issue_code(), "--json", "--show-token"},
+                          connection_args(mock)),
+                  with_secret());
+  REQUIRE(exchanged.exit_code == 0);
+  testing::Environment env = with_secret();
+  env.emplace_back("INSTAGRAM_ACCESS_TOKEN",
+                   nlohmann::json::parse(exchanged.out).at("access_token").get<std::string>());
+  const ProcessResult me = run_process(command({"me"}, connection_args(mock)), env);
+  CHECK(me.exit_code == 0);
+  CHECK(me.out.rfind("signed in as: @evil\\u202enigol\\u2028\\u009b2J\\u2069 (user_id ",
+                     0) == 0);
+}
+
 TEST_CASE("exchange --redirect checks the state, the secret may come from a file", "[cli]") {
   InstagramMock mock(leak_test_mock(true));
   const std::string secret_file = testing::make_temp_directory("cli-secret") + "/secret";

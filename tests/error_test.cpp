@@ -67,6 +67,19 @@ TEST_CASE("a graph error keeps subcode and fbtrace_id, what() stays one line", "
         "api: line one line two (IGApiException, code 190, subcode 460)");
 }
 
+TEST_CASE("what() replaces what a terminal would obey: C0, DEL, C1, separators, bidi",
+          "[error][security]") {
+  // A server's text reorders or ends a line with U+202E, U+2066, U+2028 or a C1 CSI (U+009B).
+  ErrorDetails details;
+  details.category = ErrorCategory::api;
+  details.error_message =
+      "Invalid \xE2\x80\xAEtoken\xE2\x81\xA6 x\xE2\x80\xA8y\xC2\x9B"
+      "31m\x7F\x1B]0;t\x07 caf\xC3\xA9 \xE2\x80\x94";
+  const OAuthException error(details);
+  CHECK(std::string(error.what()) ==
+        "api: Invalid  token  x y 31m  ]0;t  caf\xC3\xA9 \xE2\x80\x94");
+}
+
 TEST_CASE("a denial shows the decoded triple", "[error]") {
   ErrorDetails details;
   details.category = ErrorCategory::authorization_denied;

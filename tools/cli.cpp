@@ -1,9 +1,12 @@
 #include "cli.hpp"
 
+#include <instagram/oauth/detail/checks.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <sys/stat.h>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -119,7 +122,23 @@ std::string utc_time(std::chrono::system_clock::time_point when) {
 std::string text(std::string_view value) {
   const std::string quoted = nlohmann::json(std::string(value))
                                  .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return quoted.substr(1, quoted.size() - 2);
+  // JSON escapes C0 controls; DEL, C1 controls, separators and bidirectional controls pass
+  // through it, so they are escaped the same way here.
+  const std::string_view inner = std::string_view(quoted).substr(1, quoted.size() - 2);
+  std::string out;
+  out.reserve(inner.size());
+  for (std::size_t at = 0; at < inner.size();) {
+    const detail::TerminalControl control = detail::terminal_control_at(inner, at);
+    if (control.length == 0) {
+      out.push_back(inner[at++]);
+      continue;
+    }
+    char escaped[8];
+    std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(control.code_point));
+    out += escaped;
+    at += control.length;
+  }
+  return out;
 }
 
 void print_profile(std::ostream& out, const UserProfile& profile, const TokenOutput& output) {
