@@ -151,8 +151,7 @@ struct Transfer {
   std::string body;
   std::size_t max_body = 0;
   bool body_too_large = false;
-  std::string upload;  // the urlencoded POST body, handed to libcurl by on_upload
-  std::size_t uploaded = 0;
+  std::string upload;      // the urlencoded POST body (CURLOPT_POSTFIELDS while it is out)
   int request_starts = 0;  // on_request_start calls for the current request
   CurlMime mime;
   char error_buffer[CURL_ERROR_SIZE] = {};
@@ -187,16 +186,6 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   } catch (...) {
     return 0;
   }
-  return bytes;
-}
-
-// The POST body through a read callback and without a seek callback: libcurl cannot
-// rewind it, so it cannot silently resend it on a new connection.
-std::size_t on_upload(char* buffer, std::size_t size, std::size_t count, void* user) noexcept {
-  auto& transfer = *static_cast<Transfer*>(user);
-  const std::size_t bytes = std::min(size * count, transfer.upload.size() - transfer.uploaded);
-  transfer.upload.copy(buffer, bytes, transfer.uploaded);
-  transfer.uploaded += bytes;
   return bytes;
 }
 
@@ -305,13 +294,13 @@ class Engine {
   // and it is as portable as libcurl.
   void run() {
     while (true) {
-      std::deque<Pending> arrived;
       {
         std::lock_guard<std::mutex> lock(mutex_);
         if (stopping_) break;
-        arrived.swap(queue_);
+        arrived_.swap(queue_);
       }
-      for (Pending& pending : arrived) admit_or_hold(std::move(pending));
+      for (Pending& pending : arrived_) admit_or_hold(std::move(pending));
+      arrived_.clear();
       wait_fds_.clear();
       for (const auto& [socket, events] : sockets_) wait_fds_.push_back({socket, events, 0});
       curl_multi_poll(multi_.get(), wait_fds_.data(), static_cast<unsigned>(wait_fds_.size()),
@@ -586,8 +575,6 @@ class Engine {
     set(CURLOPT_HTTPHEADER, headers_.get());
     set(CURLOPT_WRITEFUNCTION, &on_body);
     set(CURLOPT_WRITEDATA, &transfer);
-    set(CURLOPT_READFUNCTION, &on_upload);
-    set(CURLOPT_READDATA, &transfer);
     set(CURLOPT_DEBUGFUNCTION, &on_debug_text);
     set(CURLOPT_DEBUGDATA, &transfer);
     set(CURLOPT_PREREQFUNCTION, &on_request_start);
@@ -651,21 +638,28 @@ class Engine {
       curl_easy_setopt(easy, CURLOPT_MIMEPOST, transfer.mime.get());
     } else {
       transfer.upload.clear();
-      transfer.uploaded = 0;
       for (const auto& [name, value] : request.form) {
         if (!transfer.upload.empty()) transfer.upload += '&';
         detail::append_percent_encoded(transfer.upload, name);
         transfer.upload += '=';
         detail::append_percent_encoded(transfer.upload, value);
       }
-      curl_easy_setopt(easy, CURLOPT_POST, 1L);
+      // Handed over whole, so that it leaves with the headers: a read callback sent it as a
+      // second TLS record, a sixth of an HTTPS exchange's instructions. libcurl may try to
+      // send it again on another connection; on_request_start stops every such try.
       curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
                        static_cast<curl_off_t>(transfer.upload.size()));
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer.upload.c_str());
     }
   }
 
-  // Back to an unused state: a multipart body is freed with its request.
+  // Back to an unused state: a multipart body is freed with its request, and libcurl keeps no
+  // pointer into the form's buffer, which the next request may reallocate.
   static void clear_request(Transfer& transfer) {
+    if (!transfer.upload.empty()) {
+      curl_easy_setopt(transfer.easy.get(), CURLOPT_POSTFIELDS, static_cast<const char*>(nullptr));
+      transfer.upload.clear();
+    }
     if (transfer.mime) {
       curl_easy_setopt(transfer.easy.get(), CURLOPT_MIMEPOST, static_cast<curl_mime*>(nullptr));
       transfer.mime.reset();
@@ -853,6 +847,8 @@ class Engine {
   std::unordered_set<curl_socket_t> open_sockets_;  // opened by libcurl, not yet closed
   std::vector<GoAway> goaways_;                     // seen since finish_completed() last ran
   std::vector<curl_waitfd> wait_fds_;
+  // What run() took from queue_, swapped with it: kept, since a std::deque allocates when made.
+  std::deque<Pending> arrived_;
   std::optional<Clock::time_point> timer_;  // when libcurl wants to be called back
   // Shared with the submitting threads:
   std::mutex mutex_;

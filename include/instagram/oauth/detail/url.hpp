@@ -9,6 +9,7 @@
 
 #include <instagram/oauth/detail/checks.hpp>
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -16,23 +17,35 @@
 
 namespace instagram::oauth::detail {
 
+// RFC 3986's unreserved characters, one entry a byte: the form encoder looks at every byte of
+// every request.
+inline constexpr std::array<bool, 256> unreserved_bytes = [] {
+  std::array<bool, 256> table{};
+  for (unsigned c = 0; c < 256; ++c) {
+    table[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '.' || c == '_' || c == '~';
+  }
+  return table;
+}();
+
 constexpr bool is_unreserved(unsigned char c) noexcept {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
+  return unreserved_bytes[c];
 }
 
+// Runs of unreserved characters are appended whole: a call per character was a sixth of the
+// engine's own instructions per exchange (callgrind, docs/performance.md).
 inline void append_percent_encoded(std::string& out, std::string_view value) {
   constexpr char hex[] = "0123456789ABCDEF";
-  for (const char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (is_unreserved(c)) {
-      out += ch;
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 0x0F];
-    }
+  std::size_t run = 0;  // start of the unreserved run not yet appended
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (is_unreserved(c)) continue;
+    out.append(value.data() + run, i - run);
+    const char escape[3] = {'%', hex[c >> 4], hex[c & 0x0F]};
+    out.append(escape, 3);
+    run = i + 1;
   }
+  out.append(value.data() + run, value.size() - run);
 }
 
 inline std::string percent_encode(std::string_view value) {
