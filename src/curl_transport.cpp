@@ -155,9 +155,9 @@ struct Transfer {
   int request_starts = 0;  // on_request_start calls for the current request
   CurlMime mime;
   char error_buffer[CURL_ERROR_SIZE] = {};
-  Origin* origin = nullptr;  // when admission applies to the current request
-  bool opening = false;      // admitted to open a connection, not yet on one
-  Pending current;           // the request as handed over, kept to be sent again if never processed
+  Origin* origin = nullptr;                   // when admission applies to the current request
+  std::optional<Origin::Admission> starting;  // admitted so, not yet on a connection
+  Pending current;  // the request as handed over, kept to be sent again if never processed
   std::vector<curl_socket_t> opened;  // sockets libcurl opened for this request
   // From the transfer's own verbose text: the connection it is on now, and the one its
   // request first went out on (the one whose GOAWAY can name its stream).
@@ -167,11 +167,11 @@ struct Transfer {
   bool never_processed = false;  // above a GOAWAY's last stream on its connection
 };
 
-// The transfer no longer waits for a connection of its own: it is on one, or it ended.
-void stop_opening(Transfer& transfer) {
-  if (!transfer.opening) return;
-  transfer.opening = false;
-  transfer.origin->stop_opening();
+// The transfer no longer waits for a connection: it is on one, or it ended.
+void stop_starting(Transfer& transfer) {
+  if (!transfer.starting) return;
+  transfer.origin->started(*transfer.starting);
+  transfer.starting.reset();
 }
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) noexcept {
@@ -442,7 +442,7 @@ class Engine {
     auto& transfer = *static_cast<Transfer*>(user);
     if (++transfer.request_starts > 1) return CURL_PREREQFUNC_ABORT;
     if (Origin* origin = transfer.origin) {
-      stop_opening(transfer);
+      stop_starting(transfer);
       long made = 0;
       if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_NUM_CONNECTS, &made) == CURLE_OK &&
           made > 0) {
@@ -684,7 +684,7 @@ class Engine {
     }
     if (origin != nullptr) {
       transfer.origin = origin;
-      transfer.opening = admission == Origin::Admission::to_open_a_connection;
+      transfer.starting = admission;
       origin->admit(admission);
     }
   }
@@ -714,7 +714,7 @@ class Engine {
       curl_easy_getinfo(easy, CURLINFO_PRIVATE, &transfer);
       curl_multi_remove_handle(multi_.get(), easy);
       if (Origin* origin = transfer->origin) {
-        stop_opening(*transfer);
+        stop_starting(*transfer);
         long version = 0;
         origin->finished(code == CURLE_OK &&
                          curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version) == CURLE_OK &&
@@ -780,7 +780,7 @@ class Engine {
     Pending request = std::move(transfer.current);
     transfer.current = Pending{};
     transfer.origin = nullptr;
-    transfer.opening = false;
+    transfer.starting.reset();
     const auto owner = busy_.find(&transfer);
     std::unique_ptr<Transfer> handle = std::move(owner->second);
     busy_.erase(owner);

@@ -22,8 +22,15 @@ namespace instagram::oauth::detail {
 // free streams, and opens a further connection for each `streams_per_connection` waiting,
 // one transfer at a time. An answer over HTTP/1.x turns an origin into the first kind.
 //
-// Invariants: opening() <= admitted(); without multiplexing, admitted() <= max_connections
-// for what admission() lets in. Not thread-safe: the engine thread alone owns it.
+// And it paces them: at most one transfer for each `streams_per_connection` waiting is on its
+// way to a connection at once (admitted, its request not yet started). libcurl 7.88 runs every
+// transfer of a connection on each event of its socket, so 1,000 let in at once cost 1.5x the
+// CPU and 4x the memory of the same 1,000 let in as they reach their streams (load_bench,
+// docs/performance.md); at 100 ms answers the pace still fills 10 connections' streams.
+//
+// Invariants: opening() <= starting() <= admitted(); without multiplexing, admitted() <=
+// max_connections for what admission() lets in. Not thread-safe: the engine thread alone owns
+// it.
 class Origin {
  public:
   using Connection = std::uintptr_t;  // the connection's socket
@@ -39,11 +46,12 @@ class Origin {
   // included (it sets how many connections are worth opening at once).
   Admission admission(std::size_t waiting) const {
     if (!multiplexes_) return admitted_ < max_connections_ ? Admission::now : Admission::hold;
+    const std::size_t wanted = (waiting + streams_per_connection_ - 1) / streams_per_connection_;
+    if (starting_ >= wanted) return Admission::hold;
     const std::size_t established = connections_.size();
     if (admitted_ - opening_ < streams_per_connection_ * established) {
       return Admission::now;  // a stream is free on an established connection
     }
-    const std::size_t wanted = (waiting + streams_per_connection_ - 1) / streams_per_connection_;
     if (opening_ < wanted && established + opening_ < max_connections_) {
       return Admission::to_open_a_connection;
     }
@@ -53,11 +61,16 @@ class Origin {
   // A transfer entered the multi handle, as admission() said.
   void admit(Admission admission) {
     ++admitted_;
+    ++starting_;
     if (admission == Admission::to_open_a_connection) ++opening_;
   }
 
-  // An admitted transfer that was opening a connection is on one now, or ended first.
-  void stop_opening() { --opening_; }
+  // An admitted transfer's request started on a connection, or it ended first: once for each
+  // admit(), with what that admission was.
+  void started(Admission admission) {
+    --starting_;
+    if (admission == Admission::to_open_a_connection) --opening_;
+  }
 
   // A transfer is on `connection`, which libcurl has just made (not reused): counted until
   // connection_closed(). Idempotent.
@@ -72,6 +85,7 @@ class Origin {
   }
 
   std::size_t admitted() const { return admitted_; }
+  std::size_t starting() const { return starting_; }
   std::size_t opening() const { return opening_; }
   std::size_t connections() const { return connections_.size(); }
   bool multiplexes() const { return multiplexes_; }
@@ -79,9 +93,10 @@ class Origin {
  private:
   std::size_t max_connections_;
   std::size_t streams_per_connection_;
-  bool multiplexes_;          // until an answer over HTTP/1.x says otherwise
-  std::size_t admitted_ = 0;  // transfers in the multi handle
-  std::size_t opening_ = 0;   // of those, admitted to open a connection and not yet on one
+  bool multiplexes_;                            // until an answer over HTTP/1.x says otherwise
+  std::size_t admitted_ = 0;                    // transfers in the multi handle
+  std::size_t starting_ = 0;                    // of those, not yet on a connection
+  std::size_t opening_ = 0;                     // of those, admitted to open a connection
   std::unordered_set<Connection> connections_;  // established, counted when a request starts
 };
 
