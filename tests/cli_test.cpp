@@ -253,13 +253,11 @@ TEST_CASE("a server's permission with control characters forges no line and no e
   CHECK(hostile.out.find("99999999") == std::string::npos);
 }
 
-TEST_CASE("me escapes C1, separator and bidi controls from the server", "[cli][security]") {
-  // A finding: `me` printed a username's U+202E (right-to-left override), U+2028 and C1 raw.
-  testing::MockOptions options = leak_test_mock();
-  options.username =
-      "evil\xE2\x80\xAEnigol\xE2\x80\xA8\xC2\x9B"
-      "2J\xE2\x81\xA9";
-  InstagramMock mock(options);
+namespace {
+
+// The environment of a user signed in through the command: the secret, and a short-lived
+// token from `exchange` in INSTAGRAM_ACCESS_TOKEN.
+testing::Environment signed_in(InstagramMock& mock) {
   const ProcessResult exchanged =
       run_process(command({"exchange", "--code", mock.issue_code(), "--json", "--show-token"},
                           connection_args(mock)),
@@ -268,10 +266,22 @@ TEST_CASE("me escapes C1, separator and bidi controls from the server", "[cli][s
   testing::Environment env = with_secret();
   env.emplace_back("INSTAGRAM_ACCESS_TOKEN",
                    nlohmann::json::parse(exchanged.out).at("access_token").get<std::string>());
+  return env;
+}
+
+}  // namespace
+
+TEST_CASE("me escapes C1, separator and bidi controls from the server", "[cli][security]") {
+  // A finding: `me` printed a username's U+202E (right-to-left override), U+2028 and C1 raw.
+  testing::MockOptions options = leak_test_mock();
+  options.username =
+      "evil\xE2\x80\xAEnigol\xE2\x80\xA8\xC2\x9B"
+      "2J\xE2\x81\xA9";
+  InstagramMock mock(options);
+  testing::Environment env = signed_in(mock);
   const ProcessResult me = run_process(command({"me"}, connection_args(mock)), env);
   CHECK(me.exit_code == 0);
-  CHECK(me.out.rfind("signed in as: @evil\\u202enigol\\u2028\\u009b2J\\u2069 (user_id ",
-                     0) == 0);
+  CHECK(me.out.rfind("signed in as: @evil\\u202enigol\\u2028\\u009b2J\\u2069 (user_id ", 0) == 0);
 }
 
 TEST_CASE("exchange --redirect checks the state, the secret may come from a file", "[cli]") {
@@ -426,14 +436,7 @@ TEST_CASE("the command requires --client-id, from the option or the environment"
 
 TEST_CASE("me prints who signed in, refresh --if-due refreshes only when due", "[cli]") {
   InstagramMock mock(leak_test_mock());
-  const ProcessResult exchanged =
-      run_process(command({"exchange", "--code", mock.issue_code(), "--json", "--show-token"},
-                          connection_args(mock)),
-                  with_secret());
-  REQUIRE(exchanged.exit_code == 0);
-  testing::Environment env = with_secret();
-  env.emplace_back("INSTAGRAM_ACCESS_TOKEN",
-                   nlohmann::json::parse(exchanged.out).at("access_token").get<std::string>());
+  testing::Environment env = signed_in(mock);
   const ProcessResult me = run_process(command({"me"}, connection_args(mock)), env);
   CHECK(me.exit_code == 0);
   CHECK(me.out ==
