@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <exception>
 #include <utility>
 
 namespace instagram::oauth {
@@ -124,16 +125,36 @@ Result<RefreshReport> TokenRefresher::run_once(
     StoredToken stored;
     Result<AccessToken> answer;
   };
+  // What the engine thread's callbacks write: owned by them too, so that a pass that ends
+  // early (a progress callback or a store that throws) leaves them nothing freed to write to.
+  struct Arrivals {
+    std::mutex mutex;
+    std::condition_variable arrived;
+    std::vector<Answered> answered;
+  };
+  const auto arrivals = std::make_shared<Arrivals>();
   RefreshReport report;
-  std::mutex mutex;
-  std::condition_variable arrived;
-  std::vector<Answered> answered;  // by the engine thread, under mutex
   std::size_t in_flight = 0;
   bool more_due = true;
+  // What a progress callback or the store threw: the pass stops leasing, saves what is in
+  // flight, and then throws it.
+  std::exception_ptr thrown;
+  const auto keep_thrown = [&] {
+    if (!thrown) thrown = std::current_exception();
+    more_due = false;
+  };
   while (more_due || in_flight > 0) {
-    if (more_due && in_flight <= max_in_flight_ - max_in_flight_ / 4) {
-      Result<std::vector<StoredToken>> leased =
-          store_->lease_due(now, policy_, max_in_flight_ - in_flight, lease_);
+    // Room for at least one, and no more than three quarters busy (for a max_in_flight of 1
+    // to 3, a quarter is none: then it leases when one is free).
+    if (more_due && in_flight < max_in_flight_ &&
+        in_flight <= max_in_flight_ - max_in_flight_ / 4) {
+      Result<std::vector<StoredToken>> leased = std::vector<StoredToken>{};
+      try {
+        leased = store_->lease_due(now, policy_, max_in_flight_ - in_flight, lease_);
+      } catch (...) {
+        keep_thrown();
+        continue;
+      }
       if (!leased) {
         // Nothing under way: the store's error is the pass's. Otherwise the pass stops
         // leasing, saying why, and finishes what it began.
@@ -149,10 +170,11 @@ Result<RefreshReport> TokenRefresher::run_once(
           auto leased_token = std::make_shared<StoredToken>(std::move(stored));
           ++in_flight;
           exchanger_->refresh_async(
-              leased_token->token.access_token, [&, leased_token](Result<AccessToken> answer) {
-                std::lock_guard<std::mutex> lock(mutex);
-                answered.push_back(Answered{std::move(*leased_token), std::move(answer)});
-                arrived.notify_all();
+              leased_token->token.access_token,
+              [arrivals, leased_token](Result<AccessToken> answer) {
+                std::lock_guard<std::mutex> lock(arrivals->mutex);
+                arrivals->answered.push_back(Answered{std::move(*leased_token), std::move(answer)});
+                arrivals->arrived.notify_all();
               });
         }
       }
@@ -160,16 +182,25 @@ Result<RefreshReport> TokenRefresher::run_once(
     }
     std::vector<Answered> batch;
     {
-      std::unique_lock<std::mutex> lock(mutex);
-      arrived.wait(lock, [&] { return !answered.empty(); });
-      batch.swap(answered);
+      std::unique_lock<std::mutex> lock(arrivals->mutex);
+      arrivals->arrived.wait(lock, [&] { return !arrivals->answered.empty(); });
+      batch.swap(arrivals->answered);
     }
     in_flight -= batch.size();
     for (Answered& one : batch) {
-      save_answer(*store_, std::move(one.stored), std::move(one.answer), now, report);
+      try {
+        save_answer(*store_, std::move(one.stored), std::move(one.answer), now, report);
+      } catch (...) {
+        keep_thrown();
+      }
     }
-    if (progress) progress(report);
+    try {
+      if (progress) progress(report);
+    } catch (...) {
+      keep_thrown();
+    }
   }
+  if (thrown) std::rethrow_exception(thrown);
   return report;
 }
 

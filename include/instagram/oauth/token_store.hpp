@@ -117,7 +117,8 @@ class INSTAGRAM_OAUTH_EXPORT TokenRefresher {
   /// runs out and a later pass tries again. Errors: invalid_argument (no exchanger or store,
   /// a max_in_flight of 0), and the store's errors when it cannot lease at all; a token whose
   /// save fails counts as failed, and a lease that fails later ends the pass (stopped_by).
-  /// Thread-safe; one pass at a time per refresher is enough.
+  /// What a store or `progress` throws stops the leasing; the refreshes in flight are saved,
+  /// and then it is thrown. Thread-safe; one pass at a time per refresher is enough.
   Result<RefreshReport> run_once(std::chrono::system_clock::time_point now) const;
   /// As run_once(now), telling `progress` the counts so far after each group of answers is
   /// saved (on this thread; the last call has the pass's counts), for a progress line.
