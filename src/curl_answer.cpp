@@ -2,7 +2,7 @@
 
 #include <instagram/oauth/detail/url.hpp>
 
-#include "secret_mask.hpp"
+#include <instagram/oauth/detail/proxy.hpp>
 
 #include <utility>
 
@@ -49,11 +49,10 @@ bool sent_without_answer(const TransferEnd& end) {
 }
 
 OAuthException failure(const TransferEnd& end, const AnswerContext& context) {
-  std::string detail = !end.error_buffer.empty() ? end.error_buffer : curl_easy_strerror(end.code);
   // libcurl quotes proxy strings in its messages: their credentials are secrets.
-  for (const std::string& credentials : context.proxy_credentials) {
-    detail = mask_known(detail, credentials);
-  }
+  const std::string detail = mask_proxy_credentials(
+      !end.error_buffer.empty() ? end.error_buffer : curl_easy_strerror(end.code),
+      context.proxy_credentials);
   switch (end.code) {
     case CURLE_OPERATION_TIMEDOUT:
       return OAuthException(ErrorCategory::timeout, "the request timed out: " + detail);

@@ -6,6 +6,7 @@
 // HTTP/2 connections opened only when the established ones are full (Origin). Other threads
 // hand work over through a locked queue; send() is send_async() and a wait.
 #include <instagram/oauth/detail/checks.hpp>
+#include <instagram/oauth/detail/proxy.hpp>
 #include <instagram/oauth/detail/url.hpp>
 #include <instagram/oauth/http.hpp>
 #include <instagram/oauth/version.hpp>
@@ -189,31 +190,11 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return bytes;
 }
 
-// The user information of every proxy the process may use: never shown in an error.
-std::vector<std::string> proxy_credentials(const std::string& configured) {
-  std::vector<std::string> credentials;
-  const auto add = [&](const char* proxy) {
-    if (proxy == nullptr) return;
-    const std::string_view text(proxy);
-    const std::size_t at = text.rfind('@');
-    if (at == std::string_view::npos) return;
-    const std::size_t scheme = text.find("://");
-    const std::size_t start = scheme != std::string_view::npos && scheme < at ? scheme + 3 : 0;
-    if (at > start) credentials.emplace_back(text.substr(start, at - start));
-  };
-  add(configured.c_str());
-  for (const char* variable :
-       {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
-    add(std::getenv(variable));  // NOLINT(concurrency-mt-unsafe): read once, at construction
-  }
-  return credentials;
-}
-
 class Engine {
  public:
   explicit Engine(const ClientOptions& options)
       : options_(options),
-        answer_context_{options.max_response_bytes, proxy_credentials(options.proxy)} {
+        answer_context_{options.max_response_bytes, detail::proxy_credentials(options.proxy)} {
     const std::string agent = options.user_agent.empty() ? std::string("instagram-oauth-cpp/") +
                                                                INSTAGRAM_OAUTH_VERSION_STRING
                                                          : options.user_agent;

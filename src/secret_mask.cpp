@@ -232,21 +232,6 @@ std::string mask_secrets(std::string_view text, Secrets known) {
   return apply(text, ranges);
 }
 
-std::string mask_known(std::string_view text, std::string_view secret) {
-  if (secret.empty()) return std::string(text);
-  std::string out;
-  out.reserve(text.size());
-  std::size_t copied = 0;
-  for (std::size_t at = text.find(secret); at != std::string_view::npos;
-       at = text.find(secret, copied)) {
-    out.append(text.substr(copied, at - copied));
-    out.append(redaction_marker);
-    copied = at + secret.size();
-  }
-  out.append(text.substr(copied));
-  return out;
-}
-
 std::string body_excerpt(std::string_view body, Secrets known) {
   std::string excerpt = mask_secrets(body, known);
   if (excerpt.size() > excerpt_limit) excerpt.resize(excerpt_limit);

@@ -2,6 +2,7 @@
 // body excerpts, what(). One linear pass over the text, however hostile.
 #pragma once
 
+#include <instagram/oauth/detail/proxy.hpp>  // mask_known, redaction_marker
 #include <instagram/oauth/error.hpp>
 
 #include <initializer_list>
@@ -10,7 +11,6 @@
 
 namespace instagram::oauth::detail {
 
-inline constexpr std::string_view redaction_marker = "(redacted)";
 inline constexpr std::size_t excerpt_limit = 512;
 // Codes, secrets and tokens are long; a shorter value is not masked by content (it would
 // only mangle the text around it), and no run of this many characters of a longer one
@@ -28,9 +28,6 @@ using Secrets = std::initializer_list<std::string_view>;
 // whitespace, \uXXXX and \/ escapes and percent-encoding of URL-safe characters, so a
 // secret spelled another way is masked too.
 std::string mask_secrets(std::string_view text, Secrets known = {});
-
-// `text` with every occurrence of `secret`, of any length, replaced by "(redacted)".
-std::string mask_known(std::string_view text, std::string_view secret);
 
 // The first ≤ 512 bytes of an unexpected answer, masked whole before it is cut.
 std::string body_excerpt(std::string_view body, Secrets known = {});

@@ -775,6 +775,19 @@ TEST_CASE("doctor: redirect URIs, scopes and versions that cannot work", "[cli][
   CHECK(run_doctor(unknown_version, with_secret()).checks.at("graph_version").status == "warn");
 }
 
+TEST_CASE("doctor never prints a proxy's password, even from a malformed proxy URL",
+          "[cli][doctor][security]") {
+  // A finding: libcurl quotes a proxy it cannot parse whole in its error, and doctor printed
+  // its own probe's error as it was, in the connectivity and authorize lines.
+  InstagramMock mock(leak_test_mock(true));
+  testing::Environment environment = with_secret();
+  environment.emplace_back("https_proxy", "http://alice:S3cret@[::1");
+  std::vector<std::string> args = doctor_args(mock);
+  args.insert(args.end(), {"--ca-file", mock.ca_file()});
+  const DoctorRun run = run_doctor(args, environment, "S3cret");
+  CHECK(run.checks.at("connectivity").detail.find("(redacted)@[::1") != std::string::npos);
+}
+
 TEST_CASE("doctor: a skewed clock warns, an unreachable host fails, usage errors exit 2",
           "[cli][doctor]") {
   testing::MockOptions skewed = leak_test_mock();

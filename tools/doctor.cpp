@@ -4,6 +4,8 @@
 // the client secret is never printed.
 #include "commands.hpp"
 
+#include <instagram/oauth/detail/proxy.hpp>
+
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
@@ -337,7 +339,11 @@ Probe probe(const std::string& url, const Connection& connection, bool get) {
   }
   const CURLcode code = curl_easy_perform(easy);
   result.reached = code == CURLE_OK;
-  if (!result.reached) result.error = error[0] != '\0' ? error : curl_easy_strerror(code);
+  // libcurl quotes the proxy in its messages (a malformed one whole): its credentials go.
+  if (!result.reached) {
+    result.error = detail::mask_proxy_credentials(
+        error[0] != '\0' ? error : curl_easy_strerror(code), detail::proxy_credentials());
+  }
   double seconds = 0;
   curl_easy_getinfo(easy, CURLINFO_NAMELOOKUP_TIME, &seconds);
   result.dns_ms = seconds * 1000;
