@@ -4,6 +4,7 @@
 // the client secret is never printed.
 #include "commands.hpp"
 
+#include <instagram/oauth/detail/checks.hpp>
 #include <instagram/oauth/detail/proxy.hpp>
 
 #include <curl/curl.h>
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -191,32 +193,50 @@ Check check_scopes(const std::vector<std::string>& scopes, bool basic_display) {
   return {"scopes", Status::ok, shown, {}};
 }
 
-// Graph API versions with their release dates, from Meta's Graph API changelog when this
-// table was written; a version is available for at least two years after its release, the
-// end of life assumed here. Add a row with each new version (v25.0's date is an estimate).
+// Graph API versions and how long Meta serves each: Meta's Graph API changelog, "Available
+// Graph API Versions", as updated 2026-10-29 (v21.0 to v25.0 with its dates; the older ones
+// with the dates it gave them). A version is served until about two years after the *next*
+// one's release: v26.0's end follows from v27.0's release (2026-11-04), and the newest has
+// none yet. Add a row with each release.
 struct GraphVersion {
   std::string_view name;
-  int year, month, day;  // released
+  int major;
+  std::string_view until;  // "" for the newest
+  bool estimated;          // worked out by the rule, not published
 };
-constexpr std::array<GraphVersion, 9> graph_versions = {{
-    {"v17.0", 2023, 5, 23},
-    {"v18.0", 2023, 9, 12},
-    {"v19.0", 2024, 1, 23},
-    {"v20.0", 2024, 5, 21},
-    {"v21.0", 2024, 10, 2},
-    {"v22.0", 2025, 1, 21},
-    {"v23.0", 2025, 5, 29},
-    {"v24.0", 2025, 10, 8},
-    {"v25.0", 2026, 2, 18},
+constexpr std::string_view graph_versions_source = "Meta's Graph API changelog, 2026-10-29";
+constexpr std::array<GraphVersion, 11> graph_versions = {{
+    {"v17.0", 17, "2025-09-12", false},
+    {"v18.0", 18, "2026-01-23", false},
+    {"v19.0", 19, "2026-05-21", false},
+    {"v20.0", 20, "2026-09-24", false},
+    {"v21.0", 21, "2027-01-21", false},
+    {"v22.0", 22, "2027-05-20", false},
+    {"v23.0", 23, "2027-10-08", false},
+    {"v24.0", 24, "2028-02-18", false},
+    {"v25.0", 25, "2028-07-29", false},
+    {"v26.0", 26, "2028-11-04", true},
+    {"v27.0", 27, "", false},
 }};
 
-std::string date_text(Clock::time_point when) {
-  const std::time_t seconds = Clock::to_time_t(when);
+// "YYYY-MM-DD" at 00:00 UTC.
+Clock::time_point utc_date(std::string_view date) {
   std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &parts);
-  return text;
+  parts.tm_year = std::stoi(std::string(date.substr(0, 4))) - 1900;
+  parts.tm_mon = std::stoi(std::string(date.substr(5, 2))) - 1;
+  parts.tm_mday = std::stoi(std::string(date.substr(8, 2)));
+  return Clock::from_time_t(timegm(&parts));
+}
+
+// The major number of "vN.0", or nullopt for anything else.
+std::optional<int> graph_major(const std::string& version) {
+  if (version.size() < 4 || version.size() > 6 || version[0] != 'v' ||
+      version.compare(version.size() - 2, 2, ".0") != 0) {
+    return std::nullopt;
+  }
+  const std::string digits = version.substr(1, version.size() - 3);
+  if (!detail::is_decimal(digits)) return std::nullopt;
+  return std::stoi(digits);
 }
 
 Check check_graph_version(const std::string& version, Clock::time_point now) {
@@ -224,27 +244,47 @@ Check check_graph_version(const std::string& version, Clock::time_point now) {
     return {"graph_version", Status::warn, "unversioned: the App Dashboard's version applies",
             "pin a version (Endpoints::graph_version) so that an upgrade is your decision"};
   }
-  for (const GraphVersion& known : graph_versions) {
-    if (version != known.name) continue;
-    std::tm parts{};
-    parts.tm_year = known.year + 2 - 1900;  // two years after the release
-    parts.tm_mon = known.month - 1;
-    parts.tm_mday = known.day;
-    const Clock::time_point end = Clock::from_time_t(timegm(&parts));
-    const std::string found = version + ", available until about " + date_text(end);
-    if (now >= end) {
-      return {"graph_version", Status::fail, found + ": past its end of life",
-              "move to the newest version (Endpoints::graph_version, --graph-version) after "
-              "reading Meta's changelog"};
-    }
-    if (end - now < std::chrono::hours(24 * 90)) {
-      return {"graph_version", Status::warn, found + ": within 90 days of its end of life",
-              "plan the move to a newer version now"};
-    }
-    return {"graph_version", Status::ok, found, {}};
+  const std::optional<int> major = graph_major(version);
+  if (!major) {
+    return {"graph_version", Status::warn, text(version) + ": not a Graph API version (vN.0)",
+            "Endpoints::graph_version takes the form v25.0"};
   }
-  return {"graph_version", Status::warn, text(version) + ": not in this command's table",
-          "check its end of life in Meta's Graph API changelog"};
+  const std::string past_hint =
+      "move to a newer version (Endpoints::graph_version, --graph-version) after reading "
+      "Meta's changelog";
+  if (*major < graph_versions.front().major) {
+    return {"graph_version", Status::fail,
+            version + ": older than " + std::string(graph_versions.front().name) +
+                ", past its end of life",
+            past_hint};
+  }
+  if (*major > graph_versions.back().major) {
+    return {
+        "graph_version",
+        Status::ok,
+        version + ": newer than this command's table (" + std::string(graph_versions_source) + ")",
+        {}};
+  }
+  // One row for each major version from the first to the last.
+  const GraphVersion& known =
+      graph_versions.at(static_cast<std::size_t>(*major - graph_versions.front().major));
+  if (known.until.empty()) {
+    return {"graph_version",
+            Status::ok,
+            version + ", the newest in " + std::string(graph_versions_source) +
+                ": served until about two years after the next release",
+            {}};
+  }
+  const std::string found =
+      version + ", available until " + (known.estimated ? "about " : "") + std::string(known.until);
+  const Clock::time_point end = utc_date(known.until);
+  if (now >= end)
+    return {"graph_version", Status::fail, found + ": past its end of life", past_hint};
+  if (end - now < std::chrono::hours(24 * 90)) {
+    return {"graph_version", Status::warn, found + ": within 90 days of its end of life",
+            "plan the move to a newer version now"};
+  }
+  return {"graph_version", Status::ok, found, {}};
 }
 
 // The user information of a proxy URL, masked: "http://user:(redacted)@host:3128".
