@@ -881,8 +881,23 @@ TEST_CASE("refresh-due runs one pass over the tokens in PostgreSQL", "[cli][post
               connection_args(mock)),
       environment);
   CHECK(no_database.exit_code == 5);
-  CHECK(no_database.err.rfind("transport: PostgreSQL: cannot connect: ", 0) == 0);
+  const std::string warning =
+      "warning: --database carries a password, which every user sees in ps; set "
+      "$INSTAGRAM_DATABASE_URL or use libpq's ~/.pgpass instead\n";
+  CHECK(no_database.err.rfind(warning + "transport: PostgreSQL: cannot connect: ", 0) == 0);
   CHECK(no_database.err.find("pw-Distinct-99") == std::string::npos);
+  // The same from the environment: no warning.
+  testing::Environment with_url = environment;
+  with_url.emplace_back("INSTAGRAM_DATABASE_URL", "postgresql://x:pw-Distinct-99@127.0.0.1:1/db");
+  const ProcessResult from_environment =
+      run_process(command({"refresh-due"}, connection_args(mock)), with_url);
+  CHECK(from_environment.exit_code == 5);
+  CHECK(from_environment.err.rfind("transport: PostgreSQL: cannot connect: ", 0) == 0);
+  CHECK(from_environment.err.find("pw-Distinct-99") == std::string::npos);
+  // --help says what each exit code means.
+  const ProcessResult help = run_process({cli, "refresh-due", "--help"});
+  CHECK(help.out.find("Exit codes: 0 every due token refreshed (or none due); 1 a refresh") !=
+        std::string::npos);
 }
 
 TEST_CASE("two processes refresh the same 2,000 due tokens at once, each exactly once",

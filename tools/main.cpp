@@ -235,6 +235,13 @@ void add_refresh_due(CLI::App& app, cli::RefreshDueArgs& args, int& result) {
       ->capture_default_str();
   add_connection(*command, args.connection, true);
   command->add_flag("--json", args.json, "print the summary as JSON");
+  command->footer(
+      "Exit codes: 0 every due token refreshed (or none due); 1 a refresh failed or the pass\n"
+      "stopped (a later pass retries); 2 usage (a missing secret, key or option); 4 Instagram\n"
+      "refused the app; 5 the database or Instagram unreachable; 6 a stored token no key\n"
+      "opens, or an answer not as expected.\n"
+      "The database URL is best given in $INSTAGRAM_DATABASE_URL: argv, password included, is\n"
+      "visible to every user in ps.");
   command->callback([&] {
     cli::json_errors = args.json;
     result = cli::run_refresh_due(args);

@@ -8,9 +8,30 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 
 namespace instagram::oauth::cli {
+
+namespace {
+
+// A libpq conninfo with a password ("postgresql://user:pw@host/db", "... password=pw ...")
+// that came from argv rather than $INSTAGRAM_DATABASE_URL.
+bool database_password_in_argv(const std::string& conninfo) {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): read once, before any thread starts
+  const char* from_environment = std::getenv("INSTAGRAM_DATABASE_URL");
+  if (from_environment != nullptr && conninfo == from_environment) return false;
+  const std::size_t scheme = conninfo.find("://");
+  if (scheme != std::string::npos) {
+    const std::size_t at = conninfo.find('@', scheme);
+    const std::size_t slash = conninfo.find('/', scheme + 3);
+    const std::size_t colon = conninfo.find(':', scheme + 3);
+    if (at != std::string::npos && at < slash && colon < at) return true;
+  }
+  return conninfo.find("password=") != std::string::npos;
+}
+
+}  // namespace
 
 int run_refresh_due(const RefreshDueArgs& args) {
   std::optional<std::string> secret =
@@ -25,6 +46,10 @@ int run_refresh_due(const RefreshDueArgs& args) {
     return usage_error(
         "the token keys come from $INSTAGRAM_TOKEN_KEYS or --keys-file (comma-separated, the "
         "sealing key first), never argv");
+  }
+  if (database_password_in_argv(args.database)) {
+    std::cerr << "warning: --database carries a password, which every user sees in ps; set "
+                 "$INSTAGRAM_DATABASE_URL or use libpq's ~/.pgpass instead\n";
   }
   std::vector<std::string> key_list;
   for (std::size_t at = 0; at <= keys->size();) {
