@@ -6,6 +6,7 @@
 #include "skip.hpp"
 
 #include <instagram/oauth/postgres/token_store.hpp>
+#include <instagram/oauth/token_refresher.hpp>
 #include <instagram/oauth/testing/instagram_mock.hpp>
 
 #include "postgres_server.hpp"

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 
 #include <instagram/oauth/postgres/token_store.hpp>
+#include <instagram/oauth/token_refresher.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -7,6 +7,7 @@
 #include <instagram/oauth/error.hpp>
 #include <instagram/oauth/http.hpp>
 #include <instagram/oauth/lifecycle.hpp>
+#include <instagram/oauth/refresh_policy.hpp>
 #include <instagram/oauth/profile.hpp>
 #include <instagram/oauth/redirect_parser.hpp>
 #include <instagram/oauth/result.hpp>
@@ -15,6 +16,7 @@
 #include <instagram/oauth/state.hpp>
 #include <instagram/oauth/token.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
+#include <instagram/oauth/token_refresher.hpp>
 #include <instagram/oauth/token_store.hpp>
 #include <instagram/oauth/version.hpp>
 #include <instagram/oauth/webhooks.hpp>

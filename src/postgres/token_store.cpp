@@ -358,7 +358,8 @@ INSERT INTO instagram_oauth_schema (version)
 PostgresTokenStore::PostgresTokenStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 PostgresTokenStore::~PostgresTokenStore() = default;
 
-// By value, as DESIGN.md fixes the signature; only the derived keys are kept.
+// By value, as the public signature has been since it was added (changing it would break
+// callers); only the derived keys are kept.
 Result<std::shared_ptr<PostgresTokenStore>> PostgresTokenStore::open(
     std::string conninfo,
     std::vector<std::string> keys,  // NOLINT(performance-unnecessary-value-param)

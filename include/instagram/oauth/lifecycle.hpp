@@ -1,10 +1,11 @@
 /// @file
-/// Long-lived tokens kept alive: when to refresh, when only a new login helps, and one
-/// user's token refreshed once however many threads ask for it.
+/// One user's long-lived token refreshed once however many threads ask for it (when to
+/// refresh and when only a new login helps: refresh_policy.hpp).
 #pragma once
 
 #include <instagram/oauth/error.hpp>
 #include <instagram/oauth/export.hpp>
+#include <instagram/oauth/refresh_policy.hpp>
 #include <instagram/oauth/result.hpp>
 #include <instagram/oauth/token.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
@@ -18,26 +19,6 @@
 #include <optional>
 
 namespace instagram::oauth {
-
-/// Instagram refreshes a long-lived token once it is 24 hours old and before it expires
-/// (60 days); refreshed, it lives 60 days from then.
-struct RefreshPolicy {
-  std::chrono::hours min_age{24};              ///< younger tokens are never refreshed
-  std::chrono::hours refresh_before{7 * 24};   ///< refresh within this much of expires_at
-  std::chrono::seconds retry_after{60};        ///< after a failed refresh, the next try waits this,
-  std::chrono::seconds max_retry_after{3600};  ///< doubling with each failure up to this
-};
-
-/// True when `token` is at least min_age old, expires within refresh_before, and has not
-/// expired. False for a token without received_at or expires_at (not a long-lived one).
-/// Thread-safe (a pure function).
-INSTAGRAM_OAUTH_EXPORT bool refresh_due(const AccessToken& token,
-                                        std::chrono::system_clock::time_point now,
-                                        const RefreshPolicy& policy = {});
-
-/// True when `error` means the token is dead and only a new login helps: graph's code 190
-/// (expired, revoked, password changed: subcodes 458, 459, 460, 463, 464, 467, 492).
-INSTAGRAM_OAUTH_EXPORT bool needs_reauthorization(const OAuthException& error) noexcept;
 
 /// One user's long-lived token. Thread-safe: concurrent get() calls share one refresh (the
 /// others wait for its result), on_refreshed runs once per refresh (persist the new token

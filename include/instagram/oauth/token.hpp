@@ -21,13 +21,13 @@ namespace instagram::oauth {
 /// std::cout << *token;  // AccessToken{access_token=IGQV…(redacted), user_id=…}
 /// @endcode
 struct AccessToken {
-  std::string access_token;              ///< a secret: the library never prints it
+  std::string access_token;  ///< a secret: the library never prints it
   /// Decimal digits exactly as sent (ids exceed 2^53). Only the code exchange carries it:
   /// the long-lived exchange and the refresh answer without one, so keep the code
   /// exchange's (it is the key of a TokenStore).
   std::string user_id;
-  std::vector<std::string> permissions;  ///< when the answer lists them
-  std::string token_type;                ///< "bearer" for long-lived tokens, else empty
+  std::vector<std::string> permissions;            ///< when the answer lists them
+  std::string token_type;                          ///< "bearer" for long-lived tokens, else empty
   std::optional<std::chrono::seconds> expires_in;  ///< the lifetime Instagram gave, if any
   std::optional<std::chrono::system_clock::time_point> expires_at;  ///< received_at + expires_in
   std::optional<std::chrono::system_clock::time_point>

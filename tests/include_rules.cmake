@@ -1,0 +1,70 @@
+# The rules the library's parts keep (docs/architecture.md), checked on the files of a tree:
+#   cmake -DROOT=<source dir> -P tests/include_rules.cmake
+# Each broken rule is named with the file and the include; any makes the script fail.
+#   libpq:     only src/postgres/ includes libpq (the component's libpq stays out of the core)
+#   libcurl:   only the engine's files (src/curl_*) include libcurl
+#   storage:   token_store.hpp, and all it includes, includes nothing that sends
+#   look-alike: nothing in include/ or src/ includes the look-alike (it is built on the library)
+cmake_minimum_required(VERSION 3.21)
+if(NOT ROOT)
+  message(FATAL_ERROR "usage: cmake -DROOT=<source dir> -P include_rules.cmake")
+endif()
+
+file(GLOB_RECURSE files RELATIVE ${ROOT} ${ROOT}/include/*.hpp ${ROOT}/src/*.hpp ${ROOT}/src/*.cpp)
+list(SORT files)
+
+# The includes of a file, one list entry each, as written between <> or "".
+function(includes_of file out)
+  file(STRINGS ${ROOT}/${file} lines REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"]")
+  set(found)
+  foreach(line IN LISTS lines)
+    string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*[<\"]([^>\"]+)[>\"].*" "\\1" name "${line}")
+    list(APPEND found ${name})
+  endforeach()
+  set(${out} ${found} PARENT_SCOPE)
+endfunction()
+
+set(broken)
+foreach(file IN LISTS files)
+  includes_of(${file} included)
+  foreach(name IN LISTS included)
+    if(name MATCHES "^(libpq-fe\\.h|libpq/|postgresql/)" AND NOT file MATCHES "^src/postgres/")
+      list(APPEND broken "libpq: ${file} includes <${name}> — only src/postgres/ may")
+    endif()
+    if(name MATCHES "^curl/" AND NOT file MATCHES "^src/curl_[a-z_]+\\.(cpp|hpp)$")
+      list(APPEND broken "libcurl: ${file} includes <${name}> — only the engine's files (src/curl_*) may")
+    endif()
+    if(name MATCHES "^instagram/oauth/testing/|^(instagram_mock|loopback|test_certificates)\\.hpp$")
+      list(APPEND broken "look-alike: ${file} includes <${name}> — the library never includes the look-alike")
+    endif()
+  endforeach()
+endforeach()
+
+# The storage interface's closure over the library's own headers.
+set(sending instagram/oauth/http.hpp instagram/oauth/token_exchanger.hpp
+  instagram/oauth/profile.hpp instagram/oauth/lifecycle.hpp instagram/oauth/token_refresher.hpp)
+set(pending instagram/oauth/token_store.hpp)
+set(seen)
+while(pending)
+  list(POP_FRONT pending header)
+  if(header IN_LIST seen OR NOT EXISTS ${ROOT}/include/${header})
+    continue()
+  endif()
+  list(APPEND seen ${header})
+  includes_of(include/${header} included)
+  foreach(name IN LISTS included)
+    if(name IN_LIST sending)
+      list(APPEND broken "storage: ${header} includes <${name}> — token_store.hpp and what it includes send nothing")
+    endif()
+    if(name MATCHES "^instagram/oauth/")
+      list(APPEND pending ${name})
+    endif()
+  endforeach()
+endwhile()
+
+if(broken)
+  list(JOIN broken "\n  " text)
+  message(FATAL_ERROR "include rules broken (docs/architecture.md):\n  ${text}")
+endif()
+list(LENGTH files count)
+message(STATUS "include rules kept in ${count} files")

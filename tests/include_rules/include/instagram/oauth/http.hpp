@@ -1,0 +1,1 @@
+// Part of the tree that breaks every include rule.

@@ -1,0 +1,4 @@
+// Part of the tree that breaks every include rule.
+#include <curl/curl.h>
+#include <libpq-fe.h>
+#include <instagram/oauth/testing/instagram_mock.hpp>
