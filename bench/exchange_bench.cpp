@@ -51,8 +51,9 @@ double process_cpu_seconds() {
 // The reference: what a careful hand-written client does with libcurl.
 class RawCurl {
  public:
-  // libcurl sends no User-Agent by default; the library always sends one (ClientOptions::user_agent), and
-  // a header line costs about 4,600 instructions per request: with_user_agent compares alike.
+  // libcurl sends no User-Agent by default; the library always sends one
+  // (ClientOptions::user_agent), and a header line costs about 4,600 instructions per request:
+  // with_user_agent compares alike.
   RawCurl(const std::string& url, const std::string& ca_file, bool with_user_agent)
       : easy_(curl_easy_init()) {
     form_prefix_ = bench::raw_form_prefix(testing::sample_app());

@@ -5,8 +5,8 @@
 // every token was refreshed exactly once and that nothing is left due.
 //   fleet_bench [TOKENS=100000] [IN_FLIGHT=200] [LATENCY_MS=100]
 #include <instagram/oauth/postgres/token_store.hpp>
-#include <instagram/oauth/token_refresher.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
+#include <instagram/oauth/token_refresher.hpp>
 
 #include "child_process.hpp"
 #include "keep_in_flight.hpp"

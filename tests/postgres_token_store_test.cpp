@@ -6,8 +6,8 @@
 #include "skip.hpp"
 
 #include <instagram/oauth/postgres/token_store.hpp>
-#include <instagram/oauth/token_refresher.hpp>
 #include <instagram/oauth/testing/instagram_mock.hpp>
+#include <instagram/oauth/token_refresher.hpp>
 
 #include "postgres_server.hpp"
 #include "store_contract.hpp"
