@@ -7,9 +7,9 @@
 #include <instagram/oauth/error.hpp>
 #include <instagram/oauth/http.hpp>
 #include <instagram/oauth/lifecycle.hpp>
-#include <instagram/oauth/refresh_policy.hpp>
 #include <instagram/oauth/profile.hpp>
 #include <instagram/oauth/redirect_parser.hpp>
+#include <instagram/oauth/refresh_policy.hpp>
 #include <instagram/oauth/result.hpp>
 #include <instagram/oauth/signed_request.hpp>
 #include <instagram/oauth/signed_state.hpp>
