@@ -253,7 +253,7 @@ int main(int argc, char** argv) {
     const Result<std::optional<Session>> session = sessions.find(id);
     if (!session) return storage_failed(response, session.error());
     if (!*session ||
-        !detail::constant_time_equals((*session)->logout_token, request.get_param_value("token"))) {
+        !constant_time_equals((*session)->logout_token, request.get_param_value("token"))) {
       return page(response, 403, "<p>Not signed out: the request did not come from this site.</p>");
     }
     if (const Result<void> ended = sessions.end(id); !ended) {

@@ -5,6 +5,7 @@
 #   libcurl:   only the engine's files (src/curl_*) include libcurl
 #   storage:   token_store.hpp, and all it includes, includes nothing that sends
 #   look-alike: nothing in include/ or src/ includes the look-alike (it is built on the library)
+#   examples:  the examples use the public API only, never detail:: (a user copies them)
 cmake_minimum_required(VERSION 3.21)
 if(NOT ROOT)
   message(FATAL_ERROR "usage: cmake -DROOT=<source dir> -P include_rules.cmake")
@@ -38,6 +39,15 @@ foreach(file IN LISTS files)
       list(APPEND broken "look-alike: ${file} includes <${name}> — the library never includes the look-alike")
     endif()
   endforeach()
+endforeach()
+
+file(GLOB examples RELATIVE ${ROOT} ${ROOT}/examples/*.cpp ${ROOT}/examples/*.hpp)
+list(SORT examples)
+foreach(file IN LISTS examples)
+  file(STRINGS ${ROOT}/${file} uses REGEX "detail::")
+  if(uses)
+    list(APPEND broken "examples: ${file} uses detail:: — examples use the public API only")
+  endif()
 endforeach()
 
 # The storage interface's closure over the library's own headers.

@@ -48,3 +48,18 @@ TEST_CASE("try_generate_alphanumeric: letters and digits only, as Meta asks of a
   for (int i = 0; i < 1000; ++i) seen.insert(try_generate_alphanumeric(12).value());
   CHECK(seen.size() == 1000);
 }
+
+TEST_CASE("constant_time_equals is equality, whatever the lengths", "[state]") {
+  // Public so that an example (web_login's logout token) needs nothing from detail::.
+  const std::string token = generate_state();
+  CHECK(constant_time_equals(token, token));
+  CHECK_FALSE(constant_time_equals(token, token.substr(0, 42)));
+  CHECK_FALSE(constant_time_equals(token, token + "x"));
+  CHECK_FALSE(constant_time_equals(token, ""));
+  CHECK_FALSE(constant_time_equals("", token));
+  CHECK(constant_time_equals("", ""));
+  std::string other = token;
+  other.back() = other.back() == 'A' ? 'B' : 'A';
+  CHECK_FALSE(constant_time_equals(token, other));
+  CHECK_FALSE(constant_time_equals(std::string("a\0b", 3), std::string("a\0c", 3)));
+}
