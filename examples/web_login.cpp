@@ -216,7 +216,12 @@ int main(int argc, char** argv) {
     // The binding is used once: a replayed callback finds none.
     response.set_header("Set-Cookie", binding_cookie + "=" + cookie_flags + "; Max-Age=0");
     const auto refuse = [&](const OAuthException& error) {
-      page(response, 400, "<p>Not signed in: " + html_escape(error.error_message()) + "</p>");
+      // The hint says what the user can do (a state that does not check out: start again).
+      const std::string hint =
+          error.hint().empty() ? std::string() : "<p>" + html_escape(error.hint()) + "</p>";
+      page(response, 400,
+           "<p>Not signed in: " + html_escape(error.error_message()) + "</p>" + hint +
+               "<p><a href=\"/login\">Sign in</a></p>");
     };
     const std::string redirect =
         app.redirect_uri +

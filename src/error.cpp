@@ -53,6 +53,11 @@ bool contains(std::string_view text, std::string_view part) {
 
 // Meta's setup and token errors that fill its support forums, and their remedies.
 std::string hint_for(const ErrorDetails& details) {
+  // What the user in front of the browser can do about a state that does not check out.
+  if (details.category == ErrorCategory::state_mismatch) {
+    return "start the sign-in again from this browser: the one that came back expired, began "
+           "in another browser, or was altered";
+  }
   if (details.category != ErrorCategory::api) return {};
   const std::string_view message = details.error_message;
   if (contains(message, "Invalid platform app")) {

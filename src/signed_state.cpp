@@ -115,8 +115,12 @@ Result<std::string> StateSigner::issue(std::string_view browser_binding,
 Result<std::string> StateSigner::verify(std::string_view state,
                                         std::string_view browser_binding) const {
   if (!problem_.empty()) return OAuthException(ErrorCategory::invalid_argument, problem_);
+  // At the callback the binding comes from the browser's cookie: none is the user's browser
+  // (the cookie expired, another browser), a mismatch like any other, never a match.
   if (browser_binding.empty()) {
-    return OAuthException(ErrorCategory::invalid_argument, "the browser binding is empty");
+    return mismatch(
+        "this browser holds no sign-in binding (its cookie expired, or the sign-in began in "
+        "another browser)");
   }
   if (state.empty()) return OAuthException(ErrorCategory::invalid_argument, "the state is empty");
   const std::optional<std::string> bytes = detail::base64url_decode(state);

@@ -188,7 +188,9 @@ TEST_CASE("examples/web_login signs a user in, bound to the browser, and signs o
   const auto no_cookie = browser.Get(callback_path.c_str());
   REQUIRE(no_cookie);
   CHECK(no_cookie->status == 400);
-  CHECK(no_cookie->body.find("Not signed in: the browser binding is empty") != std::string::npos);
+  CHECK(no_cookie->body.find("Not signed in: this browser holds no sign-in binding (its cookie "
+                             "expired, or the sign-in began in another browser)</p><p>start the "
+                             "sign-in again from this browser") != std::string::npos);
   const auto empty_state = browser.Get(
       (callback_path.substr(0, callback_path.find("state=") + 6)).c_str(), {{"Cookie", binding}});
   REQUIRE(empty_state);

@@ -299,7 +299,9 @@ TEST_CASE("parse(redirect, signer, binding): the code and the return_to of a sig
   CHECK(testing::failure_of(parser.parse(redirect, signer, "another-browser")).category ==
         ErrorCategory::state_mismatch);
   CHECK(testing::failure_of(parser.parse(redirect, signer, "")) ==
-        testing::Failure{ErrorCategory::invalid_argument, "the browser binding is empty"});
+        testing::Failure{ErrorCategory::state_mismatch,
+                         "this browser holds no sign-in binding (its cookie expired, or the "
+                         "sign-in began in another browser)"});
   // The state is checked before a denial is reported, as with an expected state.
   CHECK(testing::failure_of(
             parser.parse(base + "?error=access_denied", signer, "binding-of-this-browser")) ==

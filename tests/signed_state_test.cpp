@@ -90,8 +90,15 @@ TEST_CASE("an empty binding, state or key is refused, never a match", "[signed_s
   CHECK(failure_of(signer.issue("")) ==
         Failure{ErrorCategory::invalid_argument, "the browser binding is empty"});
   const std::string state = signer.issue("b").value();
-  CHECK(failure_of(signer.verify(state, "")) ==
-        Failure{ErrorCategory::invalid_argument, "the browser binding is empty"});
+  // At the callback an empty binding is the browser's (no cookie): a mismatch, with the hint.
+  const Result<std::string> no_binding = signer.verify(state, "");
+  CHECK(failure_of(no_binding) ==
+        Failure{ErrorCategory::state_mismatch,
+                "this browser holds no sign-in binding (its cookie expired, or the sign-in "
+                "began in another browser)"});
+  CHECK(no_binding.error().hint() ==
+        "start the sign-in again from this browser: the one that came back expired, began in "
+        "another browser, or was altered");
   CHECK(failure_of(signer.verify("", "b")) ==
         Failure{ErrorCategory::invalid_argument, "the state is empty"});
   CHECK(failure_of(StateSigner({}).issue("b")) ==

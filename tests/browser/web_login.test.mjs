@@ -84,7 +84,8 @@ test('the attacker\'s link in a browser without the cookie is refused', async ()
   const callback = await catchCallback(attacker);
   const victim = await freshPage();
   await victim.goto(callback);
-  assert.match(await text(victim), /Not signed in: the browser binding is empty/);
+  assert.match(await text(victim), /Not signed in: this browser holds no sign-in binding/);
+  assert.match(await text(victim), /start the sign-in again from this browser/);
   const emptied = callback.replace(/state=[^&#]*/, 'state=');
   await victim.goto(emptied);
   assert.match(await text(victim), /Not signed in/);
