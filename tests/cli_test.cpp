@@ -565,6 +565,27 @@ TEST_CASE("mock-server serves the flow to another process", "[cli]") {
   check_no_leak(stopped);
 }
 
+TEST_CASE("mock-server --port-file writes through no link planted at FILE.partial",
+          "[cli][security]") {
+  // A finding: it opened FILE.partial with std::ofstream, following a symlink another user
+  // planted there, and wrote the JSON (the look-alike's secret among it) where it pointed.
+  const std::string directory = testing::make_temp_directory("port-file-link");
+  const std::string port_file = directory + "/mock.json";
+  const std::string victim = directory + "/victim";
+  std::ofstream(victim) << "untouched\n";
+  REQUIRE(::symlink(victim.c_str(), (port_file + ".partial").c_str()) == 0);
+  testing::Process server({cli, "mock-server", "--port-file", port_file});
+  REQUIRE(server.wait_for_stdout("Press Ctrl-C to stop.", std::chrono::seconds(20)));
+  std::ifstream kept(victim);
+  CHECK(std::string(std::istreambuf_iterator<char>(kept), {}) == "untouched\n");
+  std::ifstream written(port_file);
+  CHECK(nlohmann::json::parse(written).at("client_id") == "990602627938098");
+  server.terminate();
+  CHECK(server.wait().exit_code == 0);
+  for (const std::string& file : {port_file, victim}) std::remove(file.c_str());
+  ::rmdir(directory.c_str());
+}
+
 TEST_CASE(
     "mock-server writes its address to --port-file and stops at SIGTERM while a client "
     "holds an idle connection",

@@ -3,6 +3,9 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -289,9 +292,17 @@ int run_mock_server(const MockServerArgs& args) {
         {"client_id", options.client_id}, {"redirect_uri", options.redirect_uri}};
     if (!secret) address["client_secret"] = options.client_secret;
     if (args.tls) address["ca_file"] = mock->ca_file();
+    // Created anew, never through a link another user planted at FILE.partial (which would
+    // have the JSON, the look-alike's secret among it, written wherever it points).
     const std::string partial = args.port_file + ".partial";
-    std::ofstream(partial) << address.dump() << '\n';
-    if (std::rename(partial.c_str(), args.port_file.c_str()) != 0) {
+    ::unlink(partial.c_str());
+    const int fd =
+        ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    const std::string line = address.dump() + '\n';
+    const bool written =
+        fd >= 0 && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    if (fd >= 0) ::close(fd);
+    if (!written || std::rename(partial.c_str(), args.port_file.c_str()) != 0) {
       std::cerr << "system: cannot write " << text(args.port_file) << '\n';
       return usage;
     }
