@@ -183,6 +183,11 @@ int main(int argc, char** argv) {
       std::string("; Path=/; HttpOnly; SameSite=Lax") + (https ? "; Secure" : "");
 
   httplib::Server server;
+  // On the open internet: no body the routes need is larger than Meta's webhooks (a few KB);
+  // a larger one is refused (413) as it arrives, never read whole. A client that sends
+  // nothing for 10 s is dropped.
+  server.set_payload_max_length(256 * 1024);
+  server.set_read_timeout(std::chrono::seconds(10));
   server.Get("/", [&](const httplib::Request& request, httplib::Response& response) {
     const Result<std::optional<Session>> session = sessions.find(cookie(request, session_cookie));
     if (!session) return storage_failed(response, session.error());
