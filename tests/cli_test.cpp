@@ -800,6 +800,20 @@ TEST_CASE("doctor never prints a proxy's password, even from a malformed proxy U
   CHECK(run.checks.at("connectivity").detail.find("(redacted)@[::1") != std::string::npos);
 }
 
+TEST_CASE("doctor takes the look-alike's own secret as it is, without a warning", "[cli][doctor]") {
+  // A finding: trying the setup against mock-server warned that its default secret is "not 32
+  // hex digits".
+  InstagramMock mock;
+  const testing::Environment environment = {
+      {"INSTAGRAM_CLIENT_SECRET", testing::MockOptions{}.client_secret}};
+  const DoctorRun run =
+      run_doctor(doctor_args(mock, mock.app_config().client_id, mock.app_config().redirect_uri),
+                 environment, "never-printed-anyway");
+  CHECK(run.checks.at("client_secret").status == "ok");
+  CHECK(run.checks.at("client_secret").detail ==
+        "present, 24 characters: the look-alike's own (mock-server's default)");
+}
+
 TEST_CASE("doctor answers each Graph API version with Meta's date", "[cli][doctor]") {
   // A finding: it assumed two years after a version's own release (v21.0 "until about
   // 2026-10-02: past its end of life"; Meta serves it until 2027-01-21), and knew nothing
