@@ -23,16 +23,31 @@ using namespace std::chrono_literals;
 using testing::InstagramMock;
 using Clock = std::chrono::system_clock;
 
+namespace {
+
+// The look-alike, an exchanger on it, and a store in memory holding `count` long-lived tokens
+// issued 55 days ago: every one due at `now`, to which the look-alike's clock has moved.
+struct DueTokens {
+  explicit DueTokens(int count, const testing::MockOptions& options = {})
+      : mock(options), old(testing::save_issued(mock, *store, count, received)) {
+    mock.advance_clock(55 * 24h);
+  }
+  InstagramMock mock;
+  std::shared_ptr<TokenExchanger> exchanger =
+      std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
+  std::shared_ptr<MemoryTokenStore> store = std::make_shared<MemoryTokenStore>();
+  Clock::time_point received = Clock::now();
+  std::vector<std::string> old;  // the tokens as issued, user 17841400000000000 first
+  Clock::time_point now = received + 55 * 24h;
+};
+
+}  // namespace
+
 TEST_CASE("a pass refreshes every due token once, saves it dated, and leaves the rest",
           "[token_store][refresher]") {
-  InstagramMock mock;
-  auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
-  auto store = std::make_shared<MemoryTokenStore>();
-  const Clock::time_point received = Clock::now();
-  const std::vector<std::string> old = testing::save_issued(mock, *store, 50, received);
+  DueTokens due(50);
+  auto& [mock, exchanger, store, received, old, now] = due;
   REQUIRE(store->save(testing::stored_token("17841499999999999", received + 54 * 24h)).has_value());
-  mock.advance_clock(55 * 24h);
-  const Clock::time_point now = received + 55 * 24h;
   const TokenRefresher refresher(exchanger, store, {}, 8);
   // The progress seen along the way: counts that only grow, the last one the pass's.
   std::vector<std::size_t> progress;
@@ -64,13 +79,8 @@ TEST_CASE("a pass refreshes every due token once, saves it dated, and leaves the
 
 TEST_CASE("a dead token is saved so and never asked about again; a failure is retried later",
           "[token_store][refresher]") {
-  InstagramMock mock;
-  auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
-  auto store = std::make_shared<MemoryTokenStore>();
-  const Clock::time_point received = Clock::now();
-  testing::save_issued(mock, *store, 3, received);
-  mock.advance_clock(55 * 24h);
-  const Clock::time_point now = received + 55 * 24h;
+  DueTokens due(3);
+  auto& [mock, exchanger, store, received, old, now] = due;
   const TokenRefresher refresher(exchanger, store);
 
   mock.set_fault(testing::Fault::html_502);
@@ -96,13 +106,8 @@ TEST_CASE("two refreshers on one store refresh each token exactly once",
           "[token_store][refresher]") {
   testing::MockOptions options;
   options.threads = 64;  // cpp-httplib holds a thread per keep-alive connection: one for each
-  InstagramMock mock(options);
-  auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
-  auto store = std::make_shared<MemoryTokenStore>();
-  const Clock::time_point received = Clock::now();
-  testing::save_issued(mock, *store, 100, received);
-  mock.advance_clock(55 * 24h);
-  const Clock::time_point now = received + 55 * 24h;
+  DueTokens due(100, options);
+  auto& [mock, exchanger, store, received, old, now] = due;
   const TokenRefresher first(exchanger, store, {}, 10);
   const TokenRefresher second(exchanger, store, {}, 10);
   RefreshReport a;
@@ -134,18 +139,13 @@ TEST_CASE("a pass with room for 1, 2 or 3 at once refreshes every due token",
   // its first batch ("limit and lease must be positive").
   for (const std::size_t room : {1, 2, 3}) {
     INFO(room);
-    InstagramMock mock;
-    auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
-    auto store = std::make_shared<MemoryTokenStore>();
-    const Clock::time_point received = Clock::now();
-    testing::save_issued(mock, *store, 12, received);
-    mock.advance_clock(55 * 24h);
+    DueTokens due(12);
     const RefreshReport pass =
-        TokenRefresher(exchanger, store, {}, room).run_once(received + 55 * 24h).value();
+        TokenRefresher(due.exchanger, due.store, {}, room).run_once(due.now).value();
     CHECK(pass.refreshed == 12);
     CHECK(pass.failed == 0);
     CHECK_FALSE(pass.stopped_by.has_value());
-    CHECK(mock.refreshes() == 12);
+    CHECK(due.mock.refreshes() == 12);
   }
 }
 
@@ -154,15 +154,11 @@ TEST_CASE("a progress callback that throws: what is in flight is saved, then it 
   // A finding: the pass kept the state its engine-thread callbacks write on its own stack, so
   // a progress callback that threw left refreshes in flight writing into freed memory (ASan
   // and TSan run this).
-  InstagramMock mock;
-  auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
-  auto store = std::make_shared<MemoryTokenStore>();
-  const Clock::time_point received = Clock::now();
-  const std::vector<std::string> old = testing::save_issued(mock, *store, 40, received);
-  mock.advance_clock(55 * 24h);
+  DueTokens due(40);
+  auto& [mock, exchanger, store, received, old, now] = due;
   const TokenRefresher refresher(exchanger, store, {}, 8);
   int calls = 0;
-  CHECK_THROWS_WITH(refresher.run_once(received + 55 * 24h,
+  CHECK_THROWS_WITH(refresher.run_once(now,
                                        [&](const RefreshReport&) {
                                          ++calls;
                                          throw std::runtime_error("progress failed");
