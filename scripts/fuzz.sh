@@ -13,7 +13,8 @@ fi
 seconds=${FUZZ_SECONDS:-30}
 build_preset fuzz
 status=0
-for target in redirect_parser roundtrip token_response signed_request signed_state secret_mask webhooks; do
+for target in redirect_parser roundtrip token_response signed_request signed_state secret_mask webhooks \
+  curl_text; do
   work=build/fuzz/work/$target
   artifacts=build/fuzz/artifacts/$target
   rm -rf "$work"

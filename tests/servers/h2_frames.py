@@ -30,6 +30,7 @@ import socket
 import ssl
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -60,6 +61,10 @@ class Connection:
         self.requests = {}  # stream id -> {"path", "method", "body"}
         self.actions = []  # (kind, stream id) from the control port
         self.closed = False
+        # After a GOAWAY that ends the connection: read and drop until the client closes (or
+        # 5 s), as a server does. Closed with the client's frames unread, the socket would
+        # send RST, and the client could lose the GOAWAY before reading it.
+        self.draining_until = None
         self.h2.initiate_connection()
         self.h2.update_settings({h2.settings.SettingCodes.MAX_CONCURRENT_STREAMS: max_streams})
         self.flush()
@@ -121,7 +126,7 @@ class Connection:
             if first:
                 self.h2.close_connection(last_stream_id=max(stream - 2, 0))
                 self.flush()
-                self.close()
+                self.draining_until = time.monotonic() + 5
                 return
             count(code)
             self.answer(stream)
@@ -145,12 +150,18 @@ class Connection:
             try:
                 ready, _, _ = select.select([self.sock], [], [], 0.05)
                 if not ready and not (isinstance(self.sock, ssl.SSLSocket) and self.sock.pending()):
+                    if self.draining_until is not None and time.monotonic() > self.draining_until:
+                        break
                     continue
                 data = self.sock.recv(65536)
             except (OSError, ValueError):
                 break
             if not data:
                 break
+            if self.draining_until is not None:
+                if time.monotonic() > self.draining_until:
+                    break
+                continue
             try:
                 events = self.h2.receive_data(data)
             except Exception:  # a protocol error ends the connection, as any server would
