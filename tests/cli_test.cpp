@@ -154,7 +154,10 @@ TEST_CASE("parse-redirect prints the code, a denial exits 3, a bad state 6", "[c
   const ProcessResult state =
       run_process({cli, "parse-redirect", "?code=AQB1&state=other", "--expect-state", "mine"});
   CHECK(state.exit_code == 6);
-  CHECK(state.err == "state_mismatch: the redirect's state does not match the expected state\n");
+  CHECK(state.err ==
+        "state_mismatch: the redirect's state does not match the expected state\n"
+        "hint: start the sign-in again from this browser: the one that came back expired, began "
+        "in another browser, or was altered\n");
 
   const ProcessResult empty_state =
       run_process({cli, "parse-redirect", "?code=AQB1&state=", "--expect-state", ""});

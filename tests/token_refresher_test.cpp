@@ -112,7 +112,8 @@ TEST_CASE("two refreshers on one store refresh each token exactly once",
   const TokenRefresher second(exchanger, store, {}, 10);
   RefreshReport a;
   RefreshReport b;
-  std::thread other([&] { a = first.run_once(now).value(); });
+  // due.now: a lambda may not capture a structured binding in C++17 (GCC allows it, clang not).
+  std::thread other([&] { a = first.run_once(due.now).value(); });
   b = second.run_once(now).value();
   other.join();
   CHECK(a.refreshed + b.refreshed == 100);
