@@ -8,9 +8,21 @@ namespace instagram::oauth {
 bool refresh_due(const AccessToken& token, std::chrono::system_clock::time_point now,
                  const RefreshPolicy& policy) {
   if (!token.received_at || !token.expires_at) return false;
-  if (now - *token.received_at < policy.min_age) return false;
+  if (now - *token.received_at < policy.min_age + policy.clock_margin) return false;
   if (now >= *token.expires_at) return false;  // too late: only a new login helps
   return now >= *token.expires_at - policy.refresh_before;
+}
+
+std::chrono::system_clock::time_point next_refresh_attempt(
+    const RefreshPolicy& policy, unsigned attempts, std::chrono::system_clock::time_point now,
+    std::optional<std::chrono::system_clock::time_point> expires_at) {
+  std::chrono::seconds wait = policy.retry_after;
+  for (unsigned doubled = 1; doubled < attempts && wait < policy.max_retry_after; ++doubled) {
+    wait *= 2;
+  }
+  std::chrono::system_clock::duration until = std::min(wait, policy.max_retry_after);
+  if (expires_at && *expires_at > now) until = std::min(until, (*expires_at - now) / 4);
+  return now + until;
 }
 
 bool needs_reauthorization(const OAuthException& error) noexcept {
@@ -82,13 +94,11 @@ Result<AccessToken> TokenKeeper::get() {
   lock.lock();
   if (refreshed) {
     token_ = *refreshed;
-    backoff_ = std::chrono::seconds(0);
+    failures_ = 0;
   } else if (needs_reauthorization(refreshed.error())) {
     dead_ = refreshed.error();
   } else {  // still valid: a later call tries again, after a while
-    backoff_ = backoff_.count() == 0 ? policy_.retry_after
-                                     : std::min(backoff_ * 2, policy_.max_retry_after);
-    next_try_ = now + backoff_;
+    next_try_ = next_refresh_attempt(policy_, ++failures_, now, token_.expires_at);
     refreshed = token_;
   }
   last_result_ = refreshed;

@@ -36,13 +36,17 @@ AccessToken long_lived_at(Clock::time_point received) {
 
 }  // namespace
 
-TEST_CASE("refresh_due: not before 24 hours, within 7 days of expiry, never once expired",
-          "[lifecycle]") {
+TEST_CASE(
+    "refresh_due: not before 24 hours and the clock margin, within 7 days of expiry, never "
+    "once expired",
+    "[lifecycle]") {
   const Clock::time_point received = Clock::now();
   const AccessToken token = long_lived_at(received);
   CHECK_FALSE(refresh_due(token, received + 23h + 59min));
   CHECK_FALSE(refresh_due(token, received + 24h));  // old enough, but far from expiry
-  CHECK(refresh_due(token, received + 24h, RefreshPolicy{24h, 60 * 24h}));
+  // 24 hours by our clock may be less by Instagram's: not before the 10-minute margin.
+  CHECK_FALSE(refresh_due(token, received + 24h + 599s, RefreshPolicy{24h, 60 * 24h}));
+  CHECK(refresh_due(token, received + 24h + 600s, RefreshPolicy{24h, 60 * 24h}));
   CHECK_FALSE(refresh_due(token, received + 53 * 24h - 1s));
   CHECK(refresh_due(token, received + 53 * 24h));
   CHECK(refresh_due(token, received + 59 * 24h + 23h));

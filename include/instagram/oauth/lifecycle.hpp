@@ -61,7 +61,7 @@ class INSTAGRAM_OAUTH_EXPORT TokenKeeper {
   std::uint64_t refreshes_ = 0;                     ///< finished refreshes, successful or not
   std::optional<Result<AccessToken>> last_result_;  ///< what the last refresh gave its waiters
   std::optional<OAuthException> dead_;              ///< once a refresh needs_reauthorization
-  std::chrono::seconds backoff_{0};                 ///< after the last failed refresh, or 0
+  unsigned failures_ = 0;                           ///< consecutive failed refreshes
   std::chrono::system_clock::time_point next_try_;  ///< no refresh before this
 };
 
