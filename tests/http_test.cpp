@@ -629,7 +629,7 @@ TEST_CASE("a burst's handles are freed past twice max_connections", "[http][stat
   CHECK(stats.connections <= 4);
 }
 
-TEST_CASE("a transport made before fork() fails at once in the child; a new one works",
+TEST_CASE("a transport made before fork() fails at once in the child, and a new one works",
           "[http][fork]") {
   LatencyServer server;
   const std::shared_ptr<HttpTransport> transport = make_curl_transport(plain_http());

@@ -7,7 +7,7 @@
 using instagram::oauth::detail::Origin;
 using Admission = Origin::Admission;
 
-TEST_CASE("the first request opens a connection; the rest wait for it", "[origin]") {
+TEST_CASE("the first request opens a connection, and the rest wait for it", "[origin]") {
   Origin origin(64, 100, true);
   REQUIRE(origin.admission(1) == Admission::to_open_a_connection);
   origin.admit(Admission::to_open_a_connection);

@@ -155,7 +155,7 @@ TEST_CASE("koala's vector: unpadded, a string user_id", "[signed_request][vector
   CHECK(request->expires == std::optional<std::int64_t>(1301922000));
 }
 
-TEST_CASE("several secrets: any one verifies; none, or an empty one, is refused",
+TEST_CASE("several secrets: any one verifies, and none, or an empty one, is refused",
           "[signed_request]") {
   const std::vector<std::string> rotation{"old-secret-0123456789", koala_secret};
   const Result<SignedRequest> request = parse_signed_request(koala_vector, rotation);
