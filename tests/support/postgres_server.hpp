@@ -32,7 +32,12 @@ class PostgresServer {
   }
   static bool installed() { return !bin_directory().empty(); }
 
-  PostgresServer() : bin_(bin_directory()), directory_(make_temp_directory("postgres")) {
+  // `durable_commits`: a commit is in the server's log before it is acknowledged, so that
+  // crash_and_restart() loses nothing acknowledged (off, commits are quicker).
+  explicit PostgresServer(bool durable_commits = false)
+      : bin_(bin_directory()),
+        directory_(make_temp_directory("postgres")),
+        durable_commits_(durable_commits) {
     if (bin_.empty()) throw std::runtime_error("PostgreSQL is not installed");
     port_ = free_loopback_port();
     if (getuid() == 0) {
@@ -55,7 +60,8 @@ class PostgresServer {
   void start() {
     run(bin_ + "/pg_ctl -D " + data() + " -l " + directory_ + "/server.log -w -t 60 -o \"-p " +
         std::to_string(port_) + " -h 127.0.0.1 -k " + directory_ +
-        " -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start >/dev/null");
+        " -c fsync=off -c synchronous_commit=" + (durable_commits_ ? "on" : "off") +
+        " -c full_page_writes=off\" start >/dev/null");
   }
   // A fast shutdown: sessions are ended, as a restart of the server would end them.
   void stop() {
@@ -63,9 +69,28 @@ class PostgresServer {
         (as_user_ + bin_ + "/pg_ctl -D " + data() + " -m fast -w stop >/dev/null 2>&1").c_str());
   }
 
+  // The server killed without a shutdown (as a crash or a power cut: it recovers from its
+  // log), then started again.
+  void crash_and_restart() {
+    std::system((as_user_ + bin_ + "/pg_ctl -D " + data() + " -m immediate -w stop >/dev/null 2>&1")
+                    .c_str());
+    start();
+  }
+
   std::string conninfo() const {
     return "host=127.0.0.1 port=" + std::to_string(port_) + " user=postgres dbname=postgres";
   }
+  // Runs SQL statements with psql (stops at the first error, which throws).
+  void sql(const std::string& statements) const {
+    const std::string file = directory_ + "/statements.sql";
+    if (FILE* out = std::fopen(file.c_str(), "wb")) {
+      std::fwrite(statements.data(), 1, statements.size(), out);
+      std::fclose(out);
+    }
+    run(bin_ + "/psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p " + std::to_string(port_) +
+        " -U postgres -d postgres -f " + file + " >/dev/null");
+  }
+
   // The database as pg_dump writes it, data included.
   std::string dump() const {
     const std::string file = directory_ + "/dump.sql";
@@ -91,6 +116,7 @@ class PostgresServer {
 
   std::string bin_;
   std::string directory_;
+  bool durable_commits_ = false;
   std::string as_user_;  // "runuser -u postgres -- " as root
   int port_ = 0;
 };

@@ -125,6 +125,10 @@ void Process::terminate() {
   if (!result_ && pid_ > 0) ::kill(pid_, SIGTERM);
 }
 
+void Process::kill() {
+  if (!result_ && pid_ > 0) ::kill(pid_, SIGKILL);
+}
+
 ProcessResult Process::wait(std::chrono::milliseconds timeout) {
   if (result_) return *result_;
   int status = 0;

@@ -40,6 +40,7 @@ class Process {
   bool wait_for_stdout(std::string_view text, std::chrono::milliseconds timeout);
   std::string stdout_so_far() const;
   void terminate();  // SIGTERM
+  void kill();       // SIGKILL: no chance to clean up, as a crash or an OOM kill
   // Waits for the exit (SIGKILL after `timeout`) and for the output to end.
   ProcessResult wait(std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
