@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
           token.expires_in = std::chrono::seconds(5184000);
           token.received_at = received;
           token.expires_at = received + *token.expires_in;
-          if (!store->save(StoredToken{user_id(i), token, std::nullopt})) std::abort();
+          if (!store->save(StoredToken{user_id(i), token, {}, {}})) std::abort();
         }
       });
     }
@@ -154,18 +154,24 @@ int main(int argc, char** argv) {
   // The fleet: two refresher processes, one pass each, over the same table.
   const std::vector<ChildReport> fleet = in_two_children([&](int) -> long {
     auto store = PostgresTokenStore::open(database.conninfo(), {token_key}).value();
+    // Events on, as a service has them: each one counted.
+    long events = 0;
+    RefresherOptions options;
+    options.max_in_flight = static_cast<std::size_t>(in_flight);
+    options.on_event = [&events](const RefreshEvent&) { ++events; };
     const TokenRefresher refresher(std::make_shared<TokenExchanger>(app, options_for(in_flight)),
-                                   store, {}, static_cast<std::size_t>(in_flight));
-    const RefreshReport report = refresher.run_once(Clock::now()).value();
-    return report.failed == 0 && !report.stopped_by ? static_cast<long>(report.refreshed) : -1;
+                                   store, options);
+    const RefreshReport report = refresher.run_once().value();
+    const bool whole = report.failed == 0 && report.superseded == 0 && !report.stopped_by &&
+                       events == static_cast<long>(report.refreshed);
+    return whole ? static_cast<long>(report.refreshed) : -1;
   });
 
   // Exactly once, and nothing left due.
   int not_once = 0;
   for (int i = 0; i < tokens; ++i) not_once += server.times_seen(token_of(i)) == 1 ? 0 : 1;
   const auto store = PostgresTokenStore::open(database.conninfo(), {token_key}).value();
-  const std::size_t left =
-      store->lease_due(Clock::now(), {}, 10, std::chrono::seconds(1)).value().size();
+  const std::size_t left = store->overview({}).value().due;
 
   std::printf(
       "\n| %d in flight per process, answers after %lld ms | tokens/s | process 1 | "

@@ -1,6 +1,7 @@
-# The optional parts (tests, examples, the command, the look-alike, benchmarks, fuzzers)
-# and the packages each needs. A part that is not asked for defaults on only at top level
-# and only when its packages are found; a status line names what was left out and why.
+# The optional parts (tests, examples, the command, the PostgreSQL component, the look-alike,
+# benchmarks, fuzzers) and the packages each needs. A part that is not asked for defaults on
+# only at top level and only when its packages are found; a status line says what was left
+# out and why.
 # Asked for explicitly (-DINSTAGRAM_OAUTH_BUILD_X=ON, or a parent's variable), a missing
 # package is a configure error naming it. The library itself needs none of these.
 # cpp-httplib ships only a pkg-config file; CMAKE_DISABLE_FIND_PACKAGE_httplib hides it
@@ -12,6 +13,7 @@ endif()
 find_package(Catch2 QUIET)
 find_package(CLI11 2.1 CONFIG QUIET)
 find_package(Threads QUIET)
+find_package(PostgreSQL QUIET)
 
 set(_io_missing_httplib "")
 if(NOT CPP_HTTPLIB_FOUND)
@@ -21,6 +23,10 @@ endif()
 set(_io_missing_ssl "")
 if(NOT TARGET OpenSSL::SSL OR OPENSSL_VERSION VERSION_LESS 3.0)
   set(_io_missing_ssl "OpenSSL 3.0 with libssl (Debian: libssl-dev)")
+endif()
+set(_io_missing_libpq "")
+if(NOT PostgreSQL_FOUND)
+  set(_io_missing_libpq "libpq (Debian: libpq-dev)")
 endif()
 set(_io_missing_catch2 "")
 if(NOT Catch2_FOUND)
@@ -72,6 +78,7 @@ macro(instagram_oauth_part part description default_on)
   endif()
 endmacro()
 
+instagram_oauth_part(POSTGRES "the PostgreSQL component" ON "${_io_missing_libpq}")
 instagram_oauth_part(LOOKALIKE "the Instagram look-alike" ON
   "${_io_missing_httplib}" "${_io_missing_ssl}")
 instagram_oauth_part(TOOLS "the instagram-oauth command" ON

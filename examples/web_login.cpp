@@ -244,7 +244,7 @@ int main(int argc, char** argv) {
     if (!kept) return refuse(kept.error());
     const Result<UserProfile> profile = profiles.me(kept->access_token);
     if (!profile) return refuse(profile.error());
-    const Result<void> saved = tokens.save(StoredToken{token->user_id, *kept, std::nullopt});
+    const Result<void> saved = tokens.save(StoredToken{token->user_id, *kept, {}, {}});
     if (!saved) return storage_failed(response, saved.error());
     const Result<std::string> session =
         try_generate_state().and_then([&](const std::string& logout_token) {

@@ -1,69 +1,217 @@
 #include <instagram/oauth/token_refresher.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <utility>
 #include <vector>
 
 namespace instagram::oauth {
 
+std::string_view to_string(RefreshEvent::Kind kind) noexcept {
+  switch (kind) {
+    case RefreshEvent::Kind::refreshed:
+      return "refreshed";
+    case RefreshEvent::Kind::recovered:
+      return "recovered";
+    case RefreshEvent::Kind::failed:
+      return "failed";
+    case RefreshEvent::Kind::reauthorization_needed:
+      return "reauthorization_needed";
+    case RefreshEvent::Kind::unreadable:
+      return "unreadable";
+    case RefreshEvent::Kind::superseded:
+      return "superseded";
+  }
+  return "unknown";
+}
+
+// fresh()'s refreshes under way in this process: the first caller for a user refreshes, the
+// others wait for its answer.
+struct TokenRefresher::Flights {
+  struct Flight {
+    bool done = false;
+    std::optional<Result<StoredToken>> result;
+  };
+  std::mutex mutex;
+  std::condition_variable landed;
+  std::map<std::string, std::shared_ptr<Flight>, std::less<>> by_user;
+};
+
 TokenRefresher::TokenRefresher(std::shared_ptr<const TokenExchanger> exchanger,
-                               std::shared_ptr<TokenStore> store, RefreshPolicy policy,
-                               std::size_t max_in_flight, std::chrono::seconds lease)
+                               std::shared_ptr<TokenStore> store, RefresherOptions options)
     : exchanger_(std::move(exchanger)),
       store_(std::move(store)),
-      policy_(policy),
-      max_in_flight_(max_in_flight),
-      lease_(lease) {}
+      options_(std::move(options)),
+      flights_(std::make_shared<Flights>()) {}
 
 namespace {
 
-// Saves what a refresh answered for `stored` and counts it in `report`.
-void save_answer(TokenStore& store, StoredToken stored, Result<AccessToken> answer,
-                 std::chrono::system_clock::time_point now, RefreshReport& report) {
-  if (answer && answer->expires_in) {
-    AccessToken refreshed = std::move(*answer);
-    refreshed.user_id = stored.user_id;
-    refreshed.received_at = now;  // dated by the pass's clock, which decides what is due
-    refreshed.expires_at = now + *refreshed.expires_in;
-    stored.token = std::move(refreshed);
-    ++(store.save(stored) ? report.refreshed : report.failed);
-  } else if (!answer && needs_reauthorization(answer.error())) {
-    stored.reauthorization_needed = answer.error().error_message();
-    ++(store.save(stored) ? report.reauthorization_needed : report.failed);
-  } else {
-    ++report.failed;  // an answer without expires_in, or a passing failure: leased out
+using Clock = std::chrono::system_clock;
+
+void count(RefreshReport& report, RefreshEvent::Kind kind) {
+  switch (kind) {
+    case RefreshEvent::Kind::refreshed:
+      ++report.refreshed;
+      break;
+    case RefreshEvent::Kind::recovered:
+      ++report.recovered;
+      break;
+    case RefreshEvent::Kind::failed:
+      ++report.failed;
+      break;
+    case RefreshEvent::Kind::reauthorization_needed:
+      ++report.reauthorization_needed;
+      break;
+    case RefreshEvent::Kind::unreadable:
+      ++report.unreadable;
+      break;
+    case RefreshEvent::Kind::superseded:
+      ++report.superseded;
+      break;
   }
 }
+
+// What a refresh's answer makes of a leased token, written through its lease: the refreshed
+// token dated `now` (the store's clock), the token marked dead, or the failure kept with the
+// next attempt. The event says which, or `superseded` when the lease no longer held; `written`
+// is what the store then holds, when this wrote it.
+struct Outcome {
+  RefreshEvent event;
+  std::optional<StoredToken> written;
+};
+
+Outcome finish(TokenStore& store, const Lease& lease, Result<AccessToken> answer,
+               Clock::time_point now, const RefreshPolicy& policy) {
+  StoredToken result = lease.stored;
+  RefreshEvent event;
+  event.user_id = result.user_id;
+  if (answer && !answer->expires_in) {
+    // Accepted, it would never be due again and would be used after it died.
+    answer = OAuthException(ErrorCategory::invalid_response,
+                            "the refresh answer has no expires_in; the old token is kept");
+  }
+  if (answer) {
+    AccessToken refreshed = std::move(*answer);
+    refreshed.user_id = result.user_id;
+    refreshed.received_at = now;
+    refreshed.expires_at = now + *refreshed.expires_in;
+    if (refreshed.permissions.empty()) refreshed.permissions = result.token.permissions;
+    event.kind = result.failure ? RefreshEvent::Kind::recovered : RefreshEvent::Kind::refreshed;
+    event.expires_at = refreshed.expires_at;
+    result.token = std::move(refreshed);
+    result.failure.reset();
+  } else if (needs_reauthorization(answer.error())) {
+    event.kind = RefreshEvent::Kind::reauthorization_needed;
+    event.error = answer.error();
+    result.reauthorization_needed = answer.error().error_message();
+    result.failure.reset();
+  } else {
+    RefreshFailure failure;
+    failure.attempts = (result.failure ? result.failure->attempts : 0) + 1;
+    failure.category = answer.error().category();
+    failure.message = answer.error().error_message();
+    failure.next_attempt =
+        next_refresh_attempt(policy, failure.attempts, now, result.token.expires_at);
+    event.kind = RefreshEvent::Kind::failed;
+    event.error = answer.error();
+    event.attempts = failure.attempts;
+    event.next_attempt = failure.next_attempt;
+    result.failure = std::move(failure);
+  }
+  const Result<bool> written = store.finish_lease(lease, result);
+  if (!written) {
+    // The outcome is lost; the lease runs out and a later pass asks again.
+    RefreshEvent lost;
+    lost.kind = RefreshEvent::Kind::failed;
+    lost.user_id = result.user_id;
+    lost.error = written.error();
+    lost.attempts = lease.stored.failure ? lease.stored.failure->attempts : 0;
+    return {std::move(lost), std::nullopt};
+  }
+  if (!*written) {
+    RefreshEvent superseded;
+    superseded.kind = RefreshEvent::Kind::superseded;
+    superseded.user_id = result.user_id;
+    return {std::move(superseded), std::nullopt};
+  }
+  return {std::move(event), std::move(result)};
+}
+
+RefreshEvent unreadable_event(UnreadableToken unreadable) {
+  RefreshEvent event;
+  event.kind = RefreshEvent::Kind::unreadable;
+  event.user_id = std::move(unreadable.user_id);
+  event.error = std::move(unreadable.error);
+  return event;
+}
+
+OAuthException needs_new_login(std::string message) {
+  ErrorDetails details;
+  details.category = ErrorCategory::api;
+  details.error_type = "OAuthException";
+  details.code = 190;
+  details.error_message = std::move(message);
+  return OAuthException(std::move(details));
+}
+
+// How many a pass may have out at once. A request the transport holds back (every connection
+// busy) waits in its queue, and the wait counts against its total_timeout: 200 at once over 64
+// HTTP/1.1 connections, Instagram answering in 2 s, failed 57 of every 100 at a 5 s limit. So
+// the pass learns what the transport sends at once: `window` is the most it has had out with
+// nothing held back, and it leases up to half as many again (from 4), never while the
+// transport holds requests back. A request then waits at most about one answer's time.
+class InFlightLimit {
+ public:
+  explicit InFlightLimit(std::size_t max_in_flight) : max_(max_in_flight) {}
+
+  // How many more to lease with `in_flight` out.
+  std::size_t room(const TokenExchanger& exchanger, std::size_t in_flight) {
+    std::size_t held_back = 0;
+    if (const auto& transport = exchanger.transport()) {
+      if (const std::optional<TransportStats> stats = transport->stats())
+        held_back = stats->waiting;
+    }
+    if (held_back > 0 && in_flight > 0) return 0;
+    window_ = std::max(window_, in_flight);
+    const std::size_t target =
+        std::min(max_, std::max<std::size_t>(4, window_ + (window_ + 1) / 2));
+    return target > in_flight ? target - in_flight : 0;
+  }
+
+ private:
+  std::size_t max_;
+  std::size_t window_ = 0;
+};
 
 }  // namespace
 
-Result<RefreshReport> TokenRefresher::run_once(std::chrono::system_clock::time_point now) const {
-  return run_once(now, [](const RefreshReport&) {});
+Result<RefreshReport> TokenRefresher::run_once() const {
+  return run_once([](const RefreshReport&) {});
 }
 
 Result<RefreshReport> TokenRefresher::run_once(
-    std::chrono::system_clock::time_point now,
     const std::function<void(const RefreshReport&)>& progress) const {
-  if (!exchanger_ || !store_)
+  if (!exchanger_ || !store_) {
     return OAuthException(ErrorCategory::invalid_argument,
                           "TokenRefresher needs an exchanger and a store");
-  if (max_in_flight_ == 0 || lease_.count() <= 0) {
+  }
+  if (options_.max_in_flight == 0 || options_.lease.count() <= 0) {
     return OAuthException(ErrorCategory::invalid_argument,
                           "TokenRefresher's max_in_flight and lease must be positive");
   }
-  // Refreshes are kept near max_in_flight deep: more are leased once a quarter have come
-  // back, and answers are saved from this thread (a store may block; the engine thread must
-  // not) while the rest are in flight. fleet_bench measured why: a batch at a time (lease,
-  // refresh, save) reached 0.75x of the engine's bare rate; leasing at half, 0.81x; at a
-  // quarter, 0.89x.
+  // Answers are finished from this thread (a store may block; the engine thread must not)
+  // while the rest are in flight, and more are leased as room frees up: fleet_bench measured
+  // a batch at a time (lease, refresh, save) at 0.75x of the engine's bare rate.
   struct Answered {
-    StoredToken stored;
+    Lease lease;
     Result<AccessToken> answer;
+    std::chrono::steady_clock::time_point at;
   };
   // What the engine thread's callbacks write: owned by them too, so that a pass that ends
-  // early (a progress callback or a store that throws) leaves them nothing freed to write to.
+  // early (a callback or a store that throws) leaves them nothing freed to write to.
   struct Arrivals {
     std::mutex mutex;
     std::condition_variable arrived;
@@ -73,21 +221,31 @@ Result<RefreshReport> TokenRefresher::run_once(
   RefreshReport report;
   std::size_t in_flight = 0;
   bool more_due = true;
-  // What a progress callback or the store threw: the pass stops leasing, saves what is in
-  // flight, and then throws it.
+  bool began = false;
+  // The store's clock, read at each lease and carried forward by this process's steady clock
+  // until the next: answers are dated by it without a query each.
+  Clock::time_point store_time;
+  std::chrono::steady_clock::time_point store_time_read;
+  // What a callback or the store threw: the pass stops leasing, finishes what is in flight,
+  // and then throws it.
   std::exception_ptr thrown;
   const auto keep_thrown = [&] {
     if (!thrown) thrown = std::current_exception();
     more_due = false;
   };
+  const auto tell = [&](const RefreshEvent& event) {
+    count(report, event.kind);
+    if (options_.on_event) options_.on_event(event);
+  };
+  InFlightLimit limit(options_.max_in_flight);
   while (more_due || in_flight > 0) {
-    // Room for at least one, and no more than three quarters busy (for a max_in_flight of 1
-    // to 3, a quarter is none: then it leases when one is free).
-    if (more_due && in_flight < max_in_flight_ &&
-        in_flight <= max_in_flight_ - max_in_flight_ / 4) {
-      Result<std::vector<StoredToken>> leased = std::vector<StoredToken>{};
+    const std::size_t room = more_due ? limit.room(*exchanger_, in_flight) : 0;
+    if (room > 0) {
+      Result<LeaseBatch> leased = LeaseBatch{};
       try {
-        leased = store_->lease_due(now, policy_, max_in_flight_ - in_flight, lease_);
+        store_time = store_->now();
+        store_time_read = std::chrono::steady_clock::now();
+        leased = store_->lease_due(options_.policy, room, options_.lease);
       } catch (...) {
         keep_thrown();
         continue;
@@ -95,38 +253,52 @@ Result<RefreshReport> TokenRefresher::run_once(
       if (!leased) {
         // Nothing under way: the store's error is the pass's. Otherwise the pass stops
         // leasing, saying why, and finishes what it began.
-        if (in_flight == 0 &&
-            report.refreshed + report.reauthorization_needed + report.failed == 0) {
-          return leased.error();
-        }
+        if (!began) return leased.error();
         report.stopped_by = leased.error();
         more_due = false;
-      } else {
-        more_due = !leased->empty();
-        for (StoredToken& stored : *leased) {
-          auto leased_token = std::make_shared<StoredToken>(std::move(stored));
-          ++in_flight;
-          exchanger_->refresh_async(
-              leased_token->token.access_token,
-              [arrivals, leased_token](Result<AccessToken> answer) {
-                std::lock_guard<std::mutex> lock(arrivals->mutex);
-                arrivals->answered.push_back(Answered{std::move(*leased_token), std::move(answer)});
-                arrivals->arrived.notify_all();
-              });
+        continue;
+      }
+      began = true;
+      more_due = !leased->leased.empty() || !leased->unreadable.empty();
+      for (UnreadableToken& unreadable : leased->unreadable) {
+        try {
+          tell(unreadable_event(std::move(unreadable)));
+        } catch (...) {
+          keep_thrown();
         }
+      }
+      for (Lease& lease : leased->leased) {
+        auto held = std::make_shared<Lease>(std::move(lease));
+        ++in_flight;
+        exchanger_->refresh_async(
+            held->stored.token.access_token, [arrivals, held](Result<AccessToken> answer) {
+              std::lock_guard<std::mutex> lock(arrivals->mutex);
+              arrivals->answered.push_back(
+                  Answered{std::move(*held), std::move(answer), std::chrono::steady_clock::now()});
+              arrivals->arrived.notify_all();
+            });
       }
       continue;
     }
     std::vector<Answered> batch;
     {
       std::unique_lock<std::mutex> lock(arrivals->mutex);
-      arrivals->arrived.wait(lock, [&] { return !arrivals->answered.empty(); });
+      const auto answered = [&] { return !arrivals->answered.empty(); };
+      if (more_due) {
+        // Held back (the transport's queue, or the window): look again soon, or at an answer.
+        arrivals->arrived.wait_for(lock, std::chrono::milliseconds(20), answered);
+      } else {
+        arrivals->arrived.wait(lock, answered);
+      }
       batch.swap(arrivals->answered);
     }
+    if (batch.empty()) continue;
     in_flight -= batch.size();
     for (Answered& one : batch) {
       try {
-        save_answer(*store_, std::move(one.stored), std::move(one.answer), now, report);
+        const Clock::time_point now =
+            store_time + std::chrono::duration_cast<Clock::duration>(one.at - store_time_read);
+        tell(finish(*store_, one.lease, std::move(one.answer), now, options_.policy).event);
       } catch (...) {
         keep_thrown();
       }
@@ -139,6 +311,89 @@ Result<RefreshReport> TokenRefresher::run_once(
   }
   if (thrown) std::rethrow_exception(thrown);
   return report;
+}
+
+Result<StoredToken> TokenRefresher::fresh(std::string_view user_id) const {
+  if (!exchanger_ || !store_) {
+    return OAuthException(ErrorCategory::invalid_argument,
+                          "TokenRefresher needs an exchanger and a store");
+  }
+  if (std::string problem = stored_user_id_problem(user_id); !problem.empty()) {
+    return OAuthException(ErrorCategory::invalid_argument, std::move(problem));
+  }
+  std::shared_ptr<Flights::Flight> flight;
+  bool leader = false;
+  {
+    std::unique_lock<std::mutex> lock(flights_->mutex);
+    auto& slot = flights_->by_user[std::string(user_id)];
+    if (!slot) {
+      slot = std::make_shared<Flights::Flight>();
+      leader = true;
+    }
+    flight = slot;
+    if (!leader) {
+      flights_->landed.wait(lock, [&] { return flight->done; });
+      return *flight->result;
+    }
+  }
+  // The leader: whatever happens, the others are answered and the slot freed.
+  Result<StoredToken> result = OAuthException(ErrorCategory::system, "fresh() did not finish");
+  try {
+    result = [&]() -> Result<StoredToken> {
+      const Result<std::optional<StoredToken>> loaded = store_->load(user_id);
+      if (!loaded) return loaded.error();
+      if (!*loaded) {
+        return OAuthException(ErrorCategory::invalid_argument,
+                              "no token is stored for user " + std::string(user_id));
+      }
+      const StoredToken& stored = **loaded;
+      if (stored.reauthorization_needed) {
+        return needs_new_login("the stored token needs a new login: " +
+                               *stored.reauthorization_needed);
+      }
+      const Clock::time_point now = store_->now();
+      if (stored.token.expires_at && now >= *stored.token.expires_at) {
+        return needs_new_login(
+            "the long-lived token expired before it was refreshed; only a new login helps");
+      }
+      if (!refresh_due(stored.token, now, options_.policy)) return stored;
+      const Result<std::optional<Lease>> lease = store_->lease_user(user_id, options_.lease);
+      if (!lease) return lease.error();
+      if (!*lease) return stored;  // another instance refreshes it; it is still valid
+      Outcome outcome = finish(*store_, **lease, exchanger_->refresh(stored.token.access_token),
+                               store_->now(), options_.policy);
+      if (options_.on_event) options_.on_event(outcome.event);
+      switch (outcome.event.kind) {
+        case RefreshEvent::Kind::refreshed:
+        case RefreshEvent::Kind::recovered:
+          return std::move(*outcome.written);
+        case RefreshEvent::Kind::reauthorization_needed:
+          return *outcome.event.error;
+        default: {  // a passing failure (the token is still valid), or replaced meanwhile
+          const Result<std::optional<StoredToken>> now_stored = store_->load(user_id);
+          if (!now_stored) return now_stored.error();
+          if (!*now_stored) {
+            return OAuthException(ErrorCategory::invalid_argument,
+                                  "no token is stored for user " + std::string(user_id));
+          }
+          return std::move(**now_stored);
+        }
+      }
+    }();
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(flights_->mutex);
+    flight->result = OAuthException(ErrorCategory::system, "fresh() was interrupted by a throw");
+    flight->done = true;
+    flights_->by_user.erase(flights_->by_user.find(user_id));
+    flights_->landed.notify_all();
+    throw;
+  }
+  std::lock_guard<std::mutex> lock(flights_->mutex);
+  flight->result = result;
+  flight->done = true;
+  flights_->by_user.erase(flights_->by_user.find(user_id));
+  flights_->landed.notify_all();
+  return result;
 }
 
 }  // namespace instagram::oauth

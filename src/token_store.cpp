@@ -25,12 +25,20 @@ std::string stored_token_problem(const StoredToken& token) {
   return {};
 }
 
+MemoryTokenStore::MemoryTokenStore(Clock clock) : clock_(std::move(clock)) {
+  if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
+}
+
+std::chrono::system_clock::time_point MemoryTokenStore::now() {
+  return clock_();
+}
+
 Result<void> MemoryTokenStore::save(const StoredToken& token) {
   if (std::string problem = stored_token_problem(token); !problem.empty()) {
     return unusable(std::move(problem));
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  tokens_[token.user_id] = Entry{token, std::nullopt};
+  tokens_[token.user_id] = Entry{token, ++last_fence_, std::nullopt};
   return {};
 }
 
@@ -55,21 +63,57 @@ Result<bool> MemoryTokenStore::remove(std::string_view user_id) {
   return true;
 }
 
-Result<std::vector<StoredToken>> MemoryTokenStore::lease_due(
-    std::chrono::system_clock::time_point now, const RefreshPolicy& policy, std::size_t limit,
-    std::chrono::seconds lease) {
+Result<LeaseBatch> MemoryTokenStore::lease_due(const RefreshPolicy& policy, std::size_t limit,
+                                               std::chrono::seconds lease) {
   if (limit == 0 || lease.count() <= 0) return unusable("limit and lease must be positive");
-  std::vector<StoredToken> leased;
+  const auto now = clock_();
+  LeaseBatch batch;
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto& [user_id, entry] : tokens_) {
-    if (leased.size() == limit) break;
-    if (entry.stored.reauthorization_needed) continue;
+    if (batch.leased.size() == limit) break;
+    const StoredToken& stored = entry.stored;
+    if (stored.reauthorization_needed) continue;
     if (entry.leased_until && *entry.leased_until > now) continue;
-    if (!refresh_due(entry.stored.token, now, policy)) continue;
+    if (stored.failure && stored.failure->next_attempt > now) continue;
+    if (!refresh_due(stored.token, now, policy)) continue;
     entry.leased_until = now + lease;
-    leased.push_back(entry.stored);
+    entry.fence = ++last_fence_;
+    batch.leased.push_back(Lease{stored, entry.fence});
   }
-  return leased;
+  return batch;
+}
+
+Result<std::optional<Lease>> MemoryTokenStore::lease_user(std::string_view user_id,
+                                                          std::chrono::seconds lease) {
+  if (std::string problem = stored_user_id_problem(user_id); !problem.empty()) {
+    return unusable(std::move(problem));
+  }
+  if (lease.count() <= 0) return unusable("limit and lease must be positive");
+  const auto now = clock_();
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto found = tokens_.find(user_id);
+  if (found == tokens_.end()) return std::optional<Lease>();
+  Entry& entry = found->second;
+  if (entry.stored.reauthorization_needed || (entry.leased_until && *entry.leased_until > now)) {
+    return std::optional<Lease>();
+  }
+  entry.leased_until = now + lease;
+  entry.fence = ++last_fence_;
+  return std::optional<Lease>(Lease{entry.stored, entry.fence});
+}
+
+Result<bool> MemoryTokenStore::finish_lease(const Lease& lease, const StoredToken& result) {
+  if (std::string problem = stored_token_problem(result); !problem.empty()) {
+    return unusable(std::move(problem));
+  }
+  if (result.user_id != lease.stored.user_id) {
+    return unusable("a lease's result must be the same user's token");
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto found = tokens_.find(result.user_id);
+  if (found == tokens_.end() || found->second.fence != lease.fence) return false;
+  found->second = Entry{result, ++last_fence_, std::nullopt};
+  return true;
 }
 
 }  // namespace instagram::oauth

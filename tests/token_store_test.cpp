@@ -28,3 +28,25 @@ TEST_CASE("a store refuses what cannot be its key or its token, naming why", "[t
   CHECK(refused.error().category() == ErrorCategory::invalid_argument);
   CHECK(refused.error().error_message() == "the stored token's access_token is empty");
 }
+
+TEST_CASE("MemoryTokenStore's clock is the one it was given", "[token_store]") {
+  using namespace std::chrono_literals;
+  auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'790'000'000));
+  MemoryTokenStore store([&] { return now; });
+  CHECK(store.now() == now);
+  const StoredToken token = testing::stored_token("17841405793187218", now - 55 * 24h);
+  REQUIRE(store.save(token).has_value());
+  // Due by its clock: leased until its clock passes the lease's end, whatever the system's.
+  REQUIRE(store.lease_due({}, 10, 300s).value().leased.size() == 1);
+  now += 299s;
+  CHECK(store.lease_due({}, 10, 300s).value().leased.empty());
+  now += 1s;
+  CHECK(store.lease_due({}, 10, 300s).value().leased.size() == 1);
+  // Younger than a day and the clock margin by its clock: not due (with a policy that would
+  // refresh any token older than that).
+  const RefreshPolicy any_age{24h, 60 * 24h};
+  REQUIRE(store.save(testing::stored_token("17841405793187219", now - 24h - 599s)).has_value());
+  CHECK(store.lease_due(any_age, 10, 300s).value().leased.empty());
+  now += 1s;
+  CHECK(store.lease_due(any_age, 10, 300s).value().leased.size() == 1);
+}

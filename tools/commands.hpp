@@ -78,6 +78,9 @@ struct RefreshDueArgs {
   std::string database;   // libpq conninfo
   std::string keys_file;  // default: $INSTAGRAM_TOKEN_KEYS
   std::size_t max_in_flight = 200;
+  long lease_seconds = 300;  // how long a token is this pass's while it is refreshed
+  bool dry_run = false;      // what is due, nothing leased or sent
+  bool reseal = false;       // every row to the first key, no pass
   bool json = false;
 };
 

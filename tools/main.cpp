@@ -233,13 +233,30 @@ void add_refresh_due(CLI::App& app, cli::RefreshDueArgs& args, int& result) {
   command->add_option("--max-in-flight", args.max_in_flight, "refreshes at once (> 0)")
       ->check(greater_than_zero)
       ->capture_default_str();
+  command
+      ->add_option("--lease-seconds", args.lease_seconds,
+                   "how long a token is this pass's while it is refreshed; a pass that dies "
+                   "leaves its tokens to a later pass after this (> --timeout-ms)")
+      ->check(greater_than_zero)
+      ->capture_default_str();
   add_connection(*command, args.connection, true);
-  command->add_flag("--json", args.json, "print the summary as JSON");
+  auto* dry_run = command->add_flag(
+      "--dry-run", args.dry_run,
+      "say what is due (and what is leased, failing, dead or unreadable); lease and send nothing");
+  command
+      ->add_flag("--reseal", args.reseal,
+                 "seal every token with the first key (after a rotation) instead of a pass")
+      ->excludes(dry_run);
+  command->add_flag("--json", args.json,
+                    "print the summary as JSON, each user's outcome but a plain refresh listed");
   command->footer(
-      "Exit codes: 0 every due token refreshed (or none due); 1 a refresh failed or the pass\n"
-      "stopped (a later pass retries); 2 usage (a missing secret, key or option); 4 Instagram\n"
-      "refused the app; 5 the database or Instagram unreachable; 6 a stored token no key\n"
-      "opens, or an answer not as expected.\n"
+      "Prints the counts, then a line for each user whose outcome needs a look (failed, with\n"
+      "its attempt and next try; reauthorization_needed; unreadable; recovered; superseded).\n"
+      "Exit codes: 0 every due token refreshed (or none due; a token that needs a new login is\n"
+      "an outcome, not a failure); 1 a refresh failed or the pass stopped (a later pass\n"
+      "retries); 2 usage (a missing secret, key or option); 4 Instagram refused the app; 5 the\n"
+      "database or Instagram unreachable; 6 a stored token no key opens (every other token was\n"
+      "refreshed; --reseal names them), or an answer not as expected.\n"
       "The database URL is best given in $INSTAGRAM_DATABASE_URL: argv, password included, is\n"
       "visible to every user in ps.");
   command->callback([&] {

@@ -9,8 +9,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
+#include <ostream>
+#include <string>
+#include <vector>
 
 namespace instagram::oauth::cli {
 
@@ -34,19 +40,101 @@ bool database_password_in_argv(const std::string& conninfo) {
 
 }  // namespace
 
-int run_refresh_due(const RefreshDueArgs& args) {
-  std::optional<std::string> secret =
-      read_secret("INSTAGRAM_CLIENT_SECRET", args.connection.client_secret_file);
-  if (!secret) {
-    return usage_error(
-        "the client secret comes from $INSTAGRAM_CLIENT_SECRET or --client-secret-file, never "
-        "argv");
+namespace {
+
+std::string iso_time(std::chrono::system_clock::time_point when) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32] = {};
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+nlohmann::json event_json(const RefreshEvent& event) {
+  nlohmann::json json = {{"user_id", event.user_id}, {"outcome", to_string(event.kind)}};
+  if (event.error) {
+    json["error"] = to_string(event.error->category());
+    json["message"] = event.error->error_message();
   }
+  if (event.attempts > 0) json["attempts"] = event.attempts;
+  if (event.next_attempt) json["next_attempt"] = iso_time(*event.next_attempt);
+  return json;
+}
+
+// One line for an outcome an operator acts on; a refreshed token needs none.
+void print_event(std::ostream& out, const RefreshEvent& event) {
+  out << to_string(event.kind) << ' ' << event.user_id;
+  if (event.error) out << ": " << text(event.error->what());
+  if (event.attempts > 0) out << " (attempt " << event.attempts;
+  if (event.next_attempt) out << ", next at " << iso_time(*event.next_attempt);
+  if (event.attempts > 0) out << ')';
+  out << '\n';
+}
+
+int run_dry(PostgresTokenStore& store, bool json) {
+  const Result<TokenStoreOverview> seen = store.overview({});
+  if (!seen) return report(seen.error());
+  if (json) {
+    std::cout << nlohmann::json{{"tokens", seen->tokens},
+                                {"due", seen->due},
+                                {"leased", seen->leased},
+                                {"waiting_after_failure", seen->waiting_after_failure},
+                                {"reauthorization_needed", seen->reauthorization_needed},
+                                {"unreadable", seen->unreadable},
+                                {"due_users", seen->due_users},
+                                {"unreadable_users", seen->unreadable_users}}
+                     .dump()
+              << '\n';
+    return success;
+  }
+  std::cout << "tokens: " << seen->tokens << "\ndue now (a pass would refresh): " << seen->due
+            << "\nleased by a pass under way: " << seen->leased
+            << "\nwaiting after a failure: " << seen->waiting_after_failure
+            << "\nneed a new login: " << seen->reauthorization_needed
+            << "\nunreadable (no key opens them): " << seen->unreadable << '\n';
+  for (const std::string& user : seen->due_users) std::cout << "due " << user << '\n';
+  for (const std::string& user : seen->unreadable_users) std::cout << "unreadable " << user << '\n';
+  return success;
+}
+
+int run_reseal(PostgresTokenStore& store, bool json) {
+  const Result<ResealReport> resealed = store.reseal();
+  if (!resealed) return report(resealed.error());
+  if (json) {
+    nlohmann::json unreadable = nlohmann::json::array();
+    for (const UnreadableToken& token : resealed->unreadable) {
+      unreadable.push_back({{"user_id", token.user_id}, {"message", token.error.error_message()}});
+    }
+    std::cout << nlohmann::json{{"resealed", resealed->resealed}, {"unreadable", unreadable}}.dump()
+              << '\n';
+  } else {
+    std::cout << "resealed with the first key: " << resealed->resealed
+              << "\nunreadable: " << resealed->unreadable.size() << '\n';
+    for (const UnreadableToken& token : resealed->unreadable) {
+      std::cout << "unreadable " << token.user_id << ": " << text(token.error.what()) << '\n';
+    }
+  }
+  return resealed->unreadable.empty() ? success : invalid;
+}
+
+}  // namespace
+
+int run_refresh_due(const RefreshDueArgs& args) {
   const std::optional<std::string> keys = read_secret("INSTAGRAM_TOKEN_KEYS", args.keys_file);
   if (!keys) {
     return usage_error(
         "the token keys come from $INSTAGRAM_TOKEN_KEYS or --keys-file (comma-separated, the "
         "sealing key first), never argv");
+  }
+  std::optional<std::string> secret;
+  if (!args.dry_run && !args.reseal) {
+    secret = read_secret("INSTAGRAM_CLIENT_SECRET", args.connection.client_secret_file);
+    if (!secret) {
+      return usage_error(
+          "the client secret comes from $INSTAGRAM_CLIENT_SECRET or --client-secret-file, never "
+          "argv");
+    }
   }
   if (database_password_in_argv(args.database)) {
     std::cerr << "warning: --database carries a password, which every user sees in ps; set "
@@ -61,34 +149,53 @@ int run_refresh_due(const RefreshDueArgs& args) {
   Result<std::shared_ptr<PostgresTokenStore>> store =
       PostgresTokenStore::open(args.database, key_list);
   if (!store) return report(store.error());
+  if (args.dry_run) return run_dry(**store, args.json);
+  if (args.reseal) return run_reseal(**store, args.json);
   const Result<std::shared_ptr<const TokenExchanger>> exchanger = TokenExchanger::create_shared(
       args.connection.app_config(std::move(*secret)), args.connection.client_options());
   if (!exchanger) return report(exchanger.error());
   const bool terminal = !args.json && isatty(STDERR_FILENO) == 1;
-  const TokenRefresher refresher(*exchanger, *store, {}, args.max_in_flight);
-  // On a terminal, one line rewritten as answers are saved; nothing in a log.
+  // Every outcome but a plain refresh, for the operator; printed after the pass.
+  std::vector<RefreshEvent> notable;
+  RefresherOptions options;
+  options.max_in_flight = args.max_in_flight;
+  options.lease = std::chrono::seconds(args.lease_seconds);
+  options.on_event = [&notable](const RefreshEvent& event) {
+    if (event.kind != RefreshEvent::Kind::refreshed) notable.push_back(event);
+  };
+  const TokenRefresher refresher(*exchanger, *store, std::move(options));
+  // On a terminal, one line rewritten as answers are written; nothing in a log.
   const auto show_progress = [terminal](const RefreshReport& so_far) {
     if (!terminal) return;
-    std::cerr << "\rrefreshed " << so_far.refreshed << ", need a new login "
+    std::cerr << "\rrefreshed " << so_far.refreshed + so_far.recovered << ", need a new login "
               << so_far.reauthorization_needed << ", failed " << so_far.failed << std::flush;
   };
-  const Result<RefreshReport> pass =
-      refresher.run_once(std::chrono::system_clock::now(), show_progress);
+  const Result<RefreshReport> pass = refresher.run_once(show_progress);
   if (terminal) std::cerr << '\n';
   if (!pass) return report(pass.error());
   if (args.json) {
+    nlohmann::json events = nlohmann::json::array();
+    for (const RefreshEvent& event : notable) events.push_back(event_json(event));
     nlohmann::json answer = {{"refreshed", pass->refreshed},
+                             {"recovered", pass->recovered},
+                             {"failed", pass->failed},
                              {"reauthorization_needed", pass->reauthorization_needed},
-                             {"failed", pass->failed}};
+                             {"unreadable", pass->unreadable},
+                             {"superseded", pass->superseded},
+                             {"events", events}};
     if (pass->stopped_by) answer["stopped_by"] = pass->stopped_by->what();
-    std::cout << answer.dump() << '\n';
+    std::cout << answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
-    std::cout << "refreshed: " << pass->refreshed
+    std::cout << "refreshed: " << pass->refreshed << "\nrecovered: " << pass->recovered
+              << "\nfailed: " << pass->failed
               << "\nneed a new login: " << pass->reauthorization_needed
-              << "\nfailed: " << pass->failed << '\n';
+              << "\nunreadable: " << pass->unreadable << "\nsuperseded: " << pass->superseded
+              << '\n';
+    for (const RefreshEvent& event : notable) print_event(std::cout, event);
     if (pass->stopped_by) std::cout << "stopped: " << pass->stopped_by->what() << '\n';
   }
-  return pass->failed > 0 || pass->stopped_by ? 1 : success;
+  if (pass->failed > 0 || pass->stopped_by) return 1;
+  return pass->unreadable > 0 ? invalid : success;
 }
 
 }  // namespace instagram::oauth::cli

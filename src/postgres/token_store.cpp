@@ -1,27 +1,23 @@
-// PostgresTokenStore over libpq; tokens sealed with AES-256-GCM from libcrypto.
+// PostgresTokenStore: the table, its statements and the token's sealed JSON.
 #include <instagram/oauth/postgres/token_store.hpp>
 
-#include <libpq-fe.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
+#include "connection_pool.hpp"
+#include "seal.hpp"
+
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <array>
-#include <condition_variable>
+#include <atomic>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
-#include <mutex>
 #include <utility>
 
 namespace instagram::oauth {
 namespace {
 
 using Clock = std::chrono::system_clock;
-constexpr int schema_version = 1;
-constexpr std::size_t nonce_size = 12;
-constexpr std::size_t tag_size = 16;
+using postgres::Parameter;
+using postgres::PgResult;
+constexpr int schema_version = 2;
 
 OAuthException failure(ErrorCategory category, std::string message) {
   return OAuthException(category, std::move(message));
@@ -36,89 +32,21 @@ Clock::time_point from_microseconds(std::int64_t value) {
       std::chrono::duration_cast<Clock::duration>(std::chrono::microseconds(value)));
 }
 
-std::array<unsigned char, 32> sha256(std::string_view data) {
-  std::array<unsigned char, 32> digest{};
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr);
-  return digest;
+template <class Duration>
+std::string microseconds_text(Duration duration) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(duration).count());
 }
 
-// A sealing key: its id (stored beside each token it seals) and the AES-256 key.
-struct Key {
-  std::string id;
-  std::array<unsigned char, 32> aes;
-};
+std::optional<std::string> time_parameter(const std::optional<Clock::time_point>& when) {
+  return when ? std::optional<std::string>(std::to_string(microseconds(*when))) : std::nullopt;
+}
 
-// The keys are long random secrets: SHA-256 of each is its AES key, and SHA-256 of a
-// labelled copy names it without saying anything of it.
-Key derive(const std::string& material) {
-  Key key;
-  key.aes = sha256(material);
-  const auto id = sha256(std::string("instagram-oauth token key id\n") + material);
-  constexpr char hex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < 8; ++i) {
-    key.id += hex[id[i] >> 4];
-    key.id += hex[id[i] & 15];
+std::optional<ErrorCategory> category_named(std::string_view name) {
+  for (int value = 0; value <= static_cast<int>(ErrorCategory::invalid_signature); ++value) {
+    const auto category = static_cast<ErrorCategory>(value);
+    if (to_string(category) == name) return category;
   }
-  return key;
-}
-
-struct CipherDeleter {
-  void operator()(EVP_CIPHER_CTX* context) const noexcept { EVP_CIPHER_CTX_free(context); }
-};
-using Cipher = std::unique_ptr<EVP_CIPHER_CTX, CipherDeleter>;
-
-// nonce || ciphertext || tag, or nullopt when libcrypto fails.
-std::optional<std::string> seal(const Key& key, std::string_view associated,
-                                std::string_view plain) {
-  std::string out(nonce_size + plain.size() + tag_size, '\0');
-  auto* bytes = reinterpret_cast<unsigned char*>(out.data());
-  if (RAND_bytes(bytes, static_cast<int>(nonce_size)) != 1) return std::nullopt;
-  Cipher context(EVP_CIPHER_CTX_new());
-  int length = 0;
-  int final_length = 0;
-  const bool sealed =
-      context &&
-      EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, key.aes.data(), bytes) == 1 &&
-      EVP_EncryptUpdate(context.get(), nullptr, &length,
-                        reinterpret_cast<const unsigned char*>(associated.data()),
-                        static_cast<int>(associated.size())) == 1 &&
-      EVP_EncryptUpdate(context.get(), bytes + nonce_size, &length,
-                        reinterpret_cast<const unsigned char*>(plain.data()),
-                        static_cast<int>(plain.size())) == 1 &&
-      EVP_EncryptFinal_ex(context.get(), bytes + nonce_size + length, &final_length) == 1 &&
-      EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(tag_size),
-                          bytes + nonce_size + plain.size()) == 1;
-  if (!sealed) return std::nullopt;
-  return out;
-}
-
-// The plain text, or nullopt when the tag does not verify (another key, an altered row).
-std::optional<std::string> open_sealed(const Key& key, std::string_view associated,
-                                       std::string_view sealed) {
-  if (sealed.size() < nonce_size + tag_size) return std::nullopt;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(sealed.data());
-  const std::size_t cipher_size = sealed.size() - nonce_size - tag_size;
-  std::string plain(cipher_size, '\0');
-  std::array<unsigned char, tag_size> tag{};
-  std::copy(bytes + nonce_size + cipher_size, bytes + sealed.size(), tag.begin());
-  Cipher context(EVP_CIPHER_CTX_new());
-  int length = 0;
-  int final_length = 0;
-  const bool opened =
-      context &&
-      EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, key.aes.data(), bytes) == 1 &&
-      EVP_DecryptUpdate(context.get(), nullptr, &length,
-                        reinterpret_cast<const unsigned char*>(associated.data()),
-                        static_cast<int>(associated.size())) == 1 &&
-      EVP_DecryptUpdate(context.get(), reinterpret_cast<unsigned char*>(plain.data()), &length,
-                        bytes + nonce_size, static_cast<int>(cipher_size)) == 1 &&
-      EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(tag_size),
-                          tag.data()) == 1 &&
-      EVP_DecryptFinal_ex(context.get(), reinterpret_cast<unsigned char*>(plain.data()) + length,
-                          &final_length) == 1;
-  if (!opened) return std::nullopt;
-  return plain;
+  return std::nullopt;
 }
 
 std::string token_json(const StoredToken& stored) {
@@ -130,186 +58,136 @@ std::string token_json(const StoredToken& stored) {
   if (token.expires_in) json["expires_in"] = token.expires_in->count();
   if (token.received_at) json["received_at"] = microseconds(*token.received_at);
   if (token.expires_at) json["expires_at"] = microseconds(*token.expires_at);
-  if (stored.reauthorization_needed)
+  if (stored.reauthorization_needed) {
     json["reauthorization_needed"] = *stored.reauthorization_needed;
+  }
+  if (stored.failure) {
+    json["failure"] = {{"attempts", stored.failure->attempts},
+                       {"category", to_string(stored.failure->category)},
+                       {"message", stored.failure->message},
+                       {"next_attempt", microseconds(stored.failure->next_attempt)}};
+  }
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+template <class T>
+std::optional<T> member(const nlohmann::json& json, const char* name) {
+  if (!json.contains(name)) return std::nullopt;
+  const nlohmann::json& value = json[name];
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (value.is_string()) return value.get<std::string>();
+  } else {
+    if (value.is_number_integer()) return value.get<T>();
+  }
+  return std::nullopt;
 }
 
 std::optional<StoredToken> token_from_json(std::string user_id, const std::string& text) {
   const nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
-  if (!json.is_object() || !json.contains("access_token") || !json["access_token"].is_string()) {
-    return std::nullopt;
-  }
+  if (!json.is_object()) return std::nullopt;
+  std::optional<std::string> access_token = member<std::string>(json, "access_token");
+  if (!access_token) return std::nullopt;
   StoredToken stored;
   stored.user_id = std::move(user_id);
   AccessToken& token = stored.token;
-  token.access_token = json["access_token"].get<std::string>();
-  token.user_id = json.value("user_id", std::string());
-  token.token_type = json.value("token_type", std::string());
+  token.access_token = std::move(*access_token);
+  token.user_id = member<std::string>(json, "user_id").value_or("");
+  token.token_type = member<std::string>(json, "token_type").value_or("");
   if (json.contains("permissions") && json["permissions"].is_array()) {
     for (const auto& permission : json["permissions"]) {
       if (permission.is_string()) token.permissions.push_back(permission.get<std::string>());
     }
   }
-  if (json.contains("expires_in") && json["expires_in"].is_number_integer()) {
-    token.expires_in = std::chrono::seconds(json["expires_in"].get<std::int64_t>());
+  if (const auto seconds = member<std::int64_t>(json, "expires_in")) {
+    token.expires_in = std::chrono::seconds(*seconds);
   }
-  if (json.contains("received_at") && json["received_at"].is_number_integer()) {
-    token.received_at = from_microseconds(json["received_at"].get<std::int64_t>());
+  if (const auto at = member<std::int64_t>(json, "received_at")) {
+    token.received_at = from_microseconds(*at);
   }
-  if (json.contains("expires_at") && json["expires_at"].is_number_integer()) {
-    token.expires_at = from_microseconds(json["expires_at"].get<std::int64_t>());
+  if (const auto at = member<std::int64_t>(json, "expires_at")) {
+    token.expires_at = from_microseconds(*at);
   }
-  if (json.contains("reauthorization_needed") && json["reauthorization_needed"].is_string()) {
-    stored.reauthorization_needed = json["reauthorization_needed"].get<std::string>();
+  stored.reauthorization_needed = member<std::string>(json, "reauthorization_needed");
+  if (json.contains("failure") && json["failure"].is_object()) {
+    const nlohmann::json& kept = json["failure"];
+    RefreshFailure failed;
+    failed.attempts = static_cast<unsigned>(member<std::int64_t>(kept, "attempts").value_or(1));
+    failed.category = category_named(member<std::string>(kept, "category").value_or(""))
+                          .value_or(ErrorCategory::transport);
+    failed.message = member<std::string>(kept, "message").value_or("");
+    failed.next_attempt = from_microseconds(member<std::int64_t>(kept, "next_attempt").value_or(0));
+    stored.failure = std::move(failed);
   }
   return stored;
 }
 
-struct ResultDeleter {
-  void operator()(PGresult* result) const noexcept { PQclear(result); }
-};
-using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+// The server's clock in microseconds since 1970, inside one statement.
+#define INSTAGRAM_OAUTH_NOW_US "(extract(epoch FROM now()) * 1000000)::bigint"
 
-// A statement's parameters: text, or binary for the sealed bytes; nullopt is SQL NULL.
-struct Parameter {
-  std::optional<std::string> value;
-  bool binary = false;
-};
+// Due by the server's clock ($1: the minimum age, $2: how long before expiry), unleased, and
+// neither dead nor unreadable; the failure's next attempt is checked apart.
+#define INSTAGRAM_OAUTH_DUE                                 \
+  "NOT reauthorization_needed AND NOT unreadable "          \
+  "AND received_at IS NOT NULL AND expires_at IS NOT NULL " \
+  "AND " INSTAGRAM_OAUTH_NOW_US                             \
+  " - received_at >= $1::bigint "                           \
+  "AND expires_at > " INSTAGRAM_OAUTH_NOW_US                \
+  " "                                                       \
+  "AND expires_at - $2::bigint <= " INSTAGRAM_OAUTH_NOW_US  \
+  " "                                                       \
+  "AND (leased_until IS NULL OR leased_until <= " INSTAGRAM_OAUTH_NOW_US ")"
+
+// A new database gets schema 2; one of schema 1 (the first release) keeps its version row until
+// upgrade_to_2 has run.
+constexpr const char* create_schema = R"sql(
+SELECT pg_advisory_xact_lock(7274277461);
+CREATE TABLE IF NOT EXISTS instagram_oauth_schema (version integer NOT NULL);
+CREATE SEQUENCE IF NOT EXISTS instagram_oauth_fence;
+CREATE TABLE IF NOT EXISTS instagram_oauth_tokens (
+  user_id text PRIMARY KEY,
+  key_id text NOT NULL,
+  sealed bytea NOT NULL,
+  received_at bigint,
+  expires_at bigint,
+  reauthorization_needed boolean NOT NULL DEFAULT false,
+  leased_until bigint,
+  fence bigint NOT NULL DEFAULT 0,
+  next_attempt bigint,
+  unreadable boolean NOT NULL DEFAULT false);
+INSERT INTO instagram_oauth_schema (version)
+  SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM instagram_oauth_schema);
+)sql";
+
+// Schema 1 to 2: fences, a failure's next attempt, unreadable rows, and the index that leaves
+// the unreadable out.
+constexpr const char* upgrade_to_2 = R"sql(
+SELECT pg_advisory_xact_lock(7274277461);
+ALTER TABLE instagram_oauth_tokens
+  ADD COLUMN IF NOT EXISTS fence bigint NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS next_attempt bigint,
+  ADD COLUMN IF NOT EXISTS unreadable boolean NOT NULL DEFAULT false;
+DROP INDEX IF EXISTS instagram_oauth_tokens_due;
+UPDATE instagram_oauth_schema SET version = 2 WHERE version = 1;
+)sql";
+
+// What lease_due asks: the due rows by expiry, without the dead and the unreadable.
+constexpr const char* create_index =
+    "CREATE INDEX IF NOT EXISTS instagram_oauth_tokens_due_2 ON instagram_oauth_tokens "
+    "(expires_at) WHERE NOT reauthorization_needed AND NOT unreadable";
 
 }  // namespace
 
 struct PostgresTokenStore::Impl {
-  std::string conninfo;
-  std::string password;  // masked out of every message
-  std::vector<Key> keys;
-  std::size_t max_connections = 4;
-  std::mutex mutex;
-  std::condition_variable returned;
-  std::vector<PGconn*> idle;
-  std::size_t made = 0;
-
-  ~Impl() {
-    for (PGconn* connection : idle) PQfinish(connection);
-  }
-
-  // libpq's message: its first line, the password masked.
-  std::string said(const char* message) const {
-    std::string text = message != nullptr ? message : "";
-    text = text.substr(0, text.find('\n'));
-    if (!password.empty()) {
-      for (std::size_t at = text.find(password); at != std::string::npos;
-           at = text.find(password, at)) {
-        text.replace(at, password.size(), "(redacted)");
-      }
-    }
-    return text;
-  }
-
-  // A connection for one call, made when none is idle and the pool has room (or always,
-  // with `fresh`, in place of one that broke). `pooled` says whether it was used before.
-  Result<PGconn*> borrow(bool fresh, bool& pooled) {
-    std::unique_lock<std::mutex> lock(mutex);
-    returned.wait(lock, [&] { return (!fresh && !idle.empty()) || made < max_connections; });
-    pooled = !fresh && !idle.empty();
-    if (pooled) {
-      PGconn* connection = idle.back();
-      idle.pop_back();
-      return connection;
-    }
-    ++made;
-    lock.unlock();
-    PGconn* connection = PQconnectdb(conninfo.c_str());
-    if (connection == nullptr || PQstatus(connection) != CONNECTION_OK) {
-      OAuthException error =
-          failure(ErrorCategory::transport,
-                  "PostgreSQL: cannot connect: " +
-                      said(connection != nullptr ? PQerrorMessage(connection) : "out of memory"));
-      PQfinish(connection);
-      lock.lock();
-      --made;
-      returned.notify_one();
-      return error;
-    }
-    // The server's notices ("relation … already exists, skipping") are not the caller's
-    // business; libpq would print them to stderr.
-    PQsetNoticeProcessor(
-        connection, [](void*, const char*) {}, nullptr);
-    return connection;
-  }
-
-  // Back to the pool; a broken one is closed, and the next call makes another.
-  void give_back(PGconn* connection) {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (PQstatus(connection) == CONNECTION_OK && PQtransactionStatus(connection) == PQTRANS_IDLE) {
-      idle.push_back(connection);
-    } else {
-      PQfinish(connection);
-      --made;
-    }
-    returned.notify_one();
-  }
-
-  OAuthException error_of(PGconn* connection, const PGresult* result) const {
-    const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-    const std::string code = state != nullptr ? state : "";
-    const std::string message =
-        "PostgreSQL: " +
-        said(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(connection));
-    if (PQstatus(connection) != CONNECTION_OK || code.rfind("08", 0) == 0 ||
-        code.rfind("57P0", 0) == 0 || code.empty()) {
-      return failure(ErrorCategory::transport, message);
-    }
-    if (code == "57014") return failure(ErrorCategory::timeout, message);
-    return failure(ErrorCategory::system, message);
-  }
-
-  // Runs one statement on a pooled connection (several, without parameters, as a script in
-  // one transaction); the rows, or the error mapped.
-  Result<PgResult> run(const char* sql, const std::vector<Parameter>& parameters,
-                       bool script = false) {
-    bool stale = false;
-    Result<PgResult> result = run_once(sql, parameters, script, false, stale);
-    // A pooled connection found broken (the server restarted since it was last used) is
-    // replaced and the statement sent once more. Every statement here may run twice: saves
-    // are upserts, a lease taken twice only delays those tokens until it runs out.
-    if (!result && stale) result = run_once(sql, parameters, script, true, stale);
-    return result;
-  }
-
-  Result<PgResult> run_once(const char* sql, const std::vector<Parameter>& parameters, bool script,
-                            bool fresh, bool& stale) {
-    bool pooled = false;
-    Result<PGconn*> connection = borrow(fresh, pooled);
-    if (!connection) return connection.error();
-    std::vector<const char*> values;
-    std::vector<int> lengths;
-    std::vector<int> formats;
-    for (const Parameter& parameter : parameters) {
-      values.push_back(parameter.value ? parameter.value->data() : nullptr);
-      lengths.push_back(parameter.value ? static_cast<int>(parameter.value->size()) : 0);
-      formats.push_back(parameter.binary ? 1 : 0);
-    }
-    PgResult result(script
-                        ? PQexec(*connection, sql)
-                        : PQexecParams(*connection, sql, static_cast<int>(parameters.size()),
-                                       nullptr, values.data(), lengths.data(), formats.data(), 0));
-    const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      stale = pooled && PQstatus(*connection) != CONNECTION_OK;
-      OAuthException error = error_of(*connection, result.get());
-      give_back(*connection);
-      return error;
-    }
-    give_back(*connection);
-    return result;
-  }
+  std::unique_ptr<postgres::ConnectionPool> pool;
+  std::vector<postgres::SealingKey> keys;
+  // The server's clock minus this process's, as last measured (for now() when it is down).
+  std::atomic<std::int64_t> clock_offset_us{0};
 
   Result<StoredToken> unsealed(const std::string& user_id, const std::string& key_id,
                                const std::string& sealed) const {
-    for (const Key& key : keys) {
+    for (const postgres::SealingKey& key : keys) {
       if (key.id != key_id) continue;
-      const std::optional<std::string> plain = open_sealed(key, user_id, sealed);
+      const std::optional<std::string> plain = postgres::open_sealed(key, user_id, sealed);
       std::optional<StoredToken> stored = plain ? token_from_json(user_id, *plain) : std::nullopt;
       if (!stored) {
         return failure(ErrorCategory::invalid_signature,
@@ -323,37 +201,31 @@ struct PostgresTokenStore::Impl {
                                                          ", which is not among the keys given");
   }
 
-  // The row's sealed bytes, from libpq's text form of bytea.
-  static std::string bytea(const PGresult* result, int row, int column) {
-    std::size_t size = 0;
-    unsigned char* bytes = PQunescapeBytea(
-        reinterpret_cast<const unsigned char*>(PQgetvalue(result, row, column)), &size);
-    std::string out(reinterpret_cast<const char*>(bytes), bytes != nullptr ? size : 0);
-    PQfreemem(bytes);
-    return out;
+  // Takes an unreadable row out of the due set (while it still carries `fence`).
+  Result<PgResult> set_aside(const std::string& user_id, const std::string& fence) {
+    return pool->run(
+        "UPDATE instagram_oauth_tokens SET unreadable = true, leased_until = NULL "
+        "WHERE user_id = $1 AND fence = $2::bigint",
+        {{user_id}, {fence}});
+  }
+
+  // The columns every write sets from the token: key_id, sealed, received_at, expires_at,
+  // reauthorization_needed, next_attempt ($2 to $7 after the user id).
+  Result<std::vector<Parameter>> row_of(const StoredToken& token) const {
+    const std::optional<std::string> sealed =
+        postgres::seal(keys.front(), token.user_id, token_json(token));
+    if (!sealed) return failure(ErrorCategory::system, "libcrypto could not seal the token");
+    std::optional<Clock::time_point> next_attempt;
+    if (token.failure) next_attempt = token.failure->next_attempt;
+    return std::vector<Parameter>{{token.user_id},
+                                  {keys.front().id},
+                                  {*sealed, true},
+                                  {time_parameter(token.token.received_at)},
+                                  {time_parameter(token.token.expires_at)},
+                                  {std::string(token.reauthorization_needed ? "true" : "false")},
+                                  {time_parameter(next_attempt)}};
   }
 };
-
-namespace {
-
-constexpr const char* create_schema = R"sql(
-SELECT pg_advisory_xact_lock(7274277461);
-CREATE TABLE IF NOT EXISTS instagram_oauth_schema (version integer NOT NULL);
-CREATE TABLE IF NOT EXISTS instagram_oauth_tokens (
-  user_id text PRIMARY KEY,
-  key_id text NOT NULL,
-  sealed bytea NOT NULL,
-  received_at bigint,
-  expires_at bigint,
-  reauthorization_needed boolean NOT NULL DEFAULT false,
-  leased_until bigint);
-CREATE INDEX IF NOT EXISTS instagram_oauth_tokens_due
-  ON instagram_oauth_tokens (expires_at) WHERE NOT reauthorization_needed;
-INSERT INTO instagram_oauth_schema (version)
-  SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM instagram_oauth_schema);
-)sql";
-
-}  // namespace
 
 PostgresTokenStore::PostgresTokenStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 PostgresTokenStore::~PostgresTokenStore() = default;
@@ -371,31 +243,19 @@ Result<std::shared_ptr<PostgresTokenStore>> PostgresTokenStore::open(
                      "a token key is shorter than 32 bytes (use 32 random bytes, e.g. base64)");
     }
   }
-  if (connections == 0) {
-    return failure(ErrorCategory::invalid_argument, "the connection pool needs at least one");
-  }
   auto impl = std::make_unique<Impl>();
-  char* parse_error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &parse_error);
-  if (options == nullptr) {
-    // libpq's message may quote the conninfo: only its kind is said.
-    PQfreemem(parse_error);
-    return failure(ErrorCategory::invalid_argument,
-                   "the PostgreSQL conninfo cannot be read (a \"postgresql://\" URI or "
-                   "\"key=value\" pairs)");
+  Result<std::unique_ptr<postgres::ConnectionPool>> pool =
+      postgres::ConnectionPool::make(std::move(conninfo), connections);
+  if (!pool) return pool.error();
+  impl->pool = std::move(*pool);
+  for (const std::string& key : keys) impl->keys.push_back(postgres::derive_sealing_key(key));
+  Result<PgResult> version = impl->pool->run(create_schema, {}, true);
+  if (version) version = impl->pool->run("SELECT version FROM instagram_oauth_schema", {});
+  if (version && PQntuples(version->get()) == 1 &&
+      std::strtol(PQgetvalue(version->get(), 0, 0), nullptr, 10) == 1) {
+    version = impl->pool->run(upgrade_to_2, {}, true);
+    if (version) version = impl->pool->run("SELECT version FROM instagram_oauth_schema", {});
   }
-  for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
-    if (std::string_view(option->keyword) == "password" && option->val != nullptr) {
-      impl->password = option->val;
-    }
-  }
-  PQconninfoFree(options);
-  impl->conninfo = std::move(conninfo);
-  impl->max_connections = connections;
-  for (const std::string& key : keys) impl->keys.push_back(derive(key));
-  Result<PgResult> created = impl->run(create_schema, {}, true);
-  if (!created) return created.error();
-  Result<PgResult> version = impl->run("SELECT version FROM instagram_oauth_schema", {});
   if (!version) return version.error();
   const long found = PQntuples(version->get()) == 1
                          ? std::strtol(PQgetvalue(version->get(), 0, 0), nullptr, 10)
@@ -405,31 +265,38 @@ Result<std::shared_ptr<PostgresTokenStore>> PostgresTokenStore::open(
                                               std::to_string(found) + "; this library knows " +
                                               std::to_string(schema_version));
   }
+  Result<PgResult> indexed = impl->pool->run(create_index, {});
+  if (!indexed) return indexed.error();
   return std::shared_ptr<PostgresTokenStore>(new PostgresTokenStore(std::move(impl)));
+}
+
+Clock::time_point PostgresTokenStore::now() {
+  const Result<PgResult> asked = impl_->pool->run("SELECT " INSTAGRAM_OAUTH_NOW_US, {});
+  const std::int64_t local = microseconds(Clock::now());
+  if (asked && PQntuples(asked->get()) == 1) {
+    const std::int64_t server = std::strtoll(PQgetvalue(asked->get(), 0, 0), nullptr, 10);
+    impl_->clock_offset_us = server - local;
+    return from_microseconds(server);
+  }
+  return from_microseconds(local + impl_->clock_offset_us);
 }
 
 Result<void> PostgresTokenStore::save(const StoredToken& token) {
   if (std::string problem = stored_token_problem(token); !problem.empty()) {
     return failure(ErrorCategory::invalid_argument, std::move(problem));
   }
-  const std::optional<std::string> sealed =
-      seal(impl_->keys.front(), token.user_id, token_json(token));
-  if (!sealed) return failure(ErrorCategory::system, "libcrypto could not seal the token");
-  const auto time = [](const std::optional<Clock::time_point>& when) {
-    return when ? std::optional<std::string>(std::to_string(microseconds(*when))) : std::nullopt;
-  };
-  Result<PgResult> saved = impl_->run(
+  Result<std::vector<Parameter>> row = impl_->row_of(token);
+  if (!row) return row.error();
+  Result<PgResult> saved = impl_->pool->run(
       "INSERT INTO instagram_oauth_tokens (user_id, key_id, sealed, received_at, expires_at, "
-      "reauthorization_needed, leased_until) VALUES ($1, $2, $3, $4, $5, $6, NULL) "
+      "reauthorization_needed, next_attempt, leased_until, unreadable, fence) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, false, nextval('instagram_oauth_fence')) "
       "ON CONFLICT (user_id) DO UPDATE SET key_id = EXCLUDED.key_id, sealed = EXCLUDED.sealed, "
       "received_at = EXCLUDED.received_at, expires_at = EXCLUDED.expires_at, "
-      "reauthorization_needed = EXCLUDED.reauthorization_needed, leased_until = NULL",
-      {{token.user_id},
-       {impl_->keys.front().id},
-       {*sealed, true},
-       {time(token.token.received_at)},
-       {time(token.token.expires_at)},
-       {std::string(token.reauthorization_needed ? "true" : "false")}});
+      "reauthorization_needed = EXCLUDED.reauthorization_needed, "
+      "next_attempt = EXCLUDED.next_attempt, leased_until = NULL, unreadable = false, "
+      "fence = EXCLUDED.fence",
+      *row);
   if (!saved) return saved.error();
   return {};
 }
@@ -439,12 +306,12 @@ Result<std::optional<StoredToken>> PostgresTokenStore::load(std::string_view use
     return failure(ErrorCategory::invalid_argument, std::move(problem));
   }
   Result<PgResult> found =
-      impl_->run("SELECT key_id, sealed FROM instagram_oauth_tokens WHERE user_id = $1",
-                 {{std::string(user_id)}});
+      impl_->pool->run("SELECT key_id, sealed FROM instagram_oauth_tokens WHERE user_id = $1",
+                       {{std::string(user_id)}});
   if (!found) return found.error();
   if (PQntuples(found->get()) == 0) return std::optional<StoredToken>();
   Result<StoredToken> stored = impl_->unsealed(std::string(user_id), PQgetvalue(found->get(), 0, 0),
-                                               Impl::bytea(found->get(), 0, 1));
+                                               postgres::bytea(found->get(), 0, 1));
   if (!stored) return stored.error();
   return std::optional<StoredToken>(std::move(*stored));
 }
@@ -454,49 +321,188 @@ Result<bool> PostgresTokenStore::remove(std::string_view user_id) {
     return failure(ErrorCategory::invalid_argument, std::move(problem));
   }
   Result<PgResult> removed =
-      impl_->run("DELETE FROM instagram_oauth_tokens WHERE user_id = $1 RETURNING 1",
-                 {{std::string(user_id)}});
+      impl_->pool->run("DELETE FROM instagram_oauth_tokens WHERE user_id = $1 RETURNING 1",
+                       {{std::string(user_id)}});
   if (!removed) return removed.error();
   return PQntuples(removed->get()) > 0;
 }
 
-Result<std::vector<StoredToken>> PostgresTokenStore::lease_due(Clock::time_point now,
-                                                               const RefreshPolicy& policy,
-                                                               std::size_t limit,
-                                                               std::chrono::seconds lease) {
+Result<LeaseBatch> PostgresTokenStore::lease_due(const RefreshPolicy& policy, std::size_t limit,
+                                                 std::chrono::seconds lease) {
   if (limit == 0 || lease.count() <= 0) {
     return failure(ErrorCategory::invalid_argument, "limit and lease must be positive");
   }
-  const auto us = [](auto duration) {
-    return std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(duration).count());
-  };
-  // Locked rows another instance is leasing are skipped, not waited for: two instances
-  // never lease one token, and neither blocks the other.
-  Result<PgResult> leased = impl_->run(
-      "WITH due AS (SELECT user_id FROM instagram_oauth_tokens "
-      "WHERE NOT reauthorization_needed AND received_at IS NOT NULL AND expires_at IS NOT NULL "
-      "AND $1::bigint - received_at >= $2::bigint AND expires_at > $1::bigint "
-      "AND expires_at - $3::bigint <= $1::bigint "
-      "AND (leased_until IS NULL OR leased_until <= $1::bigint) "
-      "ORDER BY expires_at LIMIT $4::bigint FOR UPDATE SKIP LOCKED) "
-      "UPDATE instagram_oauth_tokens t SET leased_until = $5::bigint FROM due "
-      "WHERE t.user_id = due.user_id RETURNING t.user_id, t.key_id, t.sealed",
-      {{std::to_string(microseconds(now))},
-       {us(policy.min_age)},
-       {us(policy.refresh_before)},
+  // By the server's clock. Locked rows another instance is leasing are skipped, not waited
+  // for: two instances never lease one token, and neither blocks the other.
+  Result<PgResult> leased = impl_->pool->run(
+      "WITH due AS (SELECT user_id FROM instagram_oauth_tokens WHERE " INSTAGRAM_OAUTH_DUE
+      " "
+      "AND (next_attempt IS NULL OR next_attempt <= " INSTAGRAM_OAUTH_NOW_US
+      ") "
+      "ORDER BY expires_at LIMIT $3::bigint FOR UPDATE SKIP LOCKED) "
+      "UPDATE instagram_oauth_tokens t SET leased_until = " INSTAGRAM_OAUTH_NOW_US
+      " + $4::bigint, fence = nextval('instagram_oauth_fence') FROM due "
+      "WHERE t.user_id = due.user_id RETURNING t.user_id, t.key_id, t.sealed, t.fence",
+      {{microseconds_text(policy.min_age + policy.clock_margin)},
+       {microseconds_text(policy.refresh_before)},
        {std::to_string(limit)},
-       {std::to_string(microseconds(now + lease))}});
+       {microseconds_text(lease)}});
   if (!leased) return leased.error();
-  std::vector<StoredToken> tokens;
+  LeaseBatch batch;
   const int rows = PQntuples(leased->get());
   for (int row = 0; row < rows; ++row) {
-    Result<StoredToken> stored =
-        impl_->unsealed(PQgetvalue(leased->get(), row, 0), PQgetvalue(leased->get(), row, 1),
-                        Impl::bytea(leased->get(), row, 2));
-    if (!stored) return stored.error();
-    tokens.push_back(std::move(*stored));
+    const std::string user_id = PQgetvalue(leased->get(), row, 0);
+    const std::string fence = PQgetvalue(leased->get(), row, 3);
+    Result<StoredToken> stored = impl_->unsealed(user_id, PQgetvalue(leased->get(), row, 1),
+                                                 postgres::bytea(leased->get(), row, 2));
+    if (!stored) {
+      // Named and set aside; when setting it aside fails, its lease runs out and the next
+      // pass names it again.
+      (void)impl_->set_aside(user_id, fence);
+      batch.unreadable.push_back(UnreadableToken{user_id, stored.error()});
+      continue;
+    }
+    batch.leased.push_back(Lease{std::move(*stored), std::stoull(fence)});
   }
-  return tokens;
+  return batch;
+}
+
+Result<std::optional<Lease>> PostgresTokenStore::lease_user(std::string_view user_id,
+                                                            std::chrono::seconds lease) {
+  if (std::string problem = stored_user_id_problem(user_id); !problem.empty()) {
+    return failure(ErrorCategory::invalid_argument, std::move(problem));
+  }
+  if (lease.count() <= 0) {
+    return failure(ErrorCategory::invalid_argument, "limit and lease must be positive");
+  }
+  Result<PgResult> leased =
+      impl_->pool->run("UPDATE instagram_oauth_tokens SET leased_until = " INSTAGRAM_OAUTH_NOW_US
+                       " + $2::bigint, fence = nextval('instagram_oauth_fence') "
+                       "WHERE user_id = $1 AND NOT reauthorization_needed AND NOT unreadable "
+                       "AND (leased_until IS NULL OR leased_until <= " INSTAGRAM_OAUTH_NOW_US
+                       ") "
+                       "RETURNING key_id, sealed, fence",
+                       {{std::string(user_id)}, {microseconds_text(lease)}});
+  if (!leased) return leased.error();
+  if (PQntuples(leased->get()) == 0) return std::optional<Lease>();
+  const std::string fence = PQgetvalue(leased->get(), 0, 2);
+  Result<StoredToken> stored = impl_->unsealed(
+      std::string(user_id), PQgetvalue(leased->get(), 0, 0), postgres::bytea(leased->get(), 0, 1));
+  if (!stored) {
+    (void)impl_->set_aside(std::string(user_id), fence);
+    return stored.error();
+  }
+  return std::optional<Lease>(Lease{std::move(*stored), std::stoull(fence)});
+}
+
+Result<bool> PostgresTokenStore::finish_lease(const Lease& lease, const StoredToken& result) {
+  if (std::string problem = stored_token_problem(result); !problem.empty()) {
+    return failure(ErrorCategory::invalid_argument, std::move(problem));
+  }
+  if (result.user_id != lease.stored.user_id) {
+    return failure(ErrorCategory::invalid_argument,
+                   "a lease's result must be the same user's token");
+  }
+  Result<std::vector<Parameter>> row = impl_->row_of(result);
+  if (!row) return row.error();
+  row->push_back({std::to_string(lease.fence)});
+  Result<PgResult> finished = impl_->pool->run(
+      "UPDATE instagram_oauth_tokens SET key_id = $2, sealed = $3, received_at = $4, "
+      "expires_at = $5, reauthorization_needed = $6, next_attempt = $7, leased_until = NULL, "
+      "unreadable = false, fence = nextval('instagram_oauth_fence') "
+      "WHERE user_id = $1 AND fence = $8::bigint RETURNING 1",
+      *row);
+  if (!finished) return finished.error();
+  return PQntuples(finished->get()) > 0;
+}
+
+Result<TokenStoreOverview> PostgresTokenStore::overview(const RefreshPolicy& policy,
+                                                        std::size_t list) {
+  const std::vector<Parameter> due_parameters = {
+      {microseconds_text(policy.min_age + policy.clock_margin)},
+      {microseconds_text(policy.refresh_before)}};
+  Result<PgResult> counted = impl_->pool->run(
+      "SELECT count(*), "
+      "count(*) FILTER (WHERE " INSTAGRAM_OAUTH_DUE
+      " AND (next_attempt IS NULL OR next_attempt <= " INSTAGRAM_OAUTH_NOW_US
+      ")), "
+      "count(*) FILTER (WHERE leased_until > " INSTAGRAM_OAUTH_NOW_US
+      "), "
+      "count(*) FILTER (WHERE " INSTAGRAM_OAUTH_DUE " AND next_attempt > " INSTAGRAM_OAUTH_NOW_US
+      "), "
+      "count(*) FILTER (WHERE reauthorization_needed), count(*) FILTER (WHERE unreadable) "
+      "FROM instagram_oauth_tokens",
+      due_parameters);
+  if (!counted) return counted.error();
+  TokenStoreOverview overview;
+  const auto number = [&](int column) {
+    return static_cast<std::size_t>(
+        std::strtoull(PQgetvalue(counted->get(), 0, column), nullptr, 10));
+  };
+  overview.tokens = number(0);
+  overview.due = number(1);
+  overview.leased = number(2);
+  overview.waiting_after_failure = number(3);
+  overview.reauthorization_needed = number(4);
+  overview.unreadable = number(5);
+  std::vector<Parameter> listed = due_parameters;
+  listed.push_back({std::to_string(list)});
+  Result<PgResult> due =
+      impl_->pool->run("SELECT user_id FROM instagram_oauth_tokens WHERE " INSTAGRAM_OAUTH_DUE
+                       " AND (next_attempt IS NULL OR next_attempt <= " INSTAGRAM_OAUTH_NOW_US
+                       ") "
+                       "ORDER BY expires_at LIMIT $3::bigint",
+                       listed);
+  if (!due) return due.error();
+  for (int row = 0; row < PQntuples(due->get()); ++row) {
+    overview.due_users.emplace_back(PQgetvalue(due->get(), row, 0));
+  }
+  Result<PgResult> unreadable = impl_->pool->run(
+      "SELECT user_id FROM instagram_oauth_tokens WHERE unreadable ORDER BY user_id "
+      "LIMIT $1::bigint",
+      {{std::to_string(list)}});
+  if (!unreadable) return unreadable.error();
+  for (int row = 0; row < PQntuples(unreadable->get()); ++row) {
+    overview.unreadable_users.emplace_back(PQgetvalue(unreadable->get(), row, 0));
+  }
+  return overview;
+}
+
+Result<ResealReport> PostgresTokenStore::reseal() {
+  ResealReport report;
+  std::string after;  // keyset pagination by user id: each row is looked at once
+  for (;;) {
+    Result<PgResult> page = impl_->pool->run(
+        "SELECT user_id, key_id, sealed, fence FROM instagram_oauth_tokens "
+        "WHERE (key_id <> $1 OR unreadable) AND user_id > $2 ORDER BY user_id LIMIT 500",
+        {{impl_->keys.front().id}, {after}});
+    if (!page) return page.error();
+    const int rows = PQntuples(page->get());
+    if (rows == 0) return report;
+    for (int row = 0; row < rows; ++row) {
+      const std::string user_id = PQgetvalue(page->get(), row, 0);
+      const std::string fence = PQgetvalue(page->get(), row, 3);
+      after = user_id;
+      Result<StoredToken> stored = impl_->unsealed(user_id, PQgetvalue(page->get(), row, 1),
+                                                   postgres::bytea(page->get(), row, 2));
+      if (!stored) {
+        Result<PgResult> aside = impl_->set_aside(user_id, fence);
+        if (!aside) return aside.error();
+        report.unreadable.push_back(UnreadableToken{user_id, stored.error()});
+        continue;
+      }
+      const std::optional<std::string> sealed =
+          postgres::seal(impl_->keys.front(), user_id, token_json(*stored));
+      if (!sealed) return failure(ErrorCategory::system, "libcrypto could not seal the token");
+      // The fence stays: a lease in flight still finishes.
+      Result<PgResult> moved = impl_->pool->run(
+          "UPDATE instagram_oauth_tokens SET key_id = $2, sealed = $3, unreadable = false "
+          "WHERE user_id = $1 AND fence = $4::bigint RETURNING 1",
+          {{user_id}, {impl_->keys.front().id}, {*sealed, true}, {fence}});
+      if (!moved) return moved.error();
+      if (PQntuples(moved->get()) > 0) ++report.resealed;
+    }
+  }
 }
 
 }  // namespace instagram::oauth

@@ -1,6 +1,6 @@
 /// @file
-/// One refresh pass over a TokenStore: every due token refreshed exactly once, however many
-/// instances run a pass at the same time.
+/// Refreshing the tokens of a TokenStore: passes in which every due token is refreshed exactly
+/// once however many instances run one at the same time, and a fresh token on demand.
 #pragma once
 
 #include <instagram/oauth/error.hpp>
@@ -15,55 +15,105 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 
 namespace instagram::oauth {
 
-/// What one TokenRefresher pass did.
+/// What became of one user's token, for an app to act on (ask the user to sign in again,
+/// alert on failures).
+struct RefreshEvent {
+  enum class Kind {
+    refreshed,               ///< refreshed and saved
+    recovered,               ///< refreshed and saved after earlier failures
+    failed,                  ///< a passing failure, kept with the token; retried at next_attempt
+    reauthorization_needed,  ///< dead (graph's 190): only a new login helps; never asked again
+    unreadable,              ///< its row no key opens, or altered: left until someone acts
+    superseded               ///< saved, removed or leased again meanwhile: nothing written
+  };
+  Kind kind = Kind::refreshed;
+  std::string user_id;
+  std::optional<OAuthException> error;  ///< failed, reauthorization_needed, unreadable
+  unsigned attempts = 0;                ///< failed: consecutive failures so far
+  std::optional<std::chrono::system_clock::time_point> expires_at;    ///< refreshed, recovered
+  std::optional<std::chrono::system_clock::time_point> next_attempt;  ///< failed
+};
+
+/// "refreshed", "recovered", …: the enumerator's name. Never fails; thread-safe.
+INSTAGRAM_OAUTH_EXPORT std::string_view to_string(RefreshEvent::Kind kind) noexcept;
+
+/// What one TokenRefresher pass did: the events of each kind, counted.
 struct RefreshReport {
-  std::size_t refreshed = 0;               ///< refreshed and saved
-  std::size_t reauthorization_needed = 0;  ///< dead: saved so, never asked about again
-  std::size_t failed = 0;                  ///< not refreshed this time; a later pass retries
+  std::size_t refreshed = 0;
+  std::size_t recovered = 0;
+  std::size_t failed = 0;
+  std::size_t reauthorization_needed = 0;
+  std::size_t unreadable = 0;
+  std::size_t superseded = 0;
   /// The store's error when it could not lease any more after the pass had begun: the pass
   /// stopped there, and what was left is for a later pass.
   std::optional<OAuthException> stopped_by;
 };
 
-/// Refreshes every due token of a store, exactly once each however many instances run a
-/// pass at the same time (the store's leases decide who refreshes which).
+/// How a TokenRefresher works.
+struct RefresherOptions {
+  RefreshPolicy policy{};
+  /// Refreshes out at once, at most; fewer while the transport holds requests back.
+  std::size_t max_in_flight = 200;
+  /// How long a token is this refresher's while it is refreshed: a refresher that dies leaves
+  /// its tokens to a pass after it. Longer than ClientOptions::total_timeout.
+  std::chrono::seconds lease{300};
+  /// Each token's outcome, on the thread of the pass (run_once's caller, or fresh's) once it
+  /// is written; it must not block for long. What it throws stops the pass as `progress` does.
+  std::function<void(const RefreshEvent&)> on_event;
+};
+
+/// Refreshes the due tokens of a store, exactly once each however many instances run a pass at
+/// the same time: the store's fenced leases decide who refreshes which, and a result is written
+/// only while its lease still holds, so a token saved or removed meanwhile (a new login, Meta's
+/// data deletion) is never overwritten.
 ///
 /// @code
-/// TokenRefresher refresher(TokenExchanger::create_shared(app).value(), store);
-/// RefreshReport pass = refresher.run_once(std::chrono::system_clock::now()).value();
-/// if (pass.failed > 0) alert(pass.failed);  // a later pass retries them
+/// RefresherOptions options;
+/// options.on_event = [](const RefreshEvent& event) {
+///   if (event.kind == RefreshEvent::Kind::reauthorization_needed) ask_to_sign_in(event.user_id);
+/// };
+/// TokenRefresher refresher(TokenExchanger::create_shared(app).value(), store, options);
+/// RefreshReport pass = refresher.run_once().value();
+/// StoredToken token = refresher.fresh(user_id).value();  // when the user is back
 /// @endcode
 class INSTAGRAM_OAUTH_EXPORT TokenRefresher {
  public:
-  /// `lease`: how long a token is this pass's while it is refreshed; a pass that dies leaves
-  /// its tokens to the next pass after it. Longer than ClientOptions::total_timeout.
   TokenRefresher(std::shared_ptr<const TokenExchanger> exchanger, std::shared_ptr<TokenStore> store,
-                 RefreshPolicy policy = {}, std::size_t max_in_flight = 200,
-                 std::chrono::seconds lease = std::chrono::minutes(5));
+                 RefresherOptions options = {});
 
-  /// One pass: leases what is due, refreshes it asynchronously (at most max_in_flight at
-  /// once), saves each result (a dead token with reauthorization_needed; a refreshed one
-  /// dated `now`), until nothing due is left. A transient failure is not saved: its lease
-  /// runs out and a later pass tries again. Errors: invalid_argument (no exchanger or store,
-  /// a max_in_flight of 0), and the store's errors when it cannot lease at all; a token whose
-  /// save fails counts as failed, and a lease that fails later ends the pass (stopped_by).
-  /// What a store or `progress` throws stops the leasing; the refreshes in flight are saved,
-  /// and then it is thrown. Thread-safe; one pass at a time per refresher is enough.
-  Result<RefreshReport> run_once(std::chrono::system_clock::time_point now) const;
-  /// As run_once(now), telling `progress` the counts so far after each group of answers is
-  /// saved (on this thread; the last call has the pass's counts), for a progress line.
-  Result<RefreshReport> run_once(std::chrono::system_clock::time_point now,
-                                 const std::function<void(const RefreshReport&)>& progress) const;
+  /// One pass by the store's clock: leases what is due, refreshes it asynchronously, and
+  /// finishes each lease with its outcome (refreshed; dead; or a passing failure kept with
+  /// back-off), until nothing due is left. Rows the store cannot read are reported and
+  /// skipped. Errors: invalid_argument (no exchanger or store, a max_in_flight or lease of 0),
+  /// and the store's errors when it cannot lease at all; a lease that fails later ends the
+  /// pass (stopped_by), and a token whose write fails counts as failed. What the store,
+  /// on_event or `progress` throws stops the leasing; the refreshes in flight are finished,
+  /// and then it is thrown. Thread-safe.
+  Result<RefreshReport> run_once() const;
+  /// As run_once(), telling `progress` the counts so far after each group of answers is
+  /// written (on this thread; the last call has the pass's counts), for a progress line.
+  Result<RefreshReport> run_once(const std::function<void(const RefreshReport&)>& progress) const;
+
+  /// The user's stored token, refreshed first when it is due: one refresh at a time per user
+  /// in this process (callers at once share it), leased and fenced across instances (while
+  /// another holds the lease, the stored token is still valid and is returned). A passing
+  /// failure returns the stored token, which is still valid, and keeps the failure. Errors:
+  /// invalid_argument (a user id that is not digits, no token stored), api with code 190 (the
+  /// token needs a new login, or expired), the store's errors. Thread-safe.
+  Result<StoredToken> fresh(std::string_view user_id) const;
 
  private:
+  struct Flights;  // fresh()'s refreshes under way, by user
   std::shared_ptr<const TokenExchanger> exchanger_;
   std::shared_ptr<TokenStore> store_;
-  RefreshPolicy policy_;
-  std::size_t max_in_flight_;
-  std::chrono::seconds lease_;
+  RefresherOptions options_;
+  std::shared_ptr<Flights> flights_;
 };
 
 }  // namespace instagram::oauth

@@ -1,8 +1,9 @@
 /// @file
-/// Many users' long-lived tokens, kept by any number of instances: a store with leases. Storage
-/// only: it sends nothing (a pass over it: token_refresher.hpp).
+/// Many users' long-lived tokens, kept by any number of instances: a store with fenced leases
+/// and its own clock. Storage only: it sends nothing (a pass over it: token_refresher.hpp).
 #pragma once
 
+#include <instagram/oauth/error.hpp>
 #include <instagram/oauth/export.hpp>
 #include <instagram/oauth/refresh_policy.hpp>
 #include <instagram/oauth/result.hpp>
@@ -10,6 +11,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,11 +23,42 @@
 
 namespace instagram::oauth {
 
+/// Kept with a token after a refresh failed for a passing reason (an outage, a timeout): the
+/// store leases it again only from next_attempt on.
+struct RefreshFailure {
+  unsigned attempts = 0;  ///< consecutive failures
+  ErrorCategory category{};
+  std::string message;  ///< masked, as what() shows it
+  std::chrono::system_clock::time_point next_attempt;
+};
+
 /// One user's long-lived token as a TokenStore keeps it.
 struct StoredToken {
-  std::string user_id;  ///< the key: exact digits (AccessToken::user_id of the exchange)
+  std::string user_id;  ///< the key: exact digits (AccessToken::user_id of the code exchange)
   AccessToken token;    ///< with received_at and expires_at, so that the store knows when it is due
   std::optional<std::string> reauthorization_needed;  ///< why only a new login helps, once known
+  std::optional<RefreshFailure> failure;              ///< the last refreshes failed, once known
+};
+
+/// A token leased for a refresh. `fence` changes whenever its row is saved, removed or leased
+/// again: finish_lease writes only while it still holds, so a holder whose lease ran out, or
+/// whose token was replaced or deleted meanwhile, writes nothing.
+struct Lease {
+  StoredToken stored;
+  std::uint64_t fence = 0;
+};
+
+/// A row no configured key opens (a key dropped too early), or one altered: it leaves the due
+/// set until someone acts (saves the user's token again, removes it, or gives back the key).
+struct UnreadableToken {
+  std::string user_id;
+  OAuthException error;
+};
+
+/// What one lease_due() took, and what it could not read.
+struct LeaseBatch {
+  std::vector<Lease> leased;
+  std::vector<UnreadableToken> unreadable;
 };
 
 /// Thread-safe in every implementation. Errors: invalid_argument (a user id that is not
@@ -33,24 +66,37 @@ struct StoredToken {
 /// reports (the PostgreSQL store: transport, timeout, system, invalid_signature).
 ///
 /// @code
-/// store->save({user_id, long_lived, std::nullopt}).value();         // after the exchanges
-/// std::optional<StoredToken> kept = store->load(user_id).value();    // when the user is back
-/// store->remove(signed_request.user_id).value();                     // Meta's data deletion
+/// store->save({user_id, long_lived, {}, {}}).value();  // after the exchanges
+/// std::optional<StoredToken> kept = store->load(user_id).value();  // the user is back
+/// store->remove(signed_request.user_id).value();  // Meta's data deletion
 /// @endcode
 class INSTAGRAM_OAUTH_EXPORT TokenStore {
  public:
   virtual ~TokenStore() = default;
-  virtual Result<void> save(const StoredToken& token) = 0;  ///< insert or replace; ends a lease
+  /// The store's clock, by which leases end and tokens are due (and refreshed tokens dated):
+  /// one clock for every instance however far their own clocks drift apart.
+  virtual std::chrono::system_clock::time_point now() = 0;
+  /// Insert or replace. Always wins over a lease in flight: that lease's finish writes nothing.
+  virtual Result<void> save(const StoredToken& token) = 0;
   /// The user's token, or nothing when none is stored.
   virtual Result<std::optional<StoredToken>> load(std::string_view user_id) = 0;
-  virtual Result<bool> remove(std::string_view user_id) = 0;  ///< data deletion; false: none
-  /// Leases up to `limit` tokens that refresh_due() says are due at `now`, that need no new
-  /// login and that no live lease holds; a lease ends at `now + lease` or when the token is
-  /// saved. Two callers never lease the same token at once (across processes too, for a
-  /// shared store).
-  virtual Result<std::vector<StoredToken>> lease_due(std::chrono::system_clock::time_point now,
-                                                     const RefreshPolicy& policy, std::size_t limit,
-                                                     std::chrono::seconds lease) = 0;
+  /// Data deletion; false: none. Always wins over a lease in flight: the token stays deleted.
+  virtual Result<bool> remove(std::string_view user_id) = 0;
+  /// Leases up to `limit` tokens that refresh_due() says are due by now(), that need no new
+  /// login, whose failure.next_attempt has come and that no live lease holds; a lease ends at
+  /// now() + `lease`, or when the token is saved, removed or its lease finished. Two callers
+  /// never hold the same token at once (across processes too, for a shared store). Rows it
+  /// cannot read are named in `unreadable`, never fail the call, and are not offered again.
+  virtual Result<LeaseBatch> lease_due(const RefreshPolicy& policy, std::size_t limit,
+                                       std::chrono::seconds lease) = 0;
+  /// Leases this user's token whatever its age (for TokenRefresher::fresh): nothing when none
+  /// is stored, it needs a new login, or a live lease holds it.
+  virtual Result<std::optional<Lease>> lease_user(std::string_view user_id,
+                                                  std::chrono::seconds lease) = 0;
+  /// The refresher's only write: `result` replaces the row when the row still carries
+  /// lease.fence (true); false, with nothing written, when it was saved, removed or leased
+  /// again since. Ends the lease.
+  virtual Result<bool> finish_lease(const Lease& lease, const StoredToken& result) = 0;
 };
 
 /// Why `token` cannot be stored, or empty: the checks every store applies before writing.
@@ -68,19 +114,29 @@ INSTAGRAM_OAUTH_EXPORT std::string stored_user_id_problem(std::string_view user_
 /// @endcode
 class INSTAGRAM_OAUTH_EXPORT MemoryTokenStore final : public TokenStore {
  public:
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+  /// `clock`: the store's clock (a test's, to move time); the system clock when empty.
+  explicit MemoryTokenStore(Clock clock = {});
+
+  std::chrono::system_clock::time_point now() override;
   Result<void> save(const StoredToken& token) override;
   Result<std::optional<StoredToken>> load(std::string_view user_id) override;
   Result<bool> remove(std::string_view user_id) override;
-  Result<std::vector<StoredToken>> lease_due(std::chrono::system_clock::time_point now,
-                                             const RefreshPolicy& policy, std::size_t limit,
-                                             std::chrono::seconds lease) override;
+  Result<LeaseBatch> lease_due(const RefreshPolicy& policy, std::size_t limit,
+                               std::chrono::seconds lease) override;
+  Result<std::optional<Lease>> lease_user(std::string_view user_id,
+                                          std::chrono::seconds lease) override;
+  Result<bool> finish_lease(const Lease& lease, const StoredToken& result) override;
 
  private:
   struct Entry {
     StoredToken stored;
+    std::uint64_t fence = 0;
     std::optional<std::chrono::system_clock::time_point> leased_until;
   };
+  Clock clock_;
   std::mutex mutex_;
+  std::uint64_t last_fence_ = 0;
   std::map<std::string, Entry, std::less<>> tokens_;
 };
 
