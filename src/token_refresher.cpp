@@ -178,7 +178,10 @@ class InFlightLimit {
     window_ = std::max(window_, in_flight);
     const std::size_t target =
         std::min(max_, std::max<std::size_t>(4, window_ + (window_ + 1) / 2));
-    return target > in_flight ? target - in_flight : 0;
+    const std::size_t room = target > in_flight ? target - in_flight : 0;
+    // A lease for every answer or two costs the store more than it gains: leased again once an
+    // eighth have come back.
+    return in_flight == 0 || room >= std::max<std::size_t>(1, target / 8) ? room : 0;
   }
 
  private:
@@ -222,10 +225,10 @@ Result<RefreshReport> TokenRefresher::run_once(
   std::size_t in_flight = 0;
   bool more_due = true;
   bool began = false;
-  // The store's clock, read at each lease and carried forward by this process's steady clock
-  // until the next: answers are dated by it without a query each.
+  // The store's clock, read at the first lease and every minute after, carried forward by this
+  // process's steady clock in between: answers are dated by it without a query each.
   Clock::time_point store_time;
-  std::chrono::steady_clock::time_point store_time_read;
+  std::optional<std::chrono::steady_clock::time_point> store_time_read;
   // What a callback or the store threw: the pass stops leasing, finishes what is in flight,
   // and then throws it.
   std::exception_ptr thrown;
@@ -243,8 +246,11 @@ Result<RefreshReport> TokenRefresher::run_once(
     if (room > 0) {
       Result<LeaseBatch> leased = LeaseBatch{};
       try {
-        store_time = store_->now();
-        store_time_read = std::chrono::steady_clock::now();
+        const auto read_at = std::chrono::steady_clock::now();
+        if (!store_time_read || read_at - *store_time_read > std::chrono::minutes(1)) {
+          store_time = store_->now();
+          store_time_read = read_at;
+        }
         leased = store_->lease_due(options_.policy, room, options_.lease);
       } catch (...) {
         keep_thrown();
@@ -297,7 +303,7 @@ Result<RefreshReport> TokenRefresher::run_once(
     for (Answered& one : batch) {
       try {
         const Clock::time_point now =
-            store_time + std::chrono::duration_cast<Clock::duration>(one.at - store_time_read);
+            store_time + std::chrono::duration_cast<Clock::duration>(one.at - *store_time_read);
         tell(finish(*store_, one.lease, std::move(one.answer), now, options_.policy).event);
       } catch (...) {
         keep_thrown();
