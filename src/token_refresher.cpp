@@ -5,6 +5,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -400,6 +401,89 @@ Result<StoredToken> TokenRefresher::fresh(std::string_view user_id) const {
   flights_->by_user.erase(flights_->by_user.find(user_id));
   flights_->landed.notify_all();
   return result;
+}
+
+}  // namespace instagram::oauth
+
+namespace instagram::oauth {
+
+struct RefreshSchedule::State {
+  std::mutex mutex;
+  std::condition_variable woken;
+  bool stopping = false;
+};
+
+RefreshSchedule& RefreshSchedule::operator=(RefreshSchedule&& other) noexcept {
+  if (this != &other) {
+    stop();
+    state_ = std::move(other.state_);
+    thread_ = std::move(other.thread_);
+  }
+  return *this;
+}
+
+RefreshSchedule::~RefreshSchedule() {
+  stop();
+}
+
+void RefreshSchedule::stop() noexcept {
+  if (state_) {
+    {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      state_->stopping = true;
+    }
+    state_->woken.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+RefreshSchedule TokenRefresher::run_every(
+    std::chrono::seconds interval,
+    std::function<void(const Result<RefreshReport>&)> on_pass) const {
+  RefreshSchedule schedule;
+  if (interval.count() <= 0) {
+    if (on_pass) {
+      on_pass(
+          OAuthException(ErrorCategory::invalid_argument, "run_every's interval must be positive"));
+    }
+    return schedule;
+  }
+  schedule.state_ = std::make_shared<RefreshSchedule::State>();
+  schedule.thread_ = std::thread([refresher = *this, state = schedule.state_, interval,
+                                  on_pass = std::move(on_pass)] {
+    std::mt19937_64 random(std::random_device{}());
+    const auto tenth = std::chrono::duration_cast<std::chrono::milliseconds>(interval) / 10;
+    const auto jitter = [&](std::chrono::milliseconds base, std::chrono::milliseconds spread) {
+      std::uniform_int_distribution<long long> pick(-spread.count(), spread.count());
+      return base + std::chrono::milliseconds(pick(random));
+    };
+    // The first pass within a tenth of the interval; each next one interval later, give or
+    // take a tenth.
+    auto wait = jitter(tenth / 2, tenth / 2);
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(state->mutex);
+        if (state->woken.wait_for(lock, wait, [&] { return state->stopping; })) return;
+      }
+      Result<RefreshReport> pass = OAuthException(ErrorCategory::system, "the pass did not end");
+      try {
+        pass = refresher.run_once();
+      } catch (const std::exception& thrown) {
+        pass =
+            OAuthException(ErrorCategory::system, std::string("the pass threw: ") + thrown.what());
+      } catch (...) {
+        pass = OAuthException(ErrorCategory::system, "the pass threw");
+      }
+      if (on_pass) {
+        try {
+          on_pass(pass);
+        } catch (...) {  // NOLINT(bugprone-empty-catch): the schedule goes on
+        }
+      }
+      wait = jitter(std::chrono::duration_cast<std::chrono::milliseconds>(interval), tenth);
+    }
+  });
+  return schedule;
 }
 
 }  // namespace instagram::oauth

@@ -38,3 +38,4 @@ void save(const AccessToken& token);
 void greet(const std::string& username);
 void alert(std::size_t failed);
 void ask_to_sign_in(const std::string& user_id);
+void log_pass(const Result<RefreshReport>& pass);

@@ -13,8 +13,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -437,4 +439,73 @@ TEST_CASE(
     CHECK(changed == due.mock.refreshes());
     CHECK(due.mock.refreshes() <= 8);
   }
+}
+
+TEST_CASE("run_every: passes on a schedule until stopped, each report to on_pass",
+          "[token_store][refresher]") {
+  DueTokens due(5);
+  const TokenRefresher refresher(due.exchanger, due.store);
+  std::mutex mutex;
+  std::condition_variable reported;
+  std::vector<Result<RefreshReport>> passes;
+  RefreshSchedule schedule = refresher.run_every(1s, [&](const Result<RefreshReport>& pass) {
+    std::lock_guard<std::mutex> lock(mutex);
+    passes.push_back(pass);
+    reported.notify_all();
+  });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    REQUIRE(reported.wait_for(lock, 60s, [&] { return passes.size() >= 2; }));
+  }
+  schedule.stop();
+  const std::size_t seen = [&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return passes.size();
+  }();
+  // The first pass refreshed every due token; the next ones found nothing due.
+  REQUIRE(passes[0].has_value());
+  CHECK(passes[0]->refreshed == 5);
+  REQUIRE(passes[1].has_value());
+  CHECK(passes[1]->refreshed == 0);
+  CHECK(due.mock.refreshes() == 5);
+  // Stopped: no pass after stop() returned.
+  std::this_thread::sleep_for(1500ms);
+  std::lock_guard<std::mutex> lock(mutex);
+  CHECK(passes.size() == seen);
+}
+
+TEST_CASE("run_every: a pass that throws reaches on_pass as an error, and the schedule goes on",
+          "[token_store][refresher]") {
+  DueTokens due(1);
+  RefresherOptions options;
+  options.on_event = [](const RefreshEvent&) { throw std::runtime_error("event sink down"); };
+  std::mutex mutex;
+  std::condition_variable reported;
+  std::vector<Result<RefreshReport>> passes;
+  {
+    const RefreshSchedule schedule = TokenRefresher(due.exchanger, due.store, options)
+                                         .run_every(1s, [&](const Result<RefreshReport>& pass) {
+                                           std::lock_guard<std::mutex> lock(mutex);
+                                           passes.push_back(pass);
+                                           reported.notify_all();
+                                           throw std::runtime_error("on_pass throws too");
+                                         });
+    std::unique_lock<std::mutex> lock(mutex);
+    REQUIRE(reported.wait_for(lock, 60s, [&] { return passes.size() >= 2; }));
+  }  // destroyed: stopped, a pass in progress finished first
+  CHECK(testing::failure_of(passes[0]) ==
+        Failure{ErrorCategory::system, "the pass threw: event sink down"});
+  // The refresh itself was written before the event's throw; nothing is due after it.
+  REQUIRE(passes[1].has_value());
+  CHECK(passes[1]->refreshed == 0);
+  CHECK(due.mock.refreshes() == 1);
+  // No interval: one error, nothing scheduled.
+  std::vector<Result<RefreshReport>> refused;
+  RefreshSchedule none =
+      TokenRefresher(due.exchanger, due.store)
+          .run_every(0s, [&](const Result<RefreshReport>& pass) { refused.push_back(pass); });
+  none.stop();
+  REQUIRE(refused.size() == 1);
+  CHECK(testing::failure_of(refused[0]) ==
+        Failure{ErrorCategory::invalid_argument, "run_every's interval must be positive"});
 }

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace instagram::oauth {
 
@@ -68,6 +69,28 @@ struct RefresherOptions {
   std::function<void(const RefreshEvent&)> on_event;
 };
 
+/// Passes on a schedule, from TokenRefresher::run_every(): they run until stop() or the
+/// schedule's destruction. Movable, not copyable; stop() and the destructor are called from
+/// one thread at a time (the owner's).
+class INSTAGRAM_OAUTH_EXPORT RefreshSchedule {
+ public:
+  RefreshSchedule() = default;  ///< none: stop() does nothing
+  RefreshSchedule(RefreshSchedule&& other) noexcept = default;
+  RefreshSchedule& operator=(RefreshSchedule&& other) noexcept;
+  RefreshSchedule(const RefreshSchedule&) = delete;
+  RefreshSchedule& operator=(const RefreshSchedule&) = delete;
+  ~RefreshSchedule();
+  /// No pass starts after it; a pass in progress finishes first (its report still goes to
+  /// on_pass). Never fails.
+  void stop() noexcept;
+
+ private:
+  friend class TokenRefresher;
+  struct State;
+  std::shared_ptr<State> state_;
+  std::thread thread_;
+};
+
 /// Refreshes the due tokens of a store, exactly once each however many instances run a pass at
 /// the same time: the store's fenced leases decide who refreshes which, and a result is written
 /// only while its lease still holds, so a token saved or removed meanwhile (a new login, Meta's
@@ -81,6 +104,7 @@ struct RefresherOptions {
 /// TokenRefresher refresher(TokenExchanger::create_shared(app).value(), store, options);
 /// RefreshReport pass = refresher.run_once().value();
 /// StoredToken token = refresher.fresh(user_id).value();  // when the user is back
+/// RefreshSchedule every_ten_minutes = refresher.run_every(std::chrono::minutes(10), log_pass);
 /// @endcode
 class INSTAGRAM_OAUTH_EXPORT TokenRefresher {
  public:
@@ -107,6 +131,15 @@ class INSTAGRAM_OAUTH_EXPORT TokenRefresher {
   /// invalid_argument (a user id that is not digits, no token stored), api with code 190 (the
   /// token needs a new login, or expired), the store's errors. Thread-safe.
   Result<StoredToken> fresh(std::string_view user_id) const;
+
+  /// Passes every `interval`, on a thread of its own, each report to `on_pass` (on that thread):
+  /// the first within a tenth of `interval`, each next `interval` later give or take a tenth at
+  /// random, so that a fleet's instances do not start together. What a pass throws reaches
+  /// on_pass as a `system` error; what on_pass throws is dropped. An interval of 0 or less calls
+  /// on_pass once with invalid_argument and runs nothing. The schedule keeps a copy of this
+  /// refresher (its exchanger and store shared). Thread-safe.
+  RefreshSchedule run_every(std::chrono::seconds interval,
+                            std::function<void(const Result<RefreshReport>&)> on_pass) const;
 
  private:
   struct Flights;  // fresh()'s refreshes under way, by user
