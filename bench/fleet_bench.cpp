@@ -4,6 +4,9 @@
 // processes keeping the same number of refresh_async calls in flight, no store). Checks that
 // every token was refreshed exactly once and that nothing is left due.
 //   fleet_bench [TOKENS=100000] [IN_FLIGHT=200] [LATENCY_MS=100]
+// Finding what is due in a large table: ROWS rows, 1 % of them due, leased 200 at a time until
+// none is left, with the store's index and without it.
+//   fleet_bench --find-due [ROWS=1000000]
 #include <instagram/oauth/postgres/token_store.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
 #include <instagram/oauth/token_refresher.hpp>
@@ -96,9 +99,67 @@ ClientOptions options_for(int in_flight) {
   return options;
 }
 
+// Fills `rows` rows, 1 % due, and times the leases that take every due one, 200 at a time.
+int find_due(int rows) {
+  testing::PostgresServer database;
+  const auto store = PostgresTokenStore::open(database.conninfo(), {token_key}, 4).value();
+  const int due = rows / 100;
+  const auto filled_at = std::chrono::steady_clock::now();
+  // The rows that are not due, in one statement (never unsealed: their bytes are not a token).
+  database.sql(
+      "INSERT INTO instagram_oauth_tokens (user_id, key_id, sealed, received_at, expires_at, "
+      "fence) "
+      "SELECT (18000000000000000 + g)::text, 'none', '\\x00'::bytea, "
+      "(extract(epoch FROM now()) * 1000000)::bigint - 86400000000::bigint * (g % 50), "
+      "(extract(epoch FROM now()) * 1000000)::bigint + 86400000000::bigint * (60 - g % 50), 0 "
+      "FROM generate_series(1, " +
+      std::to_string(rows - due) + ") AS g; ANALYZE instagram_oauth_tokens;");
+  const auto received = store->now() - std::chrono::hours(24 * 55);
+  for (int i = 0; i < due; ++i) {
+    AccessToken token;
+    token.access_token = token_of(i);
+    token.expires_in = std::chrono::seconds(5184000);
+    token.received_at = received;
+    token.expires_at = received + *token.expires_in;
+    if (!store->save(StoredToken{user_id(i), token, {}, {}})) std::abort();
+  }
+  std::printf("%d rows (%d due) in %.1f s\n", rows, due,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - filled_at).count());
+  const auto lease_all = [&](const char* name) {
+    const bench::Usage before = bench::usage_so_far();
+    const auto begin = std::chrono::steady_clock::now();
+    std::size_t leased = 0;
+    int calls = 0;
+    for (;;) {
+      const LeaseBatch batch = store->lease_due({}, 200, std::chrono::seconds(300)).value();
+      ++calls;
+      if (batch.leased.empty()) break;
+      leased += batch.leased.size();
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    std::printf("| %s | %zu | %d | %.1f ms | %.2f s | %.2f s |\n", name, leased, calls,
+                seconds * 1000 / calls, seconds,
+                bench::usage_so_far().cpu_seconds - before.cpu_seconds);
+    return leased;
+  };
+  std::printf(
+      "\n| leasing every due row, 200 at a time | leased | leases | per lease | total | client "
+      "CPU |\n|---|---:|---:|---:|---:|---:|\n");
+  const std::size_t indexed = lease_all("with instagram_oauth_tokens_due_2");
+  database.sql(
+      "UPDATE instagram_oauth_tokens SET leased_until = NULL WHERE leased_until IS NOT NULL;"
+      "DROP INDEX instagram_oauth_tokens_due_2; ANALYZE instagram_oauth_tokens;");
+  const std::size_t scanned = lease_all("without it (a full scan each lease)");
+  return indexed == static_cast<std::size_t>(due) && scanned == indexed ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--find-due") {
+    return find_due(argc > 2 ? std::atoi(argv[2]) : 1000000);
+  }
   const int tokens = argc > 1 ? std::atoi(argv[1]) : 100000;
   const int in_flight = argc > 2 ? std::atoi(argv[2]) : 200;
   const std::chrono::milliseconds latency(argc > 3 ? std::atoi(argv[3]) : 100);

@@ -58,6 +58,7 @@ build/release/bench/load_bench "${BENCH_LOAD:-100000}" "${BENCH_LOAD_IN_FLIGHT:-
 echo
 echo "## 6. The fleet's refresh pass (unpinned), PostgreSQL $(pg_config --version 2>/dev/null | cut -d' ' -f2)"
 build/release/bench/fleet_bench "${BENCH_TOKENS:-100000}" "${BENCH_IN_FLIGHT:-200}" "${BENCH_LATENCY_MS:-100}"
+build/release/bench/fleet_bench --find-due "${BENCH_ROWS:-1000000}"
 echo
 echo "## 7. Compile time of one translation unit (median of 5, g++ -std=c++17 -O2 -c)"
 tmp=$(mktemp -d)
