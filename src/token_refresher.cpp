@@ -149,6 +149,11 @@ RefreshEvent unreadable_event(UnreadableToken unreadable) {
   return event;
 }
 
+OAuthException none_stored(std::string_view user_id) {
+  return OAuthException(ErrorCategory::invalid_argument,
+                        "no token is stored for user " + std::string(user_id));
+}
+
 OAuthException needs_new_login(std::string message) {
   ErrorDetails details;
   details.category = ErrorCategory::api;
@@ -349,10 +354,7 @@ Result<StoredToken> TokenRefresher::fresh(std::string_view user_id) const {
     result = [&]() -> Result<StoredToken> {
       const Result<std::optional<StoredToken>> loaded = store_->load(user_id);
       if (!loaded) return loaded.error();
-      if (!*loaded) {
-        return OAuthException(ErrorCategory::invalid_argument,
-                              "no token is stored for user " + std::string(user_id));
-      }
+      if (!*loaded) return none_stored(user_id);
       const StoredToken& stored = **loaded;
       if (stored.reauthorization_needed) {
         return needs_new_login("the stored token needs a new login: " +
@@ -377,12 +379,9 @@ Result<StoredToken> TokenRefresher::fresh(std::string_view user_id) const {
         case RefreshEvent::Kind::reauthorization_needed:
           return *outcome.event.error;
         default: {  // a passing failure (the token is still valid), or replaced meanwhile
-          const Result<std::optional<StoredToken>> now_stored = store_->load(user_id);
+          Result<std::optional<StoredToken>> now_stored = store_->load(user_id);
           if (!now_stored) return now_stored.error();
-          if (!*now_stored) {
-            return OAuthException(ErrorCategory::invalid_argument,
-                                  "no token is stored for user " + std::string(user_id));
-          }
+          if (!*now_stored) return none_stored(user_id);
           return std::move(**now_stored);
         }
       }

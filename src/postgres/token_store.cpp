@@ -202,7 +202,7 @@ struct PostgresTokenStore::Impl {
   }
 
   // Takes an unreadable row out of the due set (while it still carries `fence`).
-  Result<PgResult> set_aside(const std::string& user_id, const std::string& fence) {
+  Result<PgResult> set_aside(const std::string& user_id, const std::string& fence) const {
     return pool->run(
         "UPDATE instagram_oauth_tokens SET unreadable = true, leased_until = NULL "
         "WHERE user_id = $1 AND fence = $2::bigint",
