@@ -1230,4 +1230,70 @@ TEST_CASE(
   CHECK(fleet.mock.refreshes() == 1);
   CHECK(events.empty());
 }
+
+TEST_CASE(
+    "doctor --database finds a row sealed with a dropped key, a corrupted row, a failing "
+    "token, and rows an older key still seals",
+    "[cli][postgres]") {
+  if (!testing::PostgresServer::installed()) {
+    testing::skip_test("PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
+    return;
+  }
+  const testing::PostgresServer server;
+  InstagramMock mock(leak_test_mock());
+  const std::string old_key = "old-key-0123456789abcdefghijklmnopqrstuv";
+  const std::string new_key = "new-key-0123456789abcdefghijklmnopqrstuv";
+  const std::string dropped_key = "dropped-key-0123456789abcdefghijklmnopqr";
+  const auto now = std::chrono::system_clock::now();
+  const auto old_store = PostgresTokenStore::open(server.conninfo(), {old_key}).value();
+  REQUIRE(old_store->save(testing::stored_token("17841400000000001", now)).has_value());
+  StoredToken failing =
+      testing::stored_token("17841400000000002", now - std::chrono::hours(55 * 24));
+  failing.failure =
+      RefreshFailure{2, ErrorCategory::timeout, "timed out", now + std::chrono::hours(1)};
+  REQUIRE(old_store->save(failing).has_value());
+  REQUIRE(PostgresTokenStore::open(server.conninfo(), {dropped_key})
+              .value()
+              ->save(testing::stored_token("17841400000000003", now))
+              .has_value());
+  REQUIRE(old_store->save(testing::stored_token("17841400000000004", now)).has_value());
+  server.sql(
+      "UPDATE instagram_oauth_tokens SET sealed = '\\x00' WHERE user_id = '17841400000000004';");
+  testing::Environment environment = with_secret();
+  environment.emplace_back("INSTAGRAM_TOKEN_KEYS", new_key + "," + old_key);
+  std::vector<std::string> args = doctor_args(mock);
+  args.insert(args.end(), {"--database", server.conninfo()});
+  const DoctorRun run = run_doctor(args, environment);
+  CHECK(run.exit_code == 1);
+  CHECK(run.checks.at("database").status == "ok");
+  const DoctorCheck& keys = run.checks.at("token_keys");
+  CHECK(keys.status == "fail");
+  CHECK(keys.detail.rfind("2 of 4 rows open with none of the keys given (users 17841400000000003, "
+                          "17841400000000004; rows per key: ",
+                          0) == 0);
+  CHECK(keys.hint.find("refresh-due --reseal") != std::string::npos);
+  const DoctorCheck& stored = run.checks.at("stored_tokens");
+  CHECK(stored.status == "warn");
+  // The failing one, 55 days old, is also within 7 days of expiry (not due: its next attempt
+  // is an hour away).
+  CHECK(stored.detail ==
+        "4 tokens: 0 due now, 1 failing to refresh, 1 expiring within 7 days, 0 "
+        "need a new login, 0 set aside unreadable");
+  CHECK(run.order.back() == "stored_tokens");
+
+  // The broken rows gone and the rest still sealed with the old key: a warning, with the way on.
+  REQUIRE(old_store->remove("17841400000000003").value());
+  REQUIRE(old_store->remove("17841400000000004").value());
+  const DoctorRun rotating = run_doctor(args, environment);
+  CHECK(rotating.checks.at("token_keys").status == "warn");
+  CHECK(rotating.checks.at("token_keys")
+            .detail.rfind("every row opens; 2 still sealed with an older key", 0) == 0);
+  // No keys: the database check says where they come from.
+  const DoctorRun no_keys = run_doctor(args, with_secret());
+  CHECK(no_keys.checks.at("database").status == "fail");
+  CHECK(no_keys.checks.at("database").detail ==
+        "invalid_argument: the token keys come from $INSTAGRAM_TOKEN_KEYS or --keys-file "
+        "(comma-separated, the sealing key first), never argv");
+  CHECK(no_keys.checks.at("token_keys").status == "skip");
+}
 #endif

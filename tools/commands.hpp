@@ -70,6 +70,8 @@ struct DoctorArgs {
   Connection connection;  // client id and redirect URI optional here: their checks say so
   std::vector<std::string> scopes;
   std::string graph_version;  // empty: the library's pinned one
+  std::string database;       // libpq conninfo: the token store checked too (PostgreSQL builds)
+  std::string keys_file;      // default: $INSTAGRAM_TOKEN_KEYS
   bool json = false;
 };
 

@@ -3,6 +3,7 @@
 // hint when there is something to do. Nothing it prints comes from a server unescaped, and
 // the client secret is never printed.
 #include "commands.hpp"
+#include "doctor_check.hpp"
 
 #include <instagram/oauth/detail/checks.hpp>
 #include <instagram/oauth/detail/proxy.hpp>
@@ -27,29 +28,6 @@ namespace instagram::oauth::cli {
 namespace {
 
 using Clock = std::chrono::system_clock;
-
-enum class Status { ok, warn, fail, skip };
-
-std::string_view status_name(Status status) {
-  switch (status) {
-    case Status::ok:
-      return "ok";
-    case Status::warn:
-      return "warn";
-    case Status::fail:
-      return "fail";
-    case Status::skip:
-      return "skip";
-  }
-  return "fail";
-}
-
-struct Check {
-  std::string name;
-  Status status = Status::ok;
-  std::string detail;
-  std::string hint;
-};
 
 bool all_digits(std::string_view text) {
   if (text.empty()) return false;
@@ -616,6 +594,13 @@ int run_doctor(const DoctorArgs& args) {
   checks.push_back(check_clock(app, args.connection));
   checks.push_back(check_credentials(app, args.connection, secret.has_value()));
   checks.push_back(check_authorize(app, args.connection, scopes));
+#if defined(INSTAGRAM_OAUTH_WITH_POSTGRES)
+  if (!args.database.empty()) {
+    for (Check& check : check_database(args.database, args.keys_file)) {
+      checks.push_back(std::move(check));
+    }
+  }
+#endif
   print(checks, args.json);
   for (const Check& check : checks) {
     if (check.status == Status::fail) return 1;

@@ -213,6 +213,14 @@ void add_doctor(CLI::App& app, cli::DoctorArgs& args, int& result) {
       ->capture_default_str();
   command->add_option("--client-secret-file", args.connection.client_secret_file,
                       "file holding the client secret (default: $INSTAGRAM_CLIENT_SECRET)");
+#if defined(INSTAGRAM_OAUTH_WITH_POSTGRES)
+  command->add_option("--database", args.database,
+                      "libpq conninfo of the token store: check it too (the keys open every "
+                      "row, rows per key, tokens that need a look)");
+  command->add_option("--keys-file", args.keys_file,
+                      "file holding the token keys, comma-separated (default: "
+                      "$INSTAGRAM_TOKEN_KEYS)");
+#endif
   command->add_flag("--json", args.json, "print {\"checks\":[…]} as JSON");
   command->callback([&] {
     cli::json_errors = args.json;

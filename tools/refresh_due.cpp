@@ -1,6 +1,7 @@
 // `instagram-oauth refresh-due`: one refresh pass over the tokens in PostgreSQL, for cron
 // or a systemd timer. Each instance of a fleet may run it at the same time.
 #include "commands.hpp"
+#include "token_database.hpp"
 
 #include <instagram/oauth/postgres/token_store.hpp>
 #include <instagram/oauth/token_refresher.hpp>
@@ -19,26 +20,6 @@
 #include <vector>
 
 namespace instagram::oauth::cli {
-
-namespace {
-
-// A libpq conninfo with a password ("postgresql://user:pw@host/db", "... password=pw ...")
-// that came from argv rather than $INSTAGRAM_DATABASE_URL.
-bool database_password_in_argv(const std::string& conninfo) {
-  // NOLINTNEXTLINE(concurrency-mt-unsafe): read once, before any thread starts
-  const char* from_environment = std::getenv("INSTAGRAM_DATABASE_URL");
-  if (from_environment != nullptr && conninfo == from_environment) return false;
-  const std::size_t scheme = conninfo.find("://");
-  if (scheme != std::string::npos) {
-    const std::size_t at = conninfo.find('@', scheme);
-    const std::size_t slash = conninfo.find('/', scheme + 3);
-    const std::size_t colon = conninfo.find(':', scheme + 3);
-    if (at != std::string::npos && at < slash && colon < at) return true;
-  }
-  return conninfo.find("password=") != std::string::npos;
-}
-
-}  // namespace
 
 namespace {
 
@@ -121,12 +102,6 @@ int run_reseal(PostgresTokenStore& store, bool json) {
 }  // namespace
 
 int run_refresh_due(const RefreshDueArgs& args) {
-  const std::optional<std::string> keys = read_secret("INSTAGRAM_TOKEN_KEYS", args.keys_file);
-  if (!keys) {
-    return usage_error(
-        "the token keys come from $INSTAGRAM_TOKEN_KEYS or --keys-file (comma-separated, the "
-        "sealing key first), never argv");
-  }
   std::optional<std::string> secret;
   if (!args.dry_run && !args.reseal) {
     secret = read_secret("INSTAGRAM_CLIENT_SECRET", args.connection.client_secret_file);
@@ -136,18 +111,8 @@ int run_refresh_due(const RefreshDueArgs& args) {
           "argv");
     }
   }
-  if (database_password_in_argv(args.database)) {
-    std::cerr << "warning: --database carries a password, which every user sees in ps; set "
-                 "$INSTAGRAM_DATABASE_URL or use libpq's ~/.pgpass instead\n";
-  }
-  std::vector<std::string> key_list;
-  for (std::size_t at = 0; at <= keys->size();) {
-    const std::size_t comma = std::min(keys->find(',', at), keys->size());
-    if (comma > at) key_list.push_back(keys->substr(at, comma - at));
-    at = comma + 1;
-  }
   Result<std::shared_ptr<PostgresTokenStore>> store =
-      PostgresTokenStore::open(args.database, key_list);
+      open_token_store(args.database, args.keys_file);
   if (!store) return report(store.error());
   if (args.dry_run) return run_dry(**store, args.json);
   if (args.reseal) return run_reseal(**store, args.json);

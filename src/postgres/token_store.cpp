@@ -430,7 +430,11 @@ Result<TokenStoreOverview> PostgresTokenStore::overview(const RefreshPolicy& pol
       "), "
       "count(*) FILTER (WHERE " INSTAGRAM_OAUTH_DUE " AND next_attempt > " INSTAGRAM_OAUTH_NOW_US
       "), "
-      "count(*) FILTER (WHERE reauthorization_needed), count(*) FILTER (WHERE unreadable) "
+      "count(*) FILTER (WHERE reauthorization_needed), count(*) FILTER (WHERE unreadable), "
+      "count(*) FILTER (WHERE next_attempt IS NOT NULL), "
+      "count(*) FILTER (WHERE expires_at > " INSTAGRAM_OAUTH_NOW_US
+      " AND expires_at <= " INSTAGRAM_OAUTH_NOW_US
+      " + 604800000000) "
       "FROM instagram_oauth_tokens",
       due_parameters);
   if (!counted) return counted.error();
@@ -445,6 +449,8 @@ Result<TokenStoreOverview> PostgresTokenStore::overview(const RefreshPolicy& pol
   overview.waiting_after_failure = number(3);
   overview.reauthorization_needed = number(4);
   overview.unreadable = number(5);
+  overview.failing = number(6);
+  overview.expiring_within_7_days = number(7);
   std::vector<Parameter> listed = due_parameters;
   listed.push_back({std::to_string(list)});
   Result<PgResult> due =
@@ -466,6 +472,41 @@ Result<TokenStoreOverview> PostgresTokenStore::overview(const RefreshPolicy& pol
     overview.unreadable_users.emplace_back(PQgetvalue(unreadable->get(), row, 0));
   }
   return overview;
+}
+
+std::vector<std::string> PostgresTokenStore::key_ids() const {
+  std::vector<std::string> ids;
+  for (const postgres::SealingKey& key : impl_->keys) ids.push_back(key.id);
+  return ids;
+}
+
+Result<KeyCheck> PostgresTokenStore::check_keys(std::size_t list) {
+  KeyCheck check;
+  std::string after;  // keyset pagination by user id
+  for (;;) {
+    Result<PgResult> page = impl_->pool->run(
+        "SELECT user_id, key_id, sealed FROM instagram_oauth_tokens WHERE user_id > $1 "
+        "ORDER BY user_id LIMIT 1000",
+        {{after}});
+    if (!page) return page.error();
+    const int rows = PQntuples(page->get());
+    if (rows == 0) return check;
+    for (int row = 0; row < rows; ++row) {
+      const std::string user_id = PQgetvalue(page->get(), row, 0);
+      const std::string key_id = PQgetvalue(page->get(), row, 1);
+      after = user_id;
+      ++check.rows;
+      ++check.rows_by_key[key_id];
+      Result<StoredToken> opened =
+          impl_->unsealed(user_id, key_id, postgres::bytea(page->get(), row, 2));
+      if (!opened) {
+        ++check.unopened;
+        if (check.first_unopened.size() < list) {
+          check.first_unopened.push_back(UnreadableToken{user_id, opened.error()});
+        }
+      }
+    }
+  }
 }
 
 Result<ResealReport> PostgresTokenStore::reseal() {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,8 +32,19 @@ struct TokenStoreOverview {
   std::size_t waiting_after_failure = 0;      ///< due, but their next attempt is ahead
   std::size_t reauthorization_needed = 0;     ///< dead: only a new login helps
   std::size_t unreadable = 0;                 ///< set aside: no key opened them
+  std::size_t failing = 0;                    ///< their last refresh failed (kept with back-off)
+  std::size_t expiring_within_7_days = 0;     ///< not expired, but within 7 days of it
   std::vector<std::string> due_users;         ///< the first `list` due, soonest expiry first
   std::vector<std::string> unreadable_users;  ///< the first `list` unreadable
+};
+
+/// Which keys the rows are sealed with, and which rows the keys given do not open: for an
+/// operator's check before a rotation's old key is dropped.
+struct KeyCheck {
+  std::size_t rows = 0;
+  std::map<std::string, std::size_t> rows_by_key;  ///< key id (as key_ids() names them) → rows
+  std::size_t unopened = 0;                        ///< rows no key given opens
+  std::vector<UnreadableToken> first_unopened;     ///< the first `list` of them, named
 };
 
 /// A TokenStore in one table, instagram_oauth_tokens (created on first use, its schema version
@@ -93,6 +105,12 @@ class PostgresTokenStore final : public TokenStore {
   /// Counts what the table holds, by the server's clock, and names up to `list` due and
   /// unreadable users. Errors: as every call. Thread-safe.
   Result<TokenStoreOverview> overview(const RefreshPolicy& policy, std::size_t list = 100);
+
+  /// Opens every row with the keys given (nothing written): rows per key id, and the rows
+  /// none opens. Reads the whole table. Errors: as every call. Thread-safe.
+  Result<KeyCheck> check_keys(std::size_t list = 100);
+  /// The ids of the keys given, the sealing one first, as rows name them (not secret).
+  std::vector<std::string> key_ids() const;
 
   /// Seals every row that another key sealed with the first key again, and looks again at the
   /// rows found unreadable (those that open now are due again). A row saved or leased
