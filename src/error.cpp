@@ -86,6 +86,12 @@ std::string hint_for(const ErrorDetails& details) {
     return "a code works once and for one hour; a second callback (a reload, a double "
            "submit) is the usual cause: start a new login";
   }
+  // The two setups mixed up: a Facebook Login token at graph.instagram.com, or the reverse.
+  if (details.code == 190 && contains(message, "Cannot parse access token")) {
+    return "the token is not one this host reads: Instagram Login tokens (IG...) go to "
+           "graph.instagram.com, Facebook Login tokens (EAA...) to graph.facebook.com; this "
+           "library speaks Instagram Login, and keys users on the user_id of the code exchange";
+  }
   if (details.code == 190 && (details.error_subcode == 463 || contains(message, "expired"))) {
     return "the token expired: refresh long-lived tokens before their 60 days end "
            "(TokenKeeper does); now only a new login helps";

@@ -141,6 +141,10 @@ TEST_CASE("hint() names the remedy for Meta's known errors, and nothing for othe
                  "reasons.",
                  190, 460) ==
         "the user changed their password, which revoked the token: only a new login helps");
+  CHECK(hint_for("Invalid OAuth access token - Cannot parse access token", 190) ==
+        "the token is not one this host reads: Instagram Login tokens (IG...) go to "
+        "graph.instagram.com, Facebook Login tokens (EAA...) to graph.facebook.com; this library "
+        "speaks Instagram Login, and keys users on the user_id of the code exchange");
   CHECK(hint_for("Unsupported get request.", 100).empty());
   CHECK(OAuthException(ErrorCategory::transport, "Invalid platform app").hint().empty());
 }

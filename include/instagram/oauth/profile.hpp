@@ -20,10 +20,14 @@ namespace instagram::oauth {
 
 /// Who signed in, as graph.instagram.com's /me answers (every documented shape accepted).
 struct UserProfile {
-  std::string id;        ///< the app-scoped id, exact digits
-  std::string user_id;   ///< the professional account's id (the one webhooks carry), exact digits
-  std::string username;  ///< the handle, without the at sign
-  std::string name;      ///< the display name, possibly empty
+  /// The app-scoped id, exact digits: not the key of a TokenStore, and not what Meta's
+  /// callbacks and webhooks carry.
+  std::string id;
+  /// The professional account's id, exact digits: the one webhooks and Meta's callbacks carry,
+  /// and the code exchange's AccessToken::user_id. Key your users on it.
+  std::string user_id;
+  std::string username;      ///< the handle, without the at sign
+  std::string name;          ///< the display name, possibly empty
   std::string account_type;  ///< "Business", "Media_Creator" (Basic Display: "BUSINESS", …):
                              ///< compare without case
   std::string profile_picture_url;  ///< when asked for and present
