@@ -70,6 +70,25 @@ string(REGEX REPLACE "/$" "" INSTAGRAM_OAUTH_PC_TO_PREFIX "${INSTAGRAM_OAUTH_PC_
 configure_file(cmake/instagram-oauth.pc.in "${PROJECT_BINARY_DIR}/instagram-oauth.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/instagram-oauth.pc"
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+# A component's file names what its static library needs besides the core library.
+foreach(_io_component Postgres Lookalike)
+  string(TOLOWER "${_io_component}" _io_pc_component)
+  if(TARGET instagram_oauth_${_io_pc_component})
+    if(_io_component STREQUAL "Postgres")
+      set(_io_pc_description "PostgresTokenStore: users' tokens in PostgreSQL (libpq)")
+      set(_io_pc_requires "libpq libcrypto")
+      set(_io_pc_libs "")
+    else()
+      set(_io_pc_description "InstagramMock: an Instagram look-alike for tests (cpp-httplib)")
+      set(_io_pc_requires "libssl libcrypto")
+      set(_io_pc_libs "-pthread")
+    endif()
+    configure_file(cmake/instagram-oauth-component.pc.in
+      "${PROJECT_BINARY_DIR}/instagram-oauth-${_io_pc_component}.pc" @ONLY)
+    install(FILES "${PROJECT_BINARY_DIR}/instagram-oauth-${_io_pc_component}.pc"
+      DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+  endif()
+endforeach()
 
 # `cpack -G DEB` (or TGZ) from a build tree: the installed files as a package.
 if(PROJECT_IS_TOP_LEVEL)

@@ -49,6 +49,26 @@ if(MODE STREQUAL "pkg_config")
   if(failed)
     message(FATAL_ERROR "the consumer does not build with pkg-config's flags: ${flags}")
   endif()
+  # The components' own .pc files, where this build has them.
+  foreach(component postgres lookalike)
+    string(TOUPPER "${component}" upper)
+    if(WITH_${upper})
+      execute_process(COMMAND ${PKG_CONFIG} --cflags --libs instagram-oauth-${component}
+        OUTPUT_VARIABLE component_flags OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE failed)
+      if(failed)
+        message(FATAL_ERROR "pkg-config does not know instagram-oauth-${component}")
+      endif()
+      string(APPEND component_flags " -Wl,-rpath,${libdir}")
+      separate_arguments(component_flags UNIX_COMMAND "${component_flags}")
+      execute_process(COMMAND ${CXX} -std=c++17 ${SOURCE}/${component}.cpp ${component_flags}
+          -o ${build_dir}/consumer_${component}
+        RESULT_VARIABLE failed)
+      if(failed)
+        message(FATAL_ERROR
+          "the ${component} consumer does not build with pkg-config's flags: ${component_flags}")
+      endif()
+    endif()
+  endforeach()
 else()
   execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE} -B ${build_dir} -G ${GENERATOR}
       -D CMAKE_CXX_COMPILER=${CXX} -D CONSUME=${MODE} -D CMAKE_PREFIX_PATH=${PREFIX}
@@ -70,9 +90,8 @@ if(failed OR NOT output MATCHES "consumed: invalid_argument: code is empty")
   message(FATAL_ERROR "the consumer built through ${MODE} did not run as expected")
 endif()
 
-# The PostgreSQL component, where this build has it (not through pkg-config, which knows the
-# core library only).
-if(WITH_POSTGRES AND NOT MODE STREQUAL "pkg_config")
+# The PostgreSQL component, where this build has it.
+if(WITH_POSTGRES)
   execute_process(COMMAND ${build_dir}/consumer_postgres RESULT_VARIABLE failed
     OUTPUT_VARIABLE output)
   message(STATUS "${output}")
@@ -82,7 +101,7 @@ if(WITH_POSTGRES AND NOT MODE STREQUAL "pkg_config")
 endif()
 
 # The look-alike component, where this build has it: a sign-in against InstagramMock.
-if(WITH_LOOKALIKE AND NOT MODE STREQUAL "pkg_config")
+if(WITH_LOOKALIKE)
   execute_process(COMMAND ${build_dir}/consumer_lookalike RESULT_VARIABLE failed
     OUTPUT_VARIABLE output)
   message(STATUS "${output}")
