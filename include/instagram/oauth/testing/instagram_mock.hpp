@@ -80,11 +80,54 @@ struct MockOptions {
 /// at it with app_config() and client_options(); `instagram-oauth mock-server` runs the same
 /// server as a process. Thread-safe: every member may be called while the server serves.
 ///
+/// What each endpoint answers (an error is Instagram's `{"error_type","code","error_message"}`
+/// on the token endpoints, graph's `{"error":{…}}` on the graph ones, unless a Fault is set):
+/// - `GET /oauth/authorize?client_id&redirect_uri&response_type=code&scope&state`: the client
+///   id, the exact MockOptions::redirect_uri (set it to your service's callback before the
+///   look-alike starts) and the API's required scope are checked first ("Invalid platform
+///   app", "Invalid redirect_uri", "Invalid scope field(s): …"). A browser (`Accept:
+///   text/html`) gets a consent page with "Allow" (`#allow`) and "Cancel" (`#deny`) buttons;
+///   any other client gets the set UserDecision at once. Allowed: 302 to
+///   `redirect_uri?code=…&state=…#_` (a new single-use code, and the `#_` Instagram appends);
+///   denied: 302 to `redirect_uri?error=access_denied&error_reason=user_denied&
+///   error_description=The+user+denied+your+request&state=…`.
+/// - `POST /oauth/access_token` (urlencoded or multipart): the short-lived token and the
+///   user id, in MockOptions::shape. "Matching code was not found or was already used" for a
+///   code used twice, "This authorization code has expired" an hour after it was issued.
+/// - `GET /access_token?grant_type=ig_exchange_token&client_secret&access_token`: a long-lived
+///   token, `expires_in` 60 days; `GET /refresh_access_token?grant_type=ig_refresh_token&
+///   access_token`: a fresh one, once the token is 24 hours old and until its 60 days end
+///   (190, subcode 463, after).
+/// - `GET /me` and `GET /vNN.N/me?fields=…&access_token`: the profile (MockOptions::user_id,
+///   app_scoped_id, username), in MockOptions::profile_shape.
+///
+/// Its clock starts at the real time and moves only with advance_clock(): codes, the 24-hour
+/// minimum age and the 60 days are judged by it. Every answer carries a Date header
+/// (MockOptions::date_offset skews it, for a clock check).
+///
 /// @code
 /// testing::InstagramMock instagram;  // a free port, plain http
 /// TokenExchanger exchanger(instagram.app_config(), instagram.client_options());
 /// Result<AccessToken> token = exchanger.exchange(instagram.issue_code());
 /// instagram.set_fault(testing::Fault::html_502);  // the next answers: a proxy's error page
+/// @endcode
+///
+/// A browser-style test of your callback, with no browser: follow the window's redirect as a
+/// browser would, and hand your service the URL it lands on.
+///
+/// @code
+/// testing::MockOptions options;
+/// options.redirect_uri = "http://127.0.0.1:8080/callback";  // your service's, before it starts
+/// testing::InstagramMock instagram(options);
+/// const AppConfig app = instagram.app_config();
+/// std::string window = AuthorizeUrlBuilder(app)
+///                          .scope(app.endpoints.required_scope)
+///                          .state("state-from-your-service")
+///                          .build()
+///                          .value();
+/// // GET `window` without following redirects: its Location header is the callback URL,
+/// // "http://127.0.0.1:8080/callback?code=…&state=state-from-your-service#_"; after
+/// // instagram.set_user_decision(testing::UserDecision::deny), the error triple instead.
 /// @endcode
 class InstagramMock {
  public:
