@@ -105,7 +105,7 @@ std::vector<std::string> split_commas(const std::string& text) {
 // The storage a sign-in needs, or an error to stop at start-up for.
 struct Storage {
   std::shared_ptr<TokenStore> tokens;
-  std::unique_ptr<SessionStore> sessions;
+  std::unique_ptr<WebSessions> sessions;
 };
 
 Result<Storage> open_storage() {
@@ -115,7 +115,7 @@ Result<Storage> open_storage() {
   Result<std::shared_ptr<PostgresTokenStore>> tokens =
       PostgresTokenStore::open(database, split_commas(env_or("INSTAGRAM_TOKEN_KEYS", "")));
   if (!tokens) return tokens.error();
-  Result<std::unique_ptr<SessionStore>> sessions = postgres_sessions(database);
+  Result<std::unique_ptr<WebSessions>> sessions = postgres_sessions(database);
   if (!sessions) return sessions.error();
   return Storage{std::move(*tokens), std::move(*sessions)};
 #else
@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   TokenStore& tokens = *storage->tokens;
-  SessionStore& sessions = *storage->sessions;
+  WebSessions& sessions = *storage->sessions;
   // Over https the cookies are Secure and named __Host- (bound to this exact host, no
   // Domain): a sibling subdomain or another port cannot plant one. Plain http serves only
   // 127.0.0.1 here, where browsers would refuse both.
@@ -189,7 +189,8 @@ int main(int argc, char** argv) {
   server.set_payload_max_length(256 * 1024);
   server.set_read_timeout(std::chrono::seconds(10));
   server.Get("/", [&](const httplib::Request& request, httplib::Response& response) {
-    const Result<std::optional<Session>> session = sessions.find(cookie(request, session_cookie));
+    const Result<std::optional<WebSession>> session =
+        sessions.find(cookie(request, session_cookie));
     if (!session) return storage_failed(response, session.error());
     if (*session) {
       return page(response, 200,
@@ -248,7 +249,7 @@ int main(int argc, char** argv) {
     if (!saved) return storage_failed(response, saved.error());
     const Result<std::string> session =
         try_generate_state().and_then([&](const std::string& logout_token) {
-          return sessions.start(Session{token->user_id, profile->username, logout_token});
+          return sessions.start(WebSession{token->user_id, profile->username, logout_token});
         });
     if (!session) return storage_failed(response, session.error());
     response.set_header("Set-Cookie", session_cookie + "=" + *session + cookie_flags);
@@ -260,7 +261,7 @@ int main(int argc, char** argv) {
   // alone would let any page of the same site sign the user out.
   server.Post("/logout", [&](const httplib::Request& request, httplib::Response& response) {
     const std::string id = cookie(request, session_cookie);
-    const Result<std::optional<Session>> session = sessions.find(id);
+    const Result<std::optional<WebSession>> session = sessions.find(id);
     if (!session) return storage_failed(response, session.error());
     if (!*session ||
         !constant_time_equals((*session)->logout_token, request.get_param_value("token"))) {

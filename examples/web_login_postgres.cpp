@@ -17,14 +17,14 @@ struct ResultDeleter {
 };
 using Answer = std::unique_ptr<PGresult, ResultDeleter>;
 
-class PostgresSessions final : public SessionStore {
+class PostgresSessions final : public WebSessions {
  public:
   explicit PostgresSessions(PGconn* connection) : connection_(connection) {}
   ~PostgresSessions() override { PQfinish(connection_); }
   PostgresSessions(const PostgresSessions&) = delete;
   PostgresSessions& operator=(const PostgresSessions&) = delete;
 
-  Result<std::string> start(const Session& session) override {
+  Result<std::string> start(const WebSession& session) override {
     Result<std::string> id = try_generate_state();
     if (!id) return id;
     return run("INSERT INTO web_login_sessions (id_hash, user_id, username, logout_token) "
@@ -32,15 +32,15 @@ class PostgresSessions final : public SessionStore {
                {*id, session.user_id, session.username, session.logout_token})
         .transform([&](const Answer&) { return *id; });
   }
-  Result<std::optional<Session>> find(const std::string& id) override {
+  Result<std::optional<WebSession>> find(const std::string& id) override {
     return run("SELECT user_id, username, logout_token FROM web_login_sessions "
                "WHERE id_hash = sha256(convert_to($1, 'UTF8'))",
                {id})
         .transform([](const Answer& answer) {
-          if (PQntuples(answer.get()) == 0) return std::optional<Session>();
-          return std::optional<Session>(Session{PQgetvalue(answer.get(), 0, 0),
-                                                PQgetvalue(answer.get(), 0, 1),
-                                                PQgetvalue(answer.get(), 0, 2)});
+          if (PQntuples(answer.get()) == 0) return std::optional<WebSession>();
+          return std::optional<WebSession>(WebSession{PQgetvalue(answer.get(), 0, 0),
+                                                      PQgetvalue(answer.get(), 0, 1),
+                                                      PQgetvalue(answer.get(), 0, 2)});
         });
   }
   Result<void> end(const std::string& id) override {
@@ -101,7 +101,7 @@ class PostgresSessions final : public SessionStore {
 
 }  // namespace
 
-Result<std::unique_ptr<SessionStore>> postgres_sessions(const std::string& conninfo) {
+Result<std::unique_ptr<WebSessions>> postgres_sessions(const std::string& conninfo) {
   PGconn* connection = PQconnectdb(conninfo.c_str());
   if (PQstatus(connection) != CONNECTION_OK) {
     // PQerrorMessage names the host and the reason, never the password.
@@ -126,5 +126,5 @@ COMMIT;)"));
     PQfinish(connection);
     return error;
   }
-  return std::unique_ptr<SessionStore>(std::make_unique<PostgresSessions>(connection));
+  return std::unique_ptr<WebSessions>(std::make_unique<PostgresSessions>(connection));
 }

@@ -10,20 +10,20 @@ using namespace instagram::oauth;
 
 namespace {
 
-class MemorySessions final : public SessionStore {
+class MemorySessions final : public WebSessions {
  public:
-  Result<std::string> start(const Session& session) override {
+  Result<std::string> start(const WebSession& session) override {
     Result<std::string> id = try_generate_state();
     if (!id) return id;
     std::lock_guard<std::mutex> lock(mutex_);
     sessions_[*id] = session;
     return id;
   }
-  Result<std::optional<Session>> find(const std::string& id) override {
+  Result<std::optional<WebSession>> find(const std::string& id) override {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto found = sessions_.find(id);
-    if (found == sessions_.end()) return std::optional<Session>();
-    return std::optional<Session>(found->second);
+    if (found == sessions_.end()) return std::optional<WebSession>();
+    return std::optional<WebSession>(found->second);
   }
   Result<void> end(const std::string& id) override {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -53,12 +53,12 @@ class MemorySessions final : public SessionStore {
 
  private:
   std::mutex mutex_;
-  std::map<std::string, Session> sessions_;
+  std::map<std::string, WebSession> sessions_;
   std::map<std::string, std::chrono::system_clock::time_point> deletions_;
 };
 
 }  // namespace
 
-std::unique_ptr<SessionStore> memory_sessions() {
+std::unique_ptr<WebSessions> memory_sessions() {
   return std::make_unique<MemorySessions>();
 }

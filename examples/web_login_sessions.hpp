@@ -11,19 +11,19 @@
 #include <optional>
 #include <string>
 
-struct Session {
+struct WebSession {
   std::string user_id;
   std::string username;
   std::string logout_token;  // in the page's logout form: a cross-site POST does not have it
 };
 
 // Thread-safe. Errors: whatever the storage reports (PostgreSQL: transport, system).
-class SessionStore {
+class WebSessions {
  public:
-  virtual ~SessionStore() = default;
+  virtual ~WebSessions() = default;
   // A new session's id: 256 random bits, the cookie's value.
-  virtual instagram::oauth::Result<std::string> start(const Session& session) = 0;
-  virtual instagram::oauth::Result<std::optional<Session>> find(const std::string& id) = 0;
+  virtual instagram::oauth::Result<std::string> start(const WebSession& session) = 0;
+  virtual instagram::oauth::Result<std::optional<WebSession>> find(const std::string& id) = 0;
   virtual instagram::oauth::Result<void> end(const std::string& id) = 0;
   // Meta's deauthorize and data deletion: every session of the user ends.
   virtual instagram::oauth::Result<std::size_t> end_user(const std::string& user_id) = 0;
@@ -33,12 +33,12 @@ class SessionStore {
       const std::string& code) = 0;
 };
 
-std::unique_ptr<SessionStore> memory_sessions();
+std::unique_ptr<WebSessions> memory_sessions();
 
 #ifdef WEB_LOGIN_WITH_POSTGRES
 // Two tables, created on first use: web_login_sessions (by the SHA-256 of the id, so that a
 // read of the database gives no one a session) and web_login_deletions. Errors: transport
 // (cannot connect).
-instagram::oauth::Result<std::unique_ptr<SessionStore>> postgres_sessions(
+instagram::oauth::Result<std::unique_ptr<WebSessions>> postgres_sessions(
     const std::string& conninfo);
 #endif

@@ -91,6 +91,13 @@ Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
   return digest;
 }
 
+Sha256Digest sha256(std::string_view data) {
+  Sha256Digest digest{};
+  unsigned int size = 0;
+  EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr);
+  return digest;
+}
+
 bool digests_equal(const unsigned char* a, const unsigned char* b, std::size_t size) noexcept {
   return CRYPTO_memcmp(a, b, size) == 0;
 }

@@ -1,4 +1,4 @@
-// The library's one place for randomness, base64url and HMAC-SHA256 (OpenSSL's libcrypto,
+// The library's one place for randomness, base64url, SHA-256 and HMAC-SHA256 (OpenSSL's libcrypto,
 // private to the library: its headers stay out of include/).
 #pragma once
 
@@ -24,6 +24,8 @@ std::string base64url_encode(std::string_view bytes);
 std::optional<std::string> base64url_decode(std::string_view text);
 
 Sha256Digest hmac_sha256(std::string_view key, std::string_view data);
+
+Sha256Digest sha256(std::string_view data);
 
 // Compares in time that depends on the size only (CRYPTO_memcmp).
 bool digests_equal(const unsigned char* a, const unsigned char* b, std::size_t size) noexcept;

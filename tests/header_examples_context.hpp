@@ -17,15 +17,16 @@ extern const TokenExchanger exchanger;
 extern const ProfileClient profiles;
 extern const RedirectParser parser;
 extern std::shared_ptr<TokenStore> store;
+extern std::shared_ptr<SessionStore> sessions;
 extern StoredToken stored;
 extern AccessToken token, long_lived;
 extern SignedRequest signed_request;
 extern std::string code, other_code, user_id, state_key, browser_binding, callback_url, request_url,
-    conninfo, key, client_id, client_secret, redirect_uri;
-struct Session {
+    conninfo, key, client_id, client_secret, redirect_uri, cookie_value;
+struct UserSession {
   std::string state;
 };
-extern Session session;
+extern UserSession session;
 struct Metrics {
   void gauge(const char* name, std::size_t value);
 };

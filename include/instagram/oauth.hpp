@@ -11,6 +11,7 @@
 #include <instagram/oauth/redirect_parser.hpp>
 #include <instagram/oauth/refresh_policy.hpp>
 #include <instagram/oauth/result.hpp>
+#include <instagram/oauth/session_store.hpp>
 #include <instagram/oauth/signed_request.hpp>
 #include <instagram/oauth/signed_state.hpp>
 #include <instagram/oauth/state.hpp>

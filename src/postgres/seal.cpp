@@ -13,19 +13,19 @@ namespace {
 constexpr std::size_t nonce_size = 12;
 constexpr std::size_t tag_size = 16;
 
-std::array<unsigned char, 32> sha256(std::string_view data) {
-  std::array<unsigned char, 32> digest{};
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr);
-  return digest;
-}
-
 struct CipherDeleter {
   void operator()(EVP_CIPHER_CTX* context) const noexcept { EVP_CIPHER_CTX_free(context); }
 };
 using Cipher = std::unique_ptr<EVP_CIPHER_CTX, CipherDeleter>;
 
 }  // namespace
+
+std::array<unsigned char, 32> sha256(std::string_view data) {
+  std::array<unsigned char, 32> digest{};
+  unsigned int size = 0;
+  EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr);
+  return digest;
+}
 
 SealingKey derive_sealing_key(const std::string& material) {
   SealingKey key;

@@ -1,5 +1,5 @@
-// Tokens at rest: AES-256-GCM from libcrypto, a random nonce per token, the user id as
-// associated data. Private to the PostgreSQL component.
+// Tokens at rest (and the component's SHA-256): AES-256-GCM from libcrypto, a random nonce per
+// token, the user id as associated data. Private to the PostgreSQL component.
 #pragma once
 
 #include <array>
@@ -8,6 +8,8 @@
 #include <string_view>
 
 namespace instagram::oauth::postgres {
+
+std::array<unsigned char, 32> sha256(std::string_view data);
 
 // A sealing key: its id (stored beside each token it seals) and the AES-256 key.
 struct SealingKey {

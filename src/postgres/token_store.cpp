@@ -2,6 +2,7 @@
 #include <instagram/oauth/postgres/token_store.hpp>
 
 #include "connection_pool.hpp"
+#include "schema.hpp"
 #include "seal.hpp"
 
 #include <nlohmann/json.hpp>
@@ -17,7 +18,6 @@ namespace {
 using Clock = std::chrono::system_clock;
 using postgres::Parameter;
 using postgres::PgResult;
-constexpr int schema_version = 2;
 
 OAuthException failure(ErrorCategory category, std::string message) {
   return OAuthException(category, std::move(message));
@@ -121,9 +121,6 @@ std::optional<StoredToken> token_from_json(std::string user_id, const std::strin
   return stored;
 }
 
-// The server's clock in microseconds since 1970, inside one statement.
-#define INSTAGRAM_OAUTH_NOW_US "(extract(epoch FROM now()) * 1000000)::bigint"
-
 // Due by the server's clock ($1: the minimum age, $2: how long before expiry), unleased, and
 // neither dead nor unreadable; the failure's next attempt is checked apart.
 #define INSTAGRAM_OAUTH_DUE                                 \
@@ -136,44 +133,6 @@ std::optional<StoredToken> token_from_json(std::string user_id, const std::strin
   "AND expires_at - $2::bigint <= " INSTAGRAM_OAUTH_NOW_US  \
   " "                                                       \
   "AND (leased_until IS NULL OR leased_until <= " INSTAGRAM_OAUTH_NOW_US ")"
-
-// A new database gets schema 2; one of schema 1 (the first release) keeps its version row until
-// upgrade_to_2 has run.
-constexpr const char* create_schema = R"sql(
-SELECT pg_advisory_xact_lock(7274277461);
-CREATE TABLE IF NOT EXISTS instagram_oauth_schema (version integer NOT NULL);
-CREATE SEQUENCE IF NOT EXISTS instagram_oauth_fence;
-CREATE TABLE IF NOT EXISTS instagram_oauth_tokens (
-  user_id text PRIMARY KEY,
-  key_id text NOT NULL,
-  sealed bytea NOT NULL,
-  received_at bigint,
-  expires_at bigint,
-  reauthorization_needed boolean NOT NULL DEFAULT false,
-  leased_until bigint,
-  fence bigint NOT NULL DEFAULT 0,
-  next_attempt bigint,
-  unreadable boolean NOT NULL DEFAULT false);
-INSERT INTO instagram_oauth_schema (version)
-  SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM instagram_oauth_schema);
-)sql";
-
-// Schema 1 to 2: fences, a failure's next attempt, unreadable rows, and the index that leaves
-// the unreadable out.
-constexpr const char* upgrade_to_2 = R"sql(
-SELECT pg_advisory_xact_lock(7274277461);
-ALTER TABLE instagram_oauth_tokens
-  ADD COLUMN IF NOT EXISTS fence bigint NOT NULL DEFAULT 0,
-  ADD COLUMN IF NOT EXISTS next_attempt bigint,
-  ADD COLUMN IF NOT EXISTS unreadable boolean NOT NULL DEFAULT false;
-DROP INDEX IF EXISTS instagram_oauth_tokens_due;
-UPDATE instagram_oauth_schema SET version = 2 WHERE version = 1;
-)sql";
-
-// What lease_due asks: the due rows by expiry, without the dead and the unreadable.
-constexpr const char* create_index =
-    "CREATE INDEX IF NOT EXISTS instagram_oauth_tokens_due_2 ON instagram_oauth_tokens "
-    "(expires_at) WHERE NOT reauthorization_needed AND NOT unreadable";
 
 }  // namespace
 
@@ -249,24 +208,9 @@ Result<std::shared_ptr<PostgresTokenStore>> PostgresTokenStore::open(
   if (!pool) return pool.error();
   impl->pool = std::move(*pool);
   for (const std::string& key : keys) impl->keys.push_back(postgres::derive_sealing_key(key));
-  Result<PgResult> version = impl->pool->run(create_schema, {}, true);
-  if (version) version = impl->pool->run("SELECT version FROM instagram_oauth_schema", {});
-  if (version && PQntuples(version->get()) == 1 &&
-      std::strtol(PQgetvalue(version->get(), 0, 0), nullptr, 10) == 1) {
-    version = impl->pool->run(upgrade_to_2, {}, true);
-    if (version) version = impl->pool->run("SELECT version FROM instagram_oauth_schema", {});
+  if (Result<void> prepared = postgres::prepare_schema(*impl->pool); !prepared) {
+    return prepared.error();
   }
-  if (!version) return version.error();
-  const long found = PQntuples(version->get()) == 1
-                         ? std::strtol(PQgetvalue(version->get(), 0, 0), nullptr, 10)
-                         : 0;
-  if (found != schema_version) {
-    return failure(ErrorCategory::system, "the table instagram_oauth_tokens has schema version " +
-                                              std::to_string(found) + "; this library knows " +
-                                              std::to_string(schema_version));
-  }
-  Result<PgResult> indexed = impl->pool->run(create_index, {});
-  if (!indexed) return indexed.error();
   return std::shared_ptr<PostgresTokenStore>(new PostgresTokenStore(std::move(impl)));
 }
 

@@ -84,7 +84,8 @@ class PostgresServer {
   void sql(const std::string& statements) const {
     const std::string file = directory_ + "/statements.sql";
     if (FILE* out = std::fopen(file.c_str(), "wb")) {
-      std::fwrite(statements.data(), 1, statements.size(), out);
+      const std::string quiet = "SET client_min_messages = warning;\n" + statements;
+      std::fwrite(quiet.data(), 1, quiet.size(), out);
       std::fclose(out);
     }
     run(bin_ + "/psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p " + std::to_string(port_) +

@@ -24,6 +24,7 @@ namespace instagram::oauth {
 /// What became of one user's token, for an app to act on (ask the user to sign in again,
 /// alert on failures).
 struct RefreshEvent {
+  /// What happened to the token.
   enum class Kind {
     refreshed,               ///< refreshed and saved
     recovered,               ///< refreshed and saved after earlier failures
@@ -32,8 +33,8 @@ struct RefreshEvent {
     unreadable,              ///< its row no key opens, or altered: left until someone acts
     superseded               ///< saved, removed or leased again meanwhile: nothing written
   };
-  Kind kind = Kind::refreshed;
-  std::string user_id;
+  Kind kind = Kind::refreshed;          ///< what happened
+  std::string user_id;                  ///< whose token, digits (never the token itself)
   std::optional<OAuthException> error;  ///< failed, reauthorization_needed, unreadable
   unsigned attempts = 0;                ///< failed: consecutive failures so far
   std::optional<std::chrono::system_clock::time_point> expires_at;    ///< refreshed, recovered
@@ -45,12 +46,12 @@ INSTAGRAM_OAUTH_EXPORT std::string_view to_string(RefreshEvent::Kind kind) noexc
 
 /// What one TokenRefresher pass did: the events of each kind, counted.
 struct RefreshReport {
-  std::size_t refreshed = 0;
-  std::size_t recovered = 0;
-  std::size_t failed = 0;
-  std::size_t reauthorization_needed = 0;
-  std::size_t unreadable = 0;
-  std::size_t superseded = 0;
+  std::size_t refreshed = 0;               ///< RefreshEvent::Kind::refreshed
+  std::size_t recovered = 0;               ///< refreshed after earlier failures
+  std::size_t failed = 0;                  ///< kept with back-off, retried later
+  std::size_t reauthorization_needed = 0;  ///< dead: only a new login helps
+  std::size_t unreadable = 0;              ///< rows no key opens, set aside
+  std::size_t superseded = 0;              ///< saved, removed or leased again meanwhile
   /// The store's error when it could not lease any more after the pass had begun: the pass
   /// stopped there, and what was left is for a later pass.
   std::optional<OAuthException> stopped_by;
@@ -58,7 +59,7 @@ struct RefreshReport {
 
 /// How a TokenRefresher works.
 struct RefresherOptions {
-  RefreshPolicy policy{};
+  RefreshPolicy policy{};  ///< what is due, and the back-off after a failure
   /// Refreshes out at once, at most; fewer while the transport holds requests back.
   std::size_t max_in_flight = 200;
   /// How long a token is this refresher's while it is refreshed: a refresher that dies leaves
@@ -74,8 +75,9 @@ struct RefresherOptions {
 /// one thread at a time (the owner's).
 class INSTAGRAM_OAUTH_EXPORT RefreshSchedule {
  public:
-  RefreshSchedule() = default;  ///< none: stop() does nothing
-  RefreshSchedule(RefreshSchedule&& other) noexcept = default;
+  RefreshSchedule() = default;                                  ///< none: stop() does nothing
+  RefreshSchedule(RefreshSchedule&& other) noexcept = default;  ///< takes over its passes
+  /// Stops this schedule's passes, then takes over the other's.
   RefreshSchedule& operator=(RefreshSchedule&& other) noexcept;
   RefreshSchedule(const RefreshSchedule&) = delete;
   RefreshSchedule& operator=(const RefreshSchedule&) = delete;
@@ -108,6 +110,7 @@ class INSTAGRAM_OAUTH_EXPORT RefreshSchedule {
 /// @endcode
 class INSTAGRAM_OAUTH_EXPORT TokenRefresher {
  public:
+  /// Nothing is checked until a pass: a missing exchanger or store, or no room, is its error.
   TokenRefresher(std::shared_ptr<const TokenExchanger> exchanger, std::shared_ptr<TokenStore> store,
                  RefresherOptions options = {});
 

@@ -26,10 +26,10 @@ namespace instagram::oauth {
 /// Kept with a token after a refresh failed for a passing reason (an outage, a timeout): the
 /// store leases it again only from next_attempt on.
 struct RefreshFailure {
-  unsigned attempts = 0;  ///< consecutive failures
-  ErrorCategory category{};
-  std::string message;  ///< masked, as what() shows it
-  std::chrono::system_clock::time_point next_attempt;
+  unsigned attempts = 0;                               ///< consecutive failures
+  ErrorCategory category{};                            ///< the last failure's
+  std::string message;                                 ///< masked, as what() shows it
+  std::chrono::system_clock::time_point next_attempt;  ///< not leased before this
 };
 
 /// One user's long-lived token as a TokenStore keeps it.
@@ -44,21 +44,21 @@ struct StoredToken {
 /// again: finish_lease writes only while it still holds, so a holder whose lease ran out, or
 /// whose token was replaced or deleted meanwhile, writes nothing.
 struct Lease {
-  StoredToken stored;
-  std::uint64_t fence = 0;
+  StoredToken stored;       ///< the token as it was when leased
+  std::uint64_t fence = 0;  ///< what finish_lease() checks
 };
 
 /// A row no configured key opens (a key dropped too early), or one altered: it leaves the due
 /// set until someone acts (saves the user's token again, removes it, or gives back the key).
 struct UnreadableToken {
-  std::string user_id;
-  OAuthException error;
+  std::string user_id;   ///< the row's key, in clear
+  OAuthException error;  ///< invalid_signature, saying why
 };
 
 /// What one lease_due() took, and what it could not read.
 struct LeaseBatch {
-  std::vector<Lease> leased;
-  std::vector<UnreadableToken> unreadable;
+  std::vector<Lease> leased;                ///< this caller's until each lease ends
+  std::vector<UnreadableToken> unreadable;  ///< set aside, never offered again
 };
 
 /// Thread-safe in every implementation. Errors: invalid_argument (a user id that is not
@@ -114,7 +114,7 @@ INSTAGRAM_OAUTH_EXPORT std::string stored_user_id_problem(std::string_view user_
 /// @endcode
 class INSTAGRAM_OAUTH_EXPORT MemoryTokenStore final : public TokenStore {
  public:
-  using Clock = std::function<std::chrono::system_clock::time_point()>;
+  using Clock = std::function<std::chrono::system_clock::time_point()>;  ///< now(), as asked
   /// `clock`: the store's clock (a test's, to move time); the system clock when empty.
   explicit MemoryTokenStore(Clock clock = {});
 

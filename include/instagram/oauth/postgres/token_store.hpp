@@ -41,7 +41,7 @@ struct TokenStoreOverview {
 /// Which keys the rows are sealed with, and which rows the keys given do not open: for an
 /// operator's check before a rotation's old key is dropped.
 struct KeyCheck {
-  std::size_t rows = 0;
+  std::size_t rows = 0;                            ///< in the table
   std::map<std::string, std::size_t> rows_by_key;  ///< key id (as key_ids() names them) → rows
   std::size_t unopened = 0;                        ///< rows no key given opens
   std::vector<UnreadableToken> first_unopened;     ///< the first `list` of them, named
