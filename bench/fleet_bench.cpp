@@ -41,6 +41,16 @@ std::string token_of(int i) {
   return "IGQWfleet" + std::to_string(i);
 }
 
+// Token `i`, 60 days long, received at `received`, saved (a bench that cannot save stops).
+void save_due(PostgresTokenStore& store, int i, Clock::time_point received) {
+  AccessToken token;
+  token.access_token = token_of(i);
+  token.expires_in = std::chrono::seconds(5184000);
+  token.received_at = received;
+  token.expires_at = received + *token.expires_in;
+  if (!store.save(StoredToken{user_id(i), token, {}, {}})) std::abort();
+}
+
 // What a child reports through its pipe: how many, in how long, at what cost.
 struct ChildReport {
   long done = 0;
@@ -116,12 +126,7 @@ int find_due(int rows) {
       std::to_string(rows - due) + ") AS g; ANALYZE instagram_oauth_tokens;");
   const auto received = store->now() - std::chrono::hours(24 * 55);
   for (int i = 0; i < due; ++i) {
-    AccessToken token;
-    token.access_token = token_of(i);
-    token.expires_in = std::chrono::seconds(5184000);
-    token.received_at = received;
-    token.expires_at = received + *token.expires_in;
-    if (!store->save(StoredToken{user_id(i), token, {}, {}})) std::abort();
+    save_due(*store, i, received);
   }
   std::printf("%d rows (%d due) in %.1f s\n", rows, due,
               std::chrono::duration<double>(std::chrono::steady_clock::now() - filled_at).count());
@@ -183,12 +188,7 @@ int main(int argc, char** argv) {
     for (int part = 0; part < 4; ++part) {
       fillers.emplace_back([&, part] {
         for (int i = part; i < tokens; i += 4) {
-          AccessToken token;
-          token.access_token = token_of(i);
-          token.expires_in = std::chrono::seconds(5184000);
-          token.received_at = received;
-          token.expires_at = received + *token.expires_in;
-          if (!store->save(StoredToken{user_id(i), token, {}, {}})) std::abort();
+          save_due(*store, i, received);
         }
       });
     }

@@ -27,26 +27,14 @@ CREATE TABLE IF NOT EXISTS instagram_oauth_tokens (
   fence bigint NOT NULL DEFAULT 0,
   next_attempt bigint,
   unreadable boolean NOT NULL DEFAULT false);
-CREATE TABLE IF NOT EXISTS instagram_oauth_sessions (
-  id_sha256 bytea PRIMARY KEY,
-  user_id text NOT NULL,
-  expires_at bigint NOT NULL);
-CREATE INDEX IF NOT EXISTS instagram_oauth_sessions_user
-  ON instagram_oauth_sessions (user_id);
 INSERT INTO instagram_oauth_schema (version)
   SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM instagram_oauth_schema);
 )sql";
 
-// Schema 1 to 2: fences, a failure's next attempt, unreadable rows, the index that leaves the
-// unreadable out, and sessions.
+// Schema 1 to 2: fences, a failure's next attempt, unreadable rows (the new index and the
+// sessions come with create_beside_tokens).
 constexpr const char* upgrade_to_2 = R"sql(
 SELECT pg_advisory_xact_lock(7274277461);
-CREATE TABLE IF NOT EXISTS instagram_oauth_sessions (
-  id_sha256 bytea PRIMARY KEY,
-  user_id text NOT NULL,
-  expires_at bigint NOT NULL);
-CREATE INDEX IF NOT EXISTS instagram_oauth_sessions_user
-  ON instagram_oauth_sessions (user_id);
 ALTER TABLE instagram_oauth_tokens
   ADD COLUMN IF NOT EXISTS fence bigint NOT NULL DEFAULT 0,
   ADD COLUMN IF NOT EXISTS next_attempt bigint,
@@ -55,10 +43,19 @@ DROP INDEX IF EXISTS instagram_oauth_tokens_due;
 UPDATE instagram_oauth_schema SET version = 2 WHERE version = 1;
 )sql";
 
-// What lease_due asks: the due rows by expiry, without the dead and the unreadable.
-constexpr const char* create_index =
-    "CREATE INDEX IF NOT EXISTS instagram_oauth_tokens_due_2 ON instagram_oauth_tokens "
-    "(expires_at) WHERE NOT reauthorization_needed AND NOT unreadable";
+// What schema 2 has beside the tokens' table: the index lease_due asks (the due rows by expiry,
+// without the dead and the unreadable), and the sessions.
+constexpr const char* create_beside_tokens = R"sql(
+SELECT pg_advisory_xact_lock(7274277461);
+CREATE INDEX IF NOT EXISTS instagram_oauth_tokens_due_2 ON instagram_oauth_tokens (expires_at)
+  WHERE NOT reauthorization_needed AND NOT unreadable;
+CREATE TABLE IF NOT EXISTS instagram_oauth_sessions (
+  id_sha256 bytea PRIMARY KEY,
+  user_id text NOT NULL,
+  expires_at bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS instagram_oauth_sessions_user
+  ON instagram_oauth_sessions (user_id);
+)sql";
 
 }  // namespace
 
@@ -80,8 +77,8 @@ Result<void> prepare_schema(ConnectionPool& pool) {
                               std::to_string(found) + "; this library knows " +
                               std::to_string(schema_version));
   }
-  Result<PgResult> indexed = pool.run(create_index, {});
-  if (!indexed) return indexed.error();
+  Result<PgResult> created = pool.run(create_beside_tokens, {}, true);
+  if (!created) return created.error();
   return {};
 }
 
