@@ -2,6 +2,7 @@
 /// instagram-oauth-cpp: Instagram's OAuth 2.0 authorization-code flow.
 #pragma once
 
+#include <instagram/oauth/authorization_code.hpp>
 #include <instagram/oauth/authorize_url_builder.hpp>
 #include <instagram/oauth/config.hpp>
 #include <instagram/oauth/error.hpp>

@@ -3,6 +3,7 @@
 /// Header-only.
 #pragma once
 
+#include <instagram/oauth/authorization_code.hpp>
 #include <instagram/oauth/config.hpp>
 #include <instagram/oauth/detail/checks.hpp>
 #include <instagram/oauth/detail/constant_time.hpp>
@@ -17,12 +18,6 @@
 #include <utility>
 
 namespace instagram::oauth {
-
-/// What a redirect that granted access carries.
-struct AuthorizationCode {
-  std::string code;                  ///< a secret: single use, valid for an hour
-  std::optional<std::string> state;  ///< as the redirect carried it, when it did
-};
 
 /// A callback whose state StateSigner issued: the code, and where to send the user after.
 struct SignedRedirect {

@@ -3,10 +3,10 @@
 /// and a long-lived token refreshed; each blocking, with a callback, or with a future.
 #pragma once
 
+#include <instagram/oauth/authorization_code.hpp>
 #include <instagram/oauth/config.hpp>
 #include <instagram/oauth/export.hpp>
 #include <instagram/oauth/http.hpp>
-#include <instagram/oauth/redirect_parser.hpp>
 #include <instagram/oauth/result.hpp>
 #include <instagram/oauth/token.hpp>
 
