@@ -80,7 +80,7 @@ foreach(_io_component Postgres Lookalike)
       set(_io_pc_libs "")
     else()
       set(_io_pc_description "InstagramMock: an Instagram look-alike for tests (cpp-httplib)")
-      set(_io_pc_requires "libssl libcrypto")
+      set(_io_pc_requires "cpp-httplib libssl libcrypto")
       set(_io_pc_libs "-pthread")
     endif()
     configure_file(cmake/instagram-oauth-component.pc.in
