@@ -27,13 +27,9 @@ postgres::Parameter id_hash(std::string_view id) {
   return {std::string(reinterpret_cast<const char*>(digest.data()), digest.size()), true};
 }
 
-std::string seconds_text(std::chrono::seconds lifetime) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(lifetime).count());
-}
-
-Clock::time_point from_microseconds(const char* text) {
-  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(
-      std::chrono::microseconds(std::strtoll(text, nullptr, 10))));
+// A bigint column's microseconds as a time.
+Clock::time_point time_of(const char* text) {
+  return postgres::from_microseconds(std::strtoll(text, nullptr, 10));
 }
 
 }  // namespace
@@ -73,10 +69,9 @@ Result<Session> PostgresSessionStore::create(std::string_view user_id,
       " LIMIT 100)) "
       "INSERT INTO instagram_oauth_sessions (id_sha256, user_id, expires_at) "
       "VALUES ($1, $2, " INSTAGRAM_OAUTH_NOW_US " + $3::bigint) RETURNING expires_at",
-      {id_hash(*id), {std::string(user_id)}, {seconds_text(lifetime)}});
+      {id_hash(*id), {std::string(user_id)}, {postgres::microseconds_text(lifetime)}});
   if (!created) return created.error();
-  return Session{std::move(*id), std::string(user_id),
-                 from_microseconds(PQgetvalue(created->get(), 0, 0))};
+  return Session{std::move(*id), std::string(user_id), time_of(PQgetvalue(created->get(), 0, 0))};
 }
 
 Result<std::optional<Session>> PostgresSessionStore::load(std::string_view id) {
@@ -88,7 +83,7 @@ Result<std::optional<Session>> PostgresSessionStore::load(std::string_view id) {
   if (!found) return found.error();
   if (PQntuples(found->get()) == 0) return std::optional<Session>();
   return std::optional<Session>(Session{std::string(id), PQgetvalue(found->get(), 0, 0),
-                                        from_microseconds(PQgetvalue(found->get(), 0, 1))});
+                                        time_of(PQgetvalue(found->get(), 0, 1))});
 }
 
 Result<void> PostgresSessionStore::touch(std::string_view id, std::chrono::seconds lifetime) {
@@ -97,7 +92,7 @@ Result<void> PostgresSessionStore::touch(std::string_view id, std::chrono::secon
   Result<PgResult> touched = impl_->pool->run(
       "UPDATE instagram_oauth_sessions SET expires_at = " INSTAGRAM_OAUTH_NOW_US
       " + $2::bigint WHERE id_sha256 = $1 AND expires_at > " INSTAGRAM_OAUTH_NOW_US,
-      {id_hash(id), {seconds_text(lifetime)}});
+      {id_hash(id), {postgres::microseconds_text(lifetime)}});
   if (!touched) return touched.error();
   return {};
 }

@@ -16,25 +16,14 @@ namespace instagram::oauth {
 namespace {
 
 using Clock = std::chrono::system_clock;
+using postgres::from_microseconds;
+using postgres::microseconds;
+using postgres::microseconds_text;
 using postgres::Parameter;
 using postgres::PgResult;
 
 OAuthException failure(ErrorCategory category, std::string message) {
   return OAuthException(category, std::move(message));
-}
-
-std::int64_t microseconds(Clock::time_point when) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch()).count();
-}
-
-Clock::time_point from_microseconds(std::int64_t value) {
-  return Clock::time_point(
-      std::chrono::duration_cast<Clock::duration>(std::chrono::microseconds(value)));
-}
-
-template <class Duration>
-std::string microseconds_text(Duration duration) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(duration).count());
 }
 
 std::optional<std::string> time_parameter(const std::optional<Clock::time_point>& when) {
