@@ -75,17 +75,16 @@ void count(RefreshReport& report, RefreshEvent::Kind kind) {
   }
 }
 
-// What a refresh's answer makes of a leased token, written through its lease: the refreshed
-// token dated `now` (the store's clock), the token marked dead, or the failure kept with the
-// next attempt. The event says which, or `superseded` when the lease no longer held; `written`
-// is what the store then holds, when this wrote it.
+// What a refresh's answer makes of a leased token, to be written through its lease: the
+// refreshed token dated `now` (the store's clock), the token marked dead, or the failure kept
+// with the next attempt; and the event that says which, once written.
 struct Outcome {
+  FinishedLease finished;
   RefreshEvent event;
-  std::optional<StoredToken> written;
 };
 
-Outcome finish(TokenStore& store, const Lease& lease, Result<AccessToken> answer,
-               Clock::time_point now, const RefreshPolicy& policy) {
+Outcome outcome_of(Lease lease, Result<AccessToken> answer, Clock::time_point now,
+                   const RefreshPolicy& policy) {
   StoredToken result = lease.stored;
   RefreshEvent event;
   event.user_id = result.user_id;
@@ -122,23 +121,28 @@ Outcome finish(TokenStore& store, const Lease& lease, Result<AccessToken> answer
     event.next_attempt = failure.next_attempt;
     result.failure = std::move(failure);
   }
-  const Result<bool> written = store.finish_lease(lease, result);
+  return {FinishedLease{std::move(lease), std::move(result)}, std::move(event)};
+}
+
+// The event once the store answered the write: the outcome's own, `superseded` when the lease
+// no longer held, or `failed` with the store's error when the write was lost (the lease runs
+// out and a later pass asks again).
+RefreshEvent event_written(RefreshEvent event, const Lease& lease, const Result<bool>& written) {
   if (!written) {
-    // The outcome is lost; the lease runs out and a later pass asks again.
     RefreshEvent lost;
     lost.kind = RefreshEvent::Kind::failed;
-    lost.user_id = result.user_id;
+    lost.user_id = lease.stored.user_id;
     lost.error = written.error();
     lost.attempts = lease.stored.failure ? lease.stored.failure->attempts : 0;
-    return {std::move(lost), std::nullopt};
+    return lost;
   }
   if (!*written) {
     RefreshEvent superseded;
     superseded.kind = RefreshEvent::Kind::superseded;
-    superseded.user_id = result.user_id;
-    return {std::move(superseded), std::nullopt};
+    superseded.user_id = lease.stored.user_id;
+    return superseded;
   }
-  return {std::move(event), std::move(result)};
+  return event;
 }
 
 RefreshEvent unreadable_event(UnreadableToken unreadable) {
@@ -306,11 +310,34 @@ Result<RefreshReport> TokenRefresher::run_once(
     }
     if (batch.empty()) continue;
     in_flight -= batch.size();
+    // The answers that came together are written together (one statement for PostgreSQL).
+    std::vector<FinishedLease> finished;
+    std::vector<RefreshEvent> events;
+    finished.reserve(batch.size());
+    events.reserve(batch.size());
     for (Answered& one : batch) {
+      const Clock::time_point now =
+          store_time + std::chrono::duration_cast<Clock::duration>(one.at - *store_time_read);
+      Outcome outcome =
+          outcome_of(std::move(one.lease), std::move(one.answer), now, options_.policy);
+      finished.push_back(std::move(outcome.finished));
+      events.push_back(std::move(outcome.event));
+    }
+    Result<std::vector<bool>> written = std::vector<bool>{};
+    try {
+      written = store_->finish_leases(finished);
+      if (written && written->size() != finished.size()) {
+        written = OAuthException(ErrorCategory::system,
+                                 "the store's finish_leases answered for a different count");
+      }
+    } catch (...) {
+      keep_thrown();
+      written = OAuthException(ErrorCategory::system, "the store's finish_leases threw");
+    }
+    for (std::size_t index = 0; index < finished.size(); ++index) {
+      const Result<bool> one = written ? Result<bool>((*written)[index]) : written.error();
       try {
-        const Clock::time_point now =
-            store_time + std::chrono::duration_cast<Clock::duration>(one.at - *store_time_read);
-        tell(finish(*store_, one.lease, std::move(one.answer), now, options_.policy).event);
+        tell(event_written(std::move(events[index]), finished[index].lease, one));
       } catch (...) {
         keep_thrown();
       }
@@ -369,15 +396,20 @@ Result<StoredToken> TokenRefresher::fresh(std::string_view user_id) const {
       const Result<std::optional<Lease>> lease = store_->lease_user(user_id, options_.lease);
       if (!lease) return lease.error();
       if (!*lease) return stored;  // another instance refreshes it; it is still valid
-      Outcome outcome = finish(*store_, **lease, exchanger_->refresh(stored.token.access_token),
-                               store_->now(), options_.policy);
-      if (options_.on_event) options_.on_event(outcome.event);
-      switch (outcome.event.kind) {
+      Outcome outcome =
+          outcome_of(std::move(**lease), exchanger_->refresh(stored.token.access_token),
+                     store_->now(), options_.policy);
+      const Result<bool> written =
+          store_->finish_lease(outcome.finished.lease, outcome.finished.result);
+      const RefreshEvent event =
+          event_written(std::move(outcome.event), outcome.finished.lease, written);
+      if (options_.on_event) options_.on_event(event);
+      switch (event.kind) {
         case RefreshEvent::Kind::refreshed:
         case RefreshEvent::Kind::recovered:
-          return std::move(*outcome.written);
+          return std::move(outcome.finished.result);
         case RefreshEvent::Kind::reauthorization_needed:
-          return *outcome.event.error;
+          return *event.error;
         default: {  // a passing failure (the token is still valid), or replaced meanwhile
           Result<std::optional<StoredToken>> now_stored = store_->load(user_id);
           if (!now_stored) return now_stored.error();

@@ -102,6 +102,17 @@ Result<std::optional<Lease>> MemoryTokenStore::lease_user(std::string_view user_
   return std::optional<Lease>(Lease{entry.stored, entry.fence});
 }
 
+Result<std::vector<bool>> TokenStore::finish_leases(const std::vector<FinishedLease>& finished) {
+  std::vector<bool> written;
+  written.reserve(finished.size());
+  for (const FinishedLease& one : finished) {
+    Result<bool> wrote = finish_lease(one.lease, one.result);
+    if (!wrote) return wrote.error();
+    written.push_back(*wrote);
+  }
+  return written;
+}
+
 Result<bool> MemoryTokenStore::finish_lease(const Lease& lease, const StoredToken& result) {
   if (std::string problem = stored_token_problem(result); !problem.empty()) {
     return unusable(std::move(problem));

@@ -441,6 +441,67 @@ TEST_CASE(
   }
 }
 
+// A store whose batched write answers `broken` instead of writing (the rest: `inner`'s).
+class LosingStore final : public TokenStore {
+ public:
+  LosingStore(std::shared_ptr<TokenStore> inner, Result<std::vector<bool>> broken)
+      : inner_(std::move(inner)), broken_(std::move(broken)) {}
+  Clock::time_point now() override { return inner_->now(); }
+  Result<void> save(const StoredToken& token) override { return inner_->save(token); }
+  Result<std::optional<StoredToken>> load(std::string_view user_id) override {
+    return inner_->load(user_id);
+  }
+  Result<bool> remove(std::string_view user_id) override { return inner_->remove(user_id); }
+  Result<LeaseBatch> lease_due(const RefreshPolicy& policy, std::size_t limit,
+                               std::chrono::seconds lease) override {
+    return inner_->lease_due(policy, limit, lease);
+  }
+  Result<std::optional<Lease>> lease_user(std::string_view user_id,
+                                          std::chrono::seconds lease) override {
+    return inner_->lease_user(user_id, lease);
+  }
+  Result<bool> finish_lease(const Lease& lease, const StoredToken& result) override {
+    return inner_->finish_lease(lease, result);
+  }
+  Result<std::vector<bool>> finish_leases(const std::vector<FinishedLease>&) override {
+    return broken_;
+  }
+
+ private:
+  std::shared_ptr<TokenStore> inner_;
+  Result<std::vector<bool>> broken_;
+};
+
+TEST_CASE(
+    "answers the store could not write are reported failed, and their tokens offered again "
+    "once the lease runs out",
+    "[token_store][refresher]") {
+  const OAuthException lost(ErrorCategory::transport, "PostgreSQL: server closed the connection");
+  const OAuthException miscounted(ErrorCategory::system,
+                                  "the store's finish_leases answered for a different count");
+  for (const Result<std::vector<bool>>& broken :
+       {Result<std::vector<bool>>(lost), Result<std::vector<bool>>(std::vector<bool>{})}) {
+    DueTokens due(6);
+    Events events;
+    RefresherOptions options = events.options(in_flight(6));
+    options.lease = 60s;
+    const auto losing = std::make_shared<LosingStore>(due.store, broken);
+    const RefreshReport report = TokenRefresher(due.exchanger, losing, options).run_once().value();
+    CHECK(report.failed == 6);
+    CHECK(report.refreshed == 0);
+    const std::vector<RefreshEvent> failed = events.of(RefreshEvent::Kind::failed);
+    REQUIRE(failed.size() == 6);
+    const OAuthException& expected = broken ? miscounted : lost;
+    CHECK(failure_of(Result<void>(*failed[0].error)) ==
+          Failure{expected.category(), expected.error_message()});
+    for (int i = 0; i < 6; ++i) CHECK(due.stored(i).token.access_token == due.old[i]);
+    // Nothing written, no failure kept: the tokens are leased again once the lease ends.
+    due.advance(61s);
+    const RefreshReport again = TokenRefresher(due.exchanger, due.store).run_once().value();
+    CHECK(again.refreshed == 6);
+  }
+}
+
 TEST_CASE("run_every: passes on a schedule until stopped, each report to on_pass",
           "[token_store][refresher]") {
   DueTokens due(5);

@@ -167,6 +167,36 @@ inline void check_store_contract(TokenStore& store) {
     // Ended: its user can be leased again at once.
     CHECK(store.lease_user(due.user_id, 300s).value().has_value());
   }
+  SECTION("finish_leases writes each whose fence holds, in order, and nothing else") {
+    for (int i = 10; i < 13; ++i) {
+      REQUIRE(store.save(stored_token("178414000000000" + std::to_string(i), t0 - 55 * 24h))
+                  .has_value());
+    }
+    const std::vector<Lease> leased = lease_one();
+    REQUIRE(leased.size() == 4);
+    // The second is saved anew meanwhile (a new login); the fourth's holder is a stale one
+    // (the same lease handed in twice: only its first finish may write).
+    REQUIRE(store.save(stored_token(leased[1].stored.user_id, t0, "IGQWR-new-login")).has_value());
+    std::vector<FinishedLease> finished;
+    for (const Lease& lease : leased) {
+      finished.push_back(
+          {lease, stored_token(lease.stored.user_id, t0, "IGQWR-" + lease.stored.user_id)});
+    }
+    finished.push_back(finished[3]);
+    finished.back().result.token.access_token = "IGQWR-stale-holder";
+    CHECK(store.finish_leases(finished).value() ==
+          std::vector<bool>{true, false, true, true, false});
+    for (const std::size_t index : {0, 2, 3}) {
+      const std::string& user_id = leased[index].stored.user_id;
+      CHECK(store.load(user_id).value()->token.access_token == "IGQWR-" + user_id);
+    }
+    CHECK(store.load(leased[1].stored.user_id).value()->token.access_token == "IGQWR-new-login");
+    CHECK(store.finish_leases({}).value().empty());
+    finished[0].result.user_id = leased[2].stored.user_id;  // another user's row: refused whole
+    CHECK(
+        failure_of(store.finish_leases(finished)) ==
+        Failure{ErrorCategory::invalid_argument, "a lease's result must be the same user's token"});
+  }
   SECTION("a save while a lease is out wins: the lease's finish writes nothing") {
     const std::vector<Lease> leased = lease_one();
     REQUIRE(leased.size() == 1);

@@ -55,6 +55,12 @@ struct UnreadableToken {
   OAuthException error;  ///< invalid_signature, saying why
 };
 
+/// A lease and what its refresh made of the token, for finish_leases().
+struct FinishedLease {
+  Lease lease;         ///< as lease_due() or lease_user() gave it
+  StoredToken result;  ///< the same user's token as it is to be stored
+};
+
 /// What one lease_due() took, and what it could not read.
 struct LeaseBatch {
   std::vector<Lease> leased;                ///< this caller's until each lease ends
@@ -97,6 +103,11 @@ class INSTAGRAM_OAUTH_EXPORT TokenStore {
   /// lease.fence (true); false, with nothing written, when it was saved, removed or leased
   /// again since. Ends the lease.
   virtual Result<bool> finish_lease(const Lease& lease, const StoredToken& result) = 0;
+  /// finish_lease() for many at once, what each wrote in the same order. A store may write
+  /// them in one statement (PostgreSQL does, atomically); this default finishes one at a time,
+  /// so that an error may come after some were written. Either way a lease whose finish is
+  /// lost runs out and its token is offered again.
+  virtual Result<std::vector<bool>> finish_leases(const std::vector<FinishedLease>& finished);
 };
 
 /// Why `token` cannot be stored, or empty: the checks every store applies before writing.

@@ -101,6 +101,7 @@ class PostgresTokenStore final : public TokenStore {
   Result<std::optional<Lease>> lease_user(std::string_view user_id,
                                           std::chrono::seconds lease) override;
   Result<bool> finish_lease(const Lease& lease, const StoredToken& result) override;
+  Result<std::vector<bool>> finish_leases(const std::vector<FinishedLease>& finished) override;
 
   /// Counts what the table holds, by the server's clock, and names up to `list` due and
   /// unreadable users. Errors: as every call. Thread-safe.
