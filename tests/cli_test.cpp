@@ -9,7 +9,9 @@
 #include "test_certificates.hpp"
 
 #if defined(INSTAGRAM_OAUTH_WITH_POSTGRES)
+#include <instagram/oauth/authorize_url_builder.hpp>
 #include <instagram/oauth/postgres/token_store.hpp>
+#include <instagram/oauth/redirect_parser.hpp>
 #include <instagram/oauth/testing/instagram_mock.hpp>
 #include <instagram/oauth/token_refresher.hpp>
 
@@ -1025,6 +1027,93 @@ TEST_CASE("two processes refresh the same 2,000 due tokens at once, each exactly
   CHECK(here.refreshed + refreshed_there == 2000);
   CHECK(mock.refreshes() == 2000);  // each token exactly once, across the two
   CHECK(store->overview({}).value().due == 0);
+}
+
+TEST_CASE("a cron pass tried from a shell: the look-alike's day passes at SIGUSR1",
+          "[cli][postgres][refresher]") {
+  // What the README's "try a pass" does: mock-server, a sign-in saved in the database, then
+  // refresh-due with a policy that takes a token of any age. Instagram (and the look-alike)
+  // refresh only tokens 24 hours old; the look-alike's day passes at SIGUSR1.
+  if (!testing::PostgresServer::installed()) {
+    testing::skip_test("PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
+    return;
+  }
+  const testing::PostgresServer server;
+  const std::string directory = testing::make_temp_directory("cron-trial");
+  const std::string port_file = directory + "/mock.json";
+  testing::Process mock({cli, "mock-server", "--port-file", port_file}, with_secret());
+  REQUIRE(mock.wait_for_stdout("Press Ctrl-C to stop.", std::chrono::seconds(20)));
+  std::ifstream written(port_file);
+  const nlohmann::json address = nlohmann::json::parse(written);
+  const std::string base = address.at("base_url");
+  AppConfig app{address.at("client_id"), testing::leak_test_secret, address.at("redirect_uri"),
+                Endpoints{}.at(base)};
+  ClientOptions plain_http;
+  plain_http.allow_plain_http = true;
+  // The sign-in: the window's redirect, both exchanges, the token saved by the user's id.
+  const std::string url =
+      AuthorizeUrlBuilder(app).scope(app.endpoints.required_scope).state("s-1").build().value();
+  httplib::Client browser(base);
+  const auto window = browser.Get(url.substr(base.size()));
+  REQUIRE(window);
+  REQUIRE(window->status == 302);
+  const AuthorizationCode code =
+      RedirectParser(app).parse(window->get_header_value("Location"), "s-1").value();
+  const TokenExchanger exchanger(app, plain_http);
+  const AccessToken short_lived = exchanger.exchange(code.code).value();
+  const AccessToken long_lived =
+      exchanger.exchange_for_long_lived(short_lived.access_token).value();
+  const std::string key = "trial-key-0123456789abcdefghijklmnopqrstuvwxyz";
+  const auto store = PostgresTokenStore::open(server.conninfo(), {key}).value();
+  REQUIRE(store->save({short_lived.user_id, long_lived, {}, {}}).has_value());
+
+  testing::Environment environment = with_secret();
+  environment.emplace_back("INSTAGRAM_TOKEN_KEYS", key);
+  environment.emplace_back("INSTAGRAM_DATABASE_URL", server.conninfo());
+  const std::vector<std::string> pass = {cli,
+                                         "refresh-due",
+                                         "--json",
+                                         "--min-age-hours",
+                                         "0",
+                                         "--clock-margin-seconds",
+                                         "0",
+                                         "--refresh-within-days",
+                                         "60",
+                                         "--client-id",
+                                         app.client_id,
+                                         "--redirect-uri",
+                                         app.redirect_uri,
+                                         "--endpoint-base",
+                                         base};
+  // By the default policy nothing is due: the token is a minute old.
+  const ProcessResult by_default =
+      run_process({cli, "refresh-due", "--dry-run", "--json", "--client-id", app.client_id,
+                   "--redirect-uri", app.redirect_uri, "--endpoint-base", base},
+                  environment);
+  CHECK(by_default.exit_code == 0);
+  CHECK(nlohmann::json::parse(by_default.out).at("due") == 0);
+  // Due by the trial's policy, but too young for the look-alike: a failure, kept.
+  const ProcessResult too_young = run_process(pass, environment);
+  CHECK(too_young.exit_code == 1);
+  const auto failed = nlohmann::json::parse(too_young.out);
+  CHECK(failed.at("failed") == 1);
+  CHECK(failed.at("events").at(0).at("user_id") == short_lived.user_id);
+  CHECK(store->load(short_lived.user_id).value()->failure.has_value());
+  // A day passes for the look-alike; the failed token's next attempt is saved again as due.
+  mock.signal(SIGUSR1);
+  REQUIRE(mock.wait_for_stdout("The look-alike's clock moved 25 hours ahead.",
+                               std::chrono::seconds(20)));
+  REQUIRE(store->save({short_lived.user_id, long_lived, {}, {}}).has_value());
+  const ProcessResult refreshed = run_process(pass, environment);
+  CHECK(refreshed.exit_code == 0);
+  CHECK(nlohmann::json::parse(refreshed.out).at("refreshed") == 1);
+  CHECK(store->load(short_lived.user_id).value()->token.access_token != long_lived.access_token);
+  mock.terminate();
+  CHECK(mock.wait().exit_code == 0);
+  check_no_leak(too_young);
+  check_no_leak(refreshed);
+  std::remove(port_file.c_str());
+  ::rmdir(directory.c_str());
 }
 
 // A fleet's database with `count` due tokens the look-alike issued, and the command that runs a

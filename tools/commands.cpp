@@ -6,11 +6,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -81,26 +84,41 @@ int run_token_call(const TokenArgs& args, bool refresh) {
       refresh ? exchanger.refresh(*token) : exchanger.exchange_for_long_lived(*token), args.output);
 }
 
-// Blocks SIGINT and SIGTERM in every thread started after it, so that sigtimedwait
+// Blocks SIGINT, SIGTERM and SIGUSR1 in every thread started after it, so that sigtimedwait
 // here receives them.
 sigset_t block_stop_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
 }
 
-void wait_for_stop(const sigset_t& signals, double seconds) {
-  if (seconds <= 0) {
+// Until SIGINT or SIGTERM, or `seconds` (when positive); each SIGUSR1 calls `on_usr1`.
+void wait_for_stop(const sigset_t& signals, double seconds, const std::function<void()>& on_usr1) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds > 0 ? seconds : 0);
+  for (;;) {
     int received = 0;
-    sigwait(&signals, &received);
-    return;
+    if (seconds <= 0) {
+      if (sigwait(&signals, &received) != 0) return;
+    } else {
+      const std::chrono::duration<double> left = deadline - std::chrono::steady_clock::now();
+      if (left.count() <= 0) return;
+      const auto whole = static_cast<time_t>(left.count());
+      const timespec limit{whole,
+                           static_cast<long>((left.count() - static_cast<double>(whole)) * 1e9)};
+      received = sigtimedwait(&signals, nullptr, &limit);
+      if (received < 0 && errno == EAGAIN) return;
+    }
+    if (received == SIGUSR1) {
+      on_usr1();
+    } else if (received == SIGINT || received == SIGTERM) {
+      return;
+    }
   }
-  const auto whole = static_cast<time_t>(seconds);
-  const timespec limit{whole, static_cast<long>((seconds - static_cast<double>(whole)) * 1e9)};
-  sigtimedwait(&signals, nullptr, &limit);
 }
 
 // Waits on a loopback redirect URI for the browser's request that carries `state`: the
@@ -307,8 +325,14 @@ int run_mock_server(const MockServerArgs& args) {
       return usage;
     }
   }
-  std::cout << (args.for_seconds > 0 ? "Stops by itself." : "Press Ctrl-C to stop.") << std::endl;
-  wait_for_stop(signals, args.for_seconds);
+  std::cout << (args.for_seconds > 0 ? "Stops by itself." : "Press Ctrl-C to stop.")
+            << " kill -USR1 " << ::getpid()
+            << ": a day passes for the look-alike (its tokens can be refreshed)." << std::endl;
+  wait_for_stop(signals, args.for_seconds, [&] {
+    // 25 hours: every long-lived token it issued is then past Instagram's 24-hour minimum age.
+    mock->advance_clock(std::chrono::hours(25));
+    std::cout << "The look-alike's clock moved 25 hours ahead." << std::endl;
+  });
   std::cout << "Served " << mock->requests() << " requests." << std::endl;
   return success;
 }

@@ -81,8 +81,12 @@ struct RefreshDueArgs {
   std::string keys_file;  // default: $INSTAGRAM_TOKEN_KEYS
   std::size_t max_in_flight = 200;
   long lease_seconds = 300;  // how long a token is this pass's while it is refreshed
-  bool dry_run = false;      // what is due, nothing leased or sent
-  bool reseal = false;       // every row to the first key, no pass
+  // RefreshPolicy's, for a trial against the look-alike or an earlier refresh.
+  long min_age_hours = 24;
+  long refresh_within_days = 7;
+  long clock_margin_seconds = 600;
+  bool dry_run = false;  // what is due, nothing leased or sent
+  bool reseal = false;   // every row to the first key, no pass
   bool json = false;
 };
 

@@ -247,6 +247,21 @@ void add_refresh_due(CLI::App& app, cli::RefreshDueArgs& args, int& result) {
                    "leaves its tokens to a later pass after this (> --timeout-ms)")
       ->check(greater_than_zero)
       ->capture_default_str();
+  command
+      ->add_option("--min-age-hours", args.min_age_hours,
+                   "never refresh a token younger than this (Instagram refuses under 24)")
+      ->check(CLI::Range(0L, 24L * 60))
+      ->capture_default_str();
+  command
+      ->add_option("--refresh-within-days", args.refresh_within_days,
+                   "refresh a token once it expires within this many days")
+      ->check(CLI::Range(1L, 60L))
+      ->capture_default_str();
+  command
+      ->add_option("--clock-margin-seconds", args.clock_margin_seconds,
+                   "added to --min-age-hours, for Instagram's clock and the database's apart")
+      ->check(CLI::Range(0L, 86'400L))
+      ->capture_default_str();
   add_connection(*command, args.connection, true);
   auto* dry_run = command->add_flag(
       "--dry-run", args.dry_run,

@@ -53,8 +53,8 @@ void print_event(std::ostream& out, const RefreshEvent& event) {
   out << '\n';
 }
 
-int run_dry(PostgresTokenStore& store, bool json) {
-  const Result<TokenStoreOverview> seen = store.overview({});
+int run_dry(PostgresTokenStore& store, const RefreshPolicy& policy, bool json) {
+  const Result<TokenStoreOverview> seen = store.overview(policy);
   if (!seen) return report(seen.error());
   if (json) {
     std::cout << nlohmann::json{{"tokens", seen->tokens},
@@ -102,6 +102,10 @@ int run_reseal(PostgresTokenStore& store, bool json) {
 }  // namespace
 
 int run_refresh_due(const RefreshDueArgs& args) {
+  RefreshPolicy policy;
+  policy.min_age = std::chrono::hours(args.min_age_hours);
+  policy.refresh_before = std::chrono::hours(24 * args.refresh_within_days);
+  policy.clock_margin = std::chrono::seconds(args.clock_margin_seconds);
   std::optional<std::string> secret;
   if (!args.dry_run && !args.reseal) {
     secret = read_secret("INSTAGRAM_CLIENT_SECRET", args.connection.client_secret_file);
@@ -114,7 +118,7 @@ int run_refresh_due(const RefreshDueArgs& args) {
   Result<std::shared_ptr<PostgresTokenStore>> store =
       open_token_store(args.database, args.keys_file);
   if (!store) return report(store.error());
-  if (args.dry_run) return run_dry(**store, args.json);
+  if (args.dry_run) return run_dry(**store, policy, args.json);
   if (args.reseal) return run_reseal(**store, args.json);
   const Result<std::shared_ptr<const TokenExchanger>> exchanger = TokenExchanger::create_shared(
       args.connection.app_config(std::move(*secret)), args.connection.client_options());
@@ -123,6 +127,7 @@ int run_refresh_due(const RefreshDueArgs& args) {
   // Every outcome but a plain refresh, for the operator; printed after the pass.
   std::vector<RefreshEvent> notable;
   RefresherOptions options;
+  options.policy = policy;
   options.max_in_flight = args.max_in_flight;
   options.lease = std::chrono::seconds(args.lease_seconds);
   options.on_event = [&notable](const RefreshEvent& event) {

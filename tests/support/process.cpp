@@ -66,7 +66,7 @@ Process::Process(const std::vector<std::string>& argv, const Environment& enviro
     ::close(err_pipe[0]);
     throw std::runtime_error("posix_spawn " + args.front() + ": " + std::strerror(spawned));
   }
-  signal(SIGPIPE, SIG_IGN);
+  ::signal(SIGPIPE, SIG_IGN);
   std::size_t written = 0;
   while (written < input.size()) {
     const ssize_t n = ::write(in_pipe[1], input.data() + written, input.size() - written);
@@ -123,6 +123,10 @@ std::string Process::stdout_so_far() const {
 
 void Process::terminate() {
   if (!result_ && pid_ > 0) ::kill(pid_, SIGTERM);
+}
+
+void Process::signal(int number) {
+  if (!result_ && pid_ > 0) ::kill(pid_, number);
 }
 
 void Process::kill() {

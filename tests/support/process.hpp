@@ -40,7 +40,8 @@ class Process {
   bool wait_for_stdout(std::string_view text, std::chrono::milliseconds timeout);
   std::string stdout_so_far() const;
   void terminate();  // SIGTERM
-  void kill();       // SIGKILL: no chance to clean up, as a crash or an OOM kill
+  void signal(int number);
+  void kill();  // SIGKILL: no chance to clean up, as a crash or an OOM kill
   // Waits for the exit (SIGKILL after `timeout`) and for the output to end.
   ProcessResult wait(std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
