@@ -12,7 +12,8 @@
 // https one turns on __Host- cookies with Secure). INSTAGRAM_APP_SECRETS: more secrets
 // that may sign Meta's callbacks and webhooks besides the client secret (the Meta app's,
 // an old one in rotation), comma-separated. INSTAGRAM_WEBHOOK_VERIFY_TOKEN: the token of
-// the webhook subscription handshake.
+// the webhook subscription handshake. INSTAGRAM_SESSION_SECONDS: how long a session lasts
+// (default 7 days), on the server as in the cookie.
 // A fleet: INSTAGRAM_DATABASE_URL (libpq's conninfo) keeps sessions and tokens in PostgreSQL,
 // the tokens sealed with INSTAGRAM_TOKEN_KEYS (comma-separated, each ≥ 32 bytes, the sealing
 // key first), so that any instance serves any user; `instagram-oauth refresh-due` from cron
@@ -26,6 +27,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -72,6 +74,19 @@ std::string cookie(const httplib::Request& request, const std::string& name) {
   if (at == std::string::npos) return {};
   const std::size_t start = at + name.size() + 3;
   return cookies.substr(start, cookies.find(';', start) - start);
+}
+
+// What this site's own values look like (generate_state: 43 base64url characters; the
+// deletion codes: 32 letters and digits). Anything else in a cookie or a query is not one of
+// ours, and is refused as such (400) before it reaches the storage.
+bool well_formed(const std::string& value, std::size_t length, bool base64url) {
+  if (value.size() != length) return false;
+  for (const char c : value) {
+    const bool alphanumeric =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alphanumeric && !(base64url && (c == '-' || c == '_'))) return false;
+  }
+  return true;
 }
 
 const char* env_or(const char* name, const char* fallback) {
@@ -158,6 +173,8 @@ int main(int argc, char** argv) {
     app_secrets.push_back(std::move(extra));
   }
   const std::string webhook_verify_token = env_or("INSTAGRAM_WEBHOOK_VERIFY_TOKEN", "");
+  const std::chrono::seconds session_lifetime(
+      std::max(1L, std::atol(env_or("INSTAGRAM_SESSION_SECONDS", "604800"))));
   const Result<TokenExchanger> created = TokenExchanger::create(app, options);
   if (!created) {  // fail at start-up, not at the first sign-in
     std::cerr << created.error().what() << '\n';
@@ -188,9 +205,23 @@ int main(int argc, char** argv) {
   // nothing for 10 s is dropped.
   server.set_payload_max_length(256 * 1024);
   server.set_read_timeout(std::chrono::seconds(10));
+  // A session cookie this site did not set: refused (and cleared), never looked up.
+  const auto session_of =
+      [&](const httplib::Request& request,
+          httplib::Response& response) -> std::optional<Result<std::optional<WebSession>>> {
+    const std::string id = cookie(request, session_cookie);
+    if (id.empty()) return Result<std::optional<WebSession>>(std::optional<WebSession>());
+    if (!well_formed(id, 43, true)) {
+      response.set_header("Set-Cookie", session_cookie + "=" + cookie_flags + "; Max-Age=0");
+      page(response, 400, "<p>The session cookie is not one this site set.</p>");
+      return std::nullopt;
+    }
+    return sessions.find(id);
+  };
   server.Get("/", [&](const httplib::Request& request, httplib::Response& response) {
-    const Result<std::optional<WebSession>> session =
-        sessions.find(cookie(request, session_cookie));
+    const std::optional<Result<std::optional<WebSession>>> found = session_of(request, response);
+    if (!found) return;
+    const Result<std::optional<WebSession>>& session = *found;
     if (!session) return storage_failed(response, session.error());
     if (*session) {
       return page(response, 200,
@@ -249,10 +280,12 @@ int main(int argc, char** argv) {
     if (!saved) return storage_failed(response, saved.error());
     const Result<std::string> session =
         try_generate_state().and_then([&](const std::string& logout_token) {
-          return sessions.start(WebSession{token->user_id, profile->username, logout_token});
+          return sessions.start(WebSession{token->user_id, profile->username, logout_token},
+                                session_lifetime);
         });
     if (!session) return storage_failed(response, session.error());
-    response.set_header("Set-Cookie", session_cookie + "=" + *session + cookie_flags);
+    response.set_header("Set-Cookie", session_cookie + "=" + *session + cookie_flags +
+                                          "; Max-Age=" + std::to_string(session_lifetime.count()));
     response.set_header("Referrer-Policy", "no-referrer");
     response.set_redirect(signed_in->return_to.empty() ? "/" : signed_in->return_to, 303);
   });
@@ -260,8 +293,10 @@ int main(int argc, char** argv) {
   // Sign-out is a POST with the session's own token from the page's form: SameSite=Lax
   // alone would let any page of the same site sign the user out.
   server.Post("/logout", [&](const httplib::Request& request, httplib::Response& response) {
+    const std::optional<Result<std::optional<WebSession>>> found = session_of(request, response);
+    if (!found) return;
     const std::string id = cookie(request, session_cookie);
-    const Result<std::optional<WebSession>> session = sessions.find(id);
+    const Result<std::optional<WebSession>>& session = *found;
     if (!session) return storage_failed(response, session.error());
     if (!*session ||
         !constant_time_equals((*session)->logout_token, request.get_param_value("token"))) {
@@ -277,8 +312,9 @@ int main(int argc, char** argv) {
   // Meta's callbacks: a form POST with signed_request, signed with an app secret and
   // issued within the hour (a captured one does not replay). Either deletes the user's token
   // and sessions and answers, or answers 400 with the error's category (503: storage).
-  const auto forget_verified_user = [&](const httplib::Request& request,
-                                        httplib::Response& response) -> std::optional<std::string> {
+  const auto forget_verified_user =
+      [&](const httplib::Request& request,
+          httplib::Response& response) -> std::optional<SignedRequest> {
     const Result<SignedRequest> signed_request = parse_signed_request(
         request.get_param_value("signed_request"), app_secrets, std::chrono::hours(1));
     if (!signed_request) {
@@ -294,7 +330,7 @@ int main(int argc, char** argv) {
       storage_failed(response, forgotten.error());
       return std::nullopt;
     }
-    return signed_request->user_id;
+    return *signed_request;
   };
   server.Post("/instagram/deauthorize",
               [&](const httplib::Request& request, httplib::Response& response) {
@@ -307,10 +343,13 @@ int main(int argc, char** argv) {
       app.redirect_uri.substr(0, app.redirect_uri.find('/', app.redirect_uri.find("://") + 3));
   server.Post("/instagram/data-deletion", [&](const httplib::Request& request,
                                               httplib::Response& response) {
-    if (!forget_verified_user(request, response)) return;
+    const std::optional<SignedRequest> forgotten = forget_verified_user(request, response);
+    if (!forgotten) return;
+    // The same request again (Meta retrying within its hour) answers the same code.
     const Result<std::string> confirmation =
         try_generate_alphanumeric().and_then([&](const std::string& code) {
-          return sessions.record_deletion(code).transform([&] { return code; });
+          return sessions.record_deletion(forgotten->user_id, forgotten->issued_at.value_or(0),
+                                          code);
         });
     if (!confirmation) return storage_failed(response, confirmation.error());
     response.set_content(
@@ -319,6 +358,9 @@ int main(int argc, char** argv) {
   });
   server.Get("/deletion", [&](const httplib::Request& request, httplib::Response& response) {
     const std::string code = request.get_param_value("id");
+    if (!well_formed(code, 32, false)) {
+      return page(response, 400, "<p>That is not a deletion request's code.</p>");
+    }
     const Result<std::optional<std::chrono::system_clock::time_point>> deleted =
         sessions.deletion(code);
     if (!deleted) return storage_failed(response, deleted.error());

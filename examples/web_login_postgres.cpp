@@ -5,7 +5,10 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
+#include <cstdint>
 #include <mutex>
+#include <string>
 #include <vector>
 
 using namespace instagram::oauth;
@@ -24,17 +27,19 @@ class PostgresSessions final : public WebSessions {
   PostgresSessions(const PostgresSessions&) = delete;
   PostgresSessions& operator=(const PostgresSessions&) = delete;
 
-  Result<std::string> start(const WebSession& session) override {
+  Result<std::string> start(const WebSession& session, std::chrono::seconds lifetime) override {
     Result<std::string> id = try_generate_state();
     if (!id) return id;
-    return run("INSERT INTO web_login_sessions (id_hash, user_id, username, logout_token) "
-               "VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, $4)",
-               {*id, session.user_id, session.username, session.logout_token})
+    return run("INSERT INTO web_login_sessions (id_hash, user_id, username, logout_token, "
+               "expires_at) VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, $4, "
+               "now() + make_interval(secs => $5::bigint))",
+               {*id, session.user_id, session.username, session.logout_token,
+                std::to_string(lifetime.count())})
         .transform([&](const Answer&) { return *id; });
   }
   Result<std::optional<WebSession>> find(const std::string& id) override {
     return run("SELECT user_id, username, logout_token FROM web_login_sessions "
-               "WHERE id_hash = sha256(convert_to($1, 'UTF8'))",
+               "WHERE id_hash = sha256(convert_to($1, 'UTF8')) AND expires_at > now()",
                {id})
         .transform([](const Answer& answer) {
           if (PQntuples(answer.get()) == 0) return std::optional<WebSession>();
@@ -54,9 +59,19 @@ class PostgresSessions final : public WebSessions {
           return static_cast<std::size_t>(std::stoul(PQcmdTuples(answer.get())));
         });
   }
-  Result<void> record_deletion(const std::string& code) override {
-    return run("INSERT INTO web_login_deletions (code) VALUES ($1)", {code})
-        .transform([](const Answer&) {});
+  Result<std::string> record_deletion(const std::string& user_id, std::int64_t issued_at,
+                                      const std::string& code) override {
+    // One statement: of two instances that receive the same request at once, one inserts and
+    // both answer its code.
+    return run("WITH inserted AS (INSERT INTO web_login_deletions (code, user_id, issued_at) "
+               "VALUES ($1, $2, $3::bigint) ON CONFLICT (user_id, issued_at) WHERE user_id <> '' "
+               "DO NOTHING "
+               "RETURNING code) SELECT code FROM inserted UNION ALL "
+               "SELECT code FROM web_login_deletions WHERE user_id = $2 AND issued_at = $3::bigint",
+               {code, user_id, std::to_string(issued_at)})
+        .transform([&](const Answer& answer) {
+          return PQntuples(answer.get()) > 0 ? std::string(PQgetvalue(answer.get(), 0, 0)) : code;
+        });
   }
   Result<std::optional<std::chrono::system_clock::time_point>> deletion(
       const std::string& code) override {
@@ -117,8 +132,14 @@ BEGIN;
 SELECT pg_advisory_xact_lock(7274277462);
 CREATE TABLE IF NOT EXISTS web_login_sessions (id_hash bytea PRIMARY KEY, user_id text NOT NULL,
   username text NOT NULL, logout_token text NOT NULL, started_at timestamptz NOT NULL DEFAULT now());
+ALTER TABLE web_login_sessions ADD COLUMN IF NOT EXISTS expires_at timestamptz NOT NULL
+  DEFAULT now() + interval '7 days';
 CREATE TABLE IF NOT EXISTS web_login_deletions (code text PRIMARY KEY,
   deleted_at timestamptz NOT NULL DEFAULT now());
+ALTER TABLE web_login_deletions ADD COLUMN IF NOT EXISTS user_id text NOT NULL DEFAULT '';
+ALTER TABLE web_login_deletions ADD COLUMN IF NOT EXISTS issued_at bigint NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX IF NOT EXISTS web_login_deletions_request
+  ON web_login_deletions (user_id, issued_at) WHERE user_id <> '';
 COMMIT;)"));
   if (PQresultStatus(created.get()) != PGRES_COMMAND_OK) {
     OAuthException error(ErrorCategory::system,

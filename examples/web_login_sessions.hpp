@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,14 +22,20 @@ struct WebSession {
 class WebSessions {
  public:
   virtual ~WebSessions() = default;
-  // A new session's id: 256 random bits, the cookie's value.
-  virtual instagram::oauth::Result<std::string> start(const WebSession& session) = 0;
+  // A new session's id: 256 random bits, the cookie's value. It ends after `lifetime`.
+  virtual instagram::oauth::Result<std::string> start(const WebSession& session,
+                                                      std::chrono::seconds lifetime) = 0;
+  // None once ended or expired.
   virtual instagram::oauth::Result<std::optional<WebSession>> find(const std::string& id) = 0;
   virtual instagram::oauth::Result<void> end(const std::string& id) = 0;
   // Meta's deauthorize and data deletion: every session of the user ends.
   virtual instagram::oauth::Result<std::size_t> end_user(const std::string& user_id) = 0;
-  // A data-deletion request carried out now, under its confirmation code; when it was.
-  virtual instagram::oauth::Result<void> record_deletion(const std::string& code) = 0;
+  // A data-deletion request carried out now (Meta's user_id and issued_at name it), under
+  // `code`; the code it holds: `code`, or the earlier one when the same request comes again
+  // (a replay within its hour gets the same answer, not a new record).
+  virtual instagram::oauth::Result<std::string> record_deletion(const std::string& user_id,
+                                                                std::int64_t issued_at,
+                                                                const std::string& code) = 0;
   virtual instagram::oauth::Result<std::optional<std::chrono::system_clock::time_point>> deletion(
       const std::string& code) = 0;
 };

@@ -20,6 +20,7 @@
 
 #include <sstream>
 #include <string>
+#include <thread>
 
 using namespace instagram::oauth;
 using testing::check_no_leak;
@@ -306,12 +307,92 @@ TEST_CASE("examples/web_login answers Meta's deauthorize and data-deletion callb
   CHECK(status->status == 200);
   CHECK(status->body.find("<p id=deletion>Deletion request " + code +
                           ": your token and sessions were deleted on 20") != std::string::npos);
-  const auto unknown = meta.Get("/deletion?id=never-issued");
+  const std::string never_issued(32, 'Z');
+  const auto unknown = meta.Get(("/deletion?id=" + never_issued).c_str());
   REQUIRE(unknown);
   CHECK(unknown->status == 404);
-  CHECK(unknown->body.find("No deletion request has the code never-issued.") != std::string::npos);
+  CHECK(unknown->body.find("No deletion request has the code " + never_issued + ".") !=
+        std::string::npos);
+  // A finding: a code that is not one of ours (invalid UTF-8 among it) reached the storage,
+  // which answered 503 and logged an alarm anyone could raise. Now it is a 400.
+  for (const char* malformed : {"/deletion?id=%FF", "/deletion?id=never-issued", "/deletion"}) {
+    INFO(malformed);
+    const auto refused_id = meta.Get(malformed);
+    REQUIRE(refused_id);
+    CHECK(refused_id->status == 400);
+    CHECK(refused_id->body.find("That is not a deletion request's code.") != std::string::npos);
+  }
+  // A finding: the same callback replayed within its hour made a new record each time. Now
+  // it answers the same code.
+  const auto again =
+      meta.Post("/instagram/data-deletion", form(valid), "application/x-www-form-urlencoded");
+  REQUIRE(again);
+  CHECK(again->status == 200);
+  CHECK(nlohmann::json::parse(again->body).at("confirmation_code") == code);
   site.app.terminate();
-  check_no_leak(site.app.wait());
+  const ProcessResult result = site.app.wait();
+  CHECK(result.err.find("storage:") == std::string::npos);
+  check_no_leak(result);
+}
+
+TEST_CASE("examples/web_login: sessions end on the server, and a cookie it did not set is a 400",
+          "[examples]") {
+  const int port = testing::free_loopback_port();
+  testing::InstagramMock mock(WebLogin::mock_for(port));
+  testing::Environment environment = look_alike(mock);
+  environment.emplace_back("INSTAGRAM_SESSION_SECONDS", "2");
+  testing::Process app({EXAMPLE_WEB_LOGIN, std::to_string(port)}, environment);
+  REQUIRE(app.wait_for_stdout("web_login listening", std::chrono::seconds(20)));
+  httplib::Client browser("http://127.0.0.1:" + std::to_string(port));
+  const auto login = browser.Get("/login");
+  REQUIRE(login);
+  const std::string authorize = login->get_header_value("Location");
+  httplib::Client instagram(mock.base_url());
+  const auto window = instagram.Get(authorize.substr(mock.base_url().size()).c_str());
+  REQUIRE(window);
+  const std::string callback = window->get_header_value("Location");
+  const auto signed_in = browser.Get(callback.substr(callback.find("/auth/")).c_str(),
+                                     {{"Cookie", cookie_from(login, "binding")}});
+  REQUIRE(signed_in);
+  REQUIRE(signed_in->status == 303);
+  bool lasts_two_seconds = false;
+  const auto set_cookies = signed_in->headers.equal_range("Set-Cookie");
+  for (auto it = set_cookies.first; it != set_cookies.second; ++it) {
+    lasts_two_seconds |=
+        it->second.rfind("session=", 0) == 0 && it->second.find("; Max-Age=2") != std::string::npos;
+  }
+  CHECK(lasts_two_seconds);
+  const std::string session = cookie_from(signed_in, "session");
+  const auto page = browser.Get("/", {{"Cookie", session}});
+  REQUIRE(page);
+  CHECK(page->body.find("Signed in as @socialsizzle") != std::string::npos);
+  // The browser may keep the cookie past its Max-Age; the server ends the session anyway.
+  bool ended = false;
+  for (int i = 0; i < 100 && !ended; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto later = browser.Get("/", {{"Cookie", session}});
+    REQUIRE(later);
+    ended = later->body.find("Sign in with Instagram") != std::string::npos;
+  }
+  CHECK(ended);
+  // A cookie the site did not set (invalid UTF-8, the wrong length): 400, cleared, and no
+  // storage alarm.
+  for (const char* planted : {"session=%FF%FE", "session=\xff\xfe", "session=short"}) {
+    INFO(planted);
+    const auto refused = browser.Get("/", {{"Cookie", planted}});
+    REQUIRE(refused);
+    CHECK(refused->status == 400);
+    CHECK(refused->body.find("The session cookie is not one this site set.") != std::string::npos);
+    CHECK(refused->get_header_value("Set-Cookie").rfind("session=; Path=/", 0) == 0);
+    const auto logout = browser.Post("/logout", {{"Cookie", planted}}, "token=x",
+                                     "application/x-www-form-urlencoded");
+    REQUIRE(logout);
+    CHECK(logout->status == 400);
+  }
+  app.terminate();
+  const ProcessResult result = app.wait();
+  CHECK(result.err.find("storage:") == std::string::npos);
+  check_no_leak(result);
 }
 
 TEST_CASE("examples/web_login verifies Meta's webhooks and answers the handshake", "[examples]") {
