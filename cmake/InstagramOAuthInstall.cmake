@@ -15,14 +15,17 @@ set(_io_header_excludes "")
 if(NOT TARGET instagram_oauth_postgres)
   list(APPEND _io_header_excludes PATTERN "postgres" EXCLUDE)
 endif()
+if(NOT TARGET instagram_oauth_prometheus)
+  list(APPEND _io_header_excludes PATTERN "prometheus" EXCLUDE)
+endif()
 if(NOT TARGET instagram_oauth_lookalike)
   list(APPEND _io_header_excludes PATTERN "testing" EXCLUDE)
 endif()
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/" "${INSTAGRAM_OAUTH_GENERATED_INCLUDE}/"
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} ${_io_header_excludes})
 # Each component has an export set of its own: only a consumer that asks for it needs its
-# packages (libpq; cpp-httplib and libssl).
-foreach(_io_component Postgres Lookalike)
+# packages (libpq; prometheus-cpp; cpp-httplib and libssl).
+foreach(_io_component Postgres Prometheus Lookalike)
   string(TOLOWER "${_io_component}" _io_target)
   if(TARGET instagram_oauth_${_io_target})
     install(TARGETS instagram_oauth_${_io_target}
@@ -71,12 +74,16 @@ configure_file(cmake/instagram-oauth.pc.in "${PROJECT_BINARY_DIR}/instagram-oaut
 install(FILES "${PROJECT_BINARY_DIR}/instagram-oauth.pc"
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 # A component's file names what its static library needs besides the core library.
-foreach(_io_component Postgres Lookalike)
+foreach(_io_component Postgres Prometheus Lookalike)
   string(TOLOWER "${_io_component}" _io_pc_component)
   if(TARGET instagram_oauth_${_io_pc_component})
     if(_io_component STREQUAL "Postgres")
       set(_io_pc_description "PostgresTokenStore: users' tokens in PostgreSQL (libpq)")
       set(_io_pc_requires "libpq libcrypto")
+      set(_io_pc_libs "")
+    elseif(_io_component STREQUAL "Prometheus")
+      set(_io_pc_description "prometheus_telemetry: metrics in a prometheus-cpp registry")
+      set(_io_pc_requires "prometheus-cpp-core")
       set(_io_pc_libs "")
     else()
       set(_io_pc_description "InstagramMock: an Instagram look-alike for tests (cpp-httplib)")

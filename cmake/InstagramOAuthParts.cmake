@@ -1,4 +1,5 @@
-# The optional parts (tests, examples, the command, the PostgreSQL component, the look-alike,
+# The optional parts (tests, examples, the command, the PostgreSQL and Prometheus components,
+# the look-alike,
 # benchmarks, fuzzers) and the packages each needs. A part that is not asked for defaults on
 # only at top level and only when its packages are found; a status line says what was left
 # out and why.
@@ -14,6 +15,7 @@ find_package(Catch2 QUIET)
 find_package(CLI11 2.1 CONFIG QUIET)
 find_package(Threads QUIET)
 find_package(PostgreSQL QUIET)
+find_package(prometheus-cpp CONFIG QUIET)  # Debian 1.0.1 ships no version file
 
 set(_io_missing_httplib "")
 if(NOT CPP_HTTPLIB_FOUND)
@@ -27,6 +29,10 @@ endif()
 set(_io_missing_libpq "")
 if(NOT PostgreSQL_FOUND)
   set(_io_missing_libpq "libpq (Debian: libpq-dev)")
+endif()
+set(_io_missing_prometheus "")
+if(NOT prometheus-cpp_FOUND)
+  set(_io_missing_prometheus "prometheus-cpp (Debian: prometheus-cpp-dev)")
 endif()
 set(_io_missing_catch2 "")
 if(NOT Catch2_FOUND)
@@ -79,6 +85,7 @@ macro(instagram_oauth_part part description default_on)
 endmacro()
 
 instagram_oauth_part(POSTGRES "the PostgreSQL component" ON "${_io_missing_libpq}")
+instagram_oauth_part(PROMETHEUS "the Prometheus component" ON "${_io_missing_prometheus}")
 instagram_oauth_part(LOOKALIKE "the Instagram look-alike" ON
   "${_io_missing_httplib}" "${_io_missing_ssl}")
 instagram_oauth_part(TOOLS "the instagram-oauth command" ON

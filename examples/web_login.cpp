@@ -18,11 +18,18 @@
 // the tokens sealed with INSTAGRAM_TOKEN_KEYS (comma-separated, each ≥ 32 bytes, the sealing
 // key first), so that any instance serves any user; `instagram-oauth refresh-due` from cron
 // keeps the tokens alive. Without it, both stay in this process's memory.
+// Built with the Prometheus component, GET /metrics is a scrape of its requests to Instagram,
+// Meta's usage and its webhook checks (keep it off the public internet in a deployment).
 #include "web_login_sessions.hpp"
 
 #include <instagram/oauth.hpp>
 #ifdef WEB_LOGIN_WITH_POSTGRES
 #include <instagram/oauth/postgres/token_store.hpp>
+#endif
+#ifdef WEB_LOGIN_WITH_PROMETHEUS
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+#include <instagram/oauth/prometheus/telemetry.hpp>
 #endif
 
 #include <httplib.h>
@@ -161,6 +168,12 @@ int main(int argc, char** argv) {
   AppConfig app{env_or("INSTAGRAM_CLIENT_ID", "990602627938098"), secret,
                 env_or("INSTAGRAM_REDIRECT_URI", (site + "/auth/").c_str())};
   ClientOptions options;
+#ifdef WEB_LOGIN_WITH_PROMETHEUS
+  prometheus::Registry registry;
+  options.telemetry = prometheus_telemetry(registry);
+#endif
+  Telemetry no_telemetry;  // its hooks do nothing
+  Telemetry& telemetry = options.telemetry ? *options.telemetry : no_telemetry;
   if (const char* base = std::getenv("INSTAGRAM_ENDPOINT_BASE")) {
     app.endpoints = app.endpoints.at(base);
     options.ca_file = env_or("INSTAGRAM_CA_FILE", "");
@@ -390,7 +403,7 @@ int main(int argc, char** argv) {
   });
   server.Post("/webhooks", [&](const httplib::Request& request, httplib::Response& response) {
     const Result<void> verified = verify_webhook_signature(
-        request.body, request.get_header_value("X-Hub-Signature-256"), app_secrets);
+        request.body, request.get_header_value("X-Hub-Signature-256"), app_secrets, telemetry);
     if (!verified) {
       response.status = 403;
       return response.set_content(to_string(verified.error().category()).data(), "text/plain");
@@ -399,6 +412,13 @@ int main(int argc, char** argv) {
     std::cout << "webhook: a verified event of " << request.body.size() << " bytes" << std::endl;
     response.set_content("EVENT_RECEIVED", "text/plain");
   });
+
+#ifdef WEB_LOGIN_WITH_PROMETHEUS
+  server.Get("/metrics", [&](const httplib::Request&, httplib::Response& response) {
+    response.set_content(prometheus::TextSerializer().Serialize(registry.Collect()),
+                         "text/plain; version=0.0.4");
+  });
+#endif
 
   running = &server;
   std::signal(SIGTERM, [](int) { running->stop(); });

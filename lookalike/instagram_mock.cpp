@@ -144,6 +144,9 @@ struct InstagramMock::Impl {
   SuccessShape shape = SuccessShape::flat;
   UserDecision decision = UserDecision::allow;
   std::chrono::seconds clock_offset{0};
+  std::optional<MetaUsage> meta_usage;  // set_meta_usage's
+  std::size_t throttled_answers = 0;    // throttle()'s, left
+  std::chrono::minutes throttled_for{0};
   std::map<std::string, IssuedCode> codes;
   std::set<std::string> short_lived_tokens;
   std::map<std::string, Clock::time_point> long_lived_tokens;  // and when each was issued
@@ -187,7 +190,7 @@ struct InstagramMock::Impl {
       return httplib::Server::HandlerResponse::Unhandled;
     });
     // A Date header on every answer, as Instagram sends, skewed by date_offset.
-    server->set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+    server->set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       const std::time_t when = std::chrono::system_clock::to_time_t(
           std::chrono::system_clock::now() + options.date_offset);
       std::tm parts{};
@@ -195,6 +198,7 @@ struct InstagramMock::Impl {
       char date[64];
       std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &parts);
       res.set_header("Date", date);
+      if (req.path.rfind("/oauth/", 0) != 0) add_usage_headers(res);
     });
     server->Get("/oauth/authorize", [this](const auto& req, auto& res) { authorize(req, res); });
     server->Post("/oauth/access_token", [this](const auto& req, auto& res) { token(req, res); });
@@ -320,6 +324,16 @@ struct InstagramMock::Impl {
     {
       std::lock_guard<std::mutex> lock(mutex);
       current = fault;
+      if (graph && throttled_answers > 0) {
+        // Meta's throttling: code 4, and the usage headers that say for how long.
+        --throttled_answers;
+        MetaUsage full;
+        full.call_count = 100;
+        full.regain_access = throttled_for;
+        usage_headers(res, full);
+        graph_error(res, "(#4) Application request limit reached", 4, 0);
+        return true;
+      }
     }
     switch (current) {
       case Fault::none:
@@ -587,6 +601,31 @@ struct InstagramMock::Impl {
     res.set_content(profile.dump(), "application/json");
   }
 
+  // Meta's two usage headers, as its pages show them, when set_meta_usage gave figures (and
+  // the answer has none yet).
+  void add_usage_headers(httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (meta_usage && !res.has_header("X-App-Usage")) usage_headers(res, *meta_usage);
+  }
+
+  static void usage_headers(httplib::Response& res, const MetaUsage& usage) {
+    json app = json::object();
+    const auto put = [](json& object, const char* name, const std::optional<int>& figure) {
+      if (figure) object[name] = *figure;
+    };
+    put(app, "call_count", usage.call_count);
+    put(app, "total_cputime", usage.total_cputime);
+    put(app, "total_time", usage.total_time);
+    json business = app;
+    business["type"] = "instagram";
+    if (usage.regain_access) {
+      business["estimated_time_to_regain_access"] = usage.regain_access->count();
+    }
+    res.set_header("X-App-Usage", app.dump());
+    res.set_header("X-Business-Use-Case-Usage",
+                   json{{"17841405793187218", json::array({business})}}.dump());
+  }
+
   void issue_long_lived(httplib::Response& res) {
     const std::string access_token = random_token("IGQWR", 120);
     long_lived_tokens[access_token] = now();
@@ -675,6 +714,17 @@ void InstagramMock::fail_with_api_error(std::string message, int code, int subco
   impl_->api_error_code = code;
   impl_->api_error_subcode = subcode;
   impl_->fault = Fault::api_error;
+}
+
+void InstagramMock::throttle(std::chrono::minutes regain_access, std::size_t answers) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->throttled_for = regain_access;
+  impl_->throttled_answers = answers;
+}
+
+void InstagramMock::set_meta_usage(std::optional<MetaUsage> usage) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->meta_usage = std::move(usage);
 }
 
 std::size_t InstagramMock::refreshes() const {

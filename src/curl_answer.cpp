@@ -4,6 +4,7 @@
 
 #include <instagram/oauth/detail/proxy.hpp>
 
+#include <cctype>
 #include <utility>
 
 namespace instagram::oauth::detail {
@@ -92,6 +93,24 @@ bool answered_before_the_body_was_read(const TransferEnd& end) {
          (end.content_length < 0 || static_cast<curl_off_t>(end.body.size()) == end.content_length);
 }
 
+void keep_header(std::vector<std::pair<std::string, std::string>>& headers, std::string_view line) {
+  if (line.rfind("HTTP/", 0) == 0) {
+    headers.clear();
+    return;
+  }
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return;
+  std::string name(line.substr(0, colon));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name != "x-app-usage" && name != "x-business-use-case-usage") return;
+  std::string_view value = line.substr(colon + 1);
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!value.empty() && blank(value.front())) value.remove_prefix(1);
+  while (!value.empty() && blank(value.back())) value.remove_suffix(1);
+  if (value.size() > 4096) return;
+  headers.emplace_back(std::move(name), std::string(value));
+}
+
 Result<HttpResponse> map_transfer_end(TransferEnd end, const AnswerContext& context) {
   if (end.code != CURLE_OK && !answered_before_the_body_was_read(end)) {
     return failure(end, context);
@@ -101,6 +120,7 @@ Result<HttpResponse> map_transfer_end(TransferEnd end, const AnswerContext& cont
   answer.status = static_cast<int>(end.status);
   answer.content_type = std::move(end.content_type);
   answer.body = std::move(end.body);
+  answer.headers = std::move(end.headers);
   return answer;
 }
 

@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace instagram::oauth::detail {
@@ -28,6 +30,7 @@ struct TransferEnd {
   curl_off_t content_length = -1;  // CURLINFO_CONTENT_LENGTH_DOWNLOAD_T; -1 when not said
   std::string redirect_url;        // CURLINFO_REDIRECT_URL, for a 3xx
   std::string error_buffer;        // CURLOPT_ERRORBUFFER's text
+  std::vector<std::pair<std::string, std::string>> headers;  // as keep_header() kept them
   int request_starts = 0;  // pre-request callbacks: 0 never sent, 2 libcurl wanted to resend
 };
 
@@ -37,6 +40,12 @@ struct AnswerContext {
   std::size_t max_response_bytes = 0;
   std::vector<std::string> proxy_credentials;
 };
+
+// Adds one header line of an answer (CURLOPT_HEADERFUNCTION's, "Name: value\r\n") to
+// `headers` when it is one HttpResponse::headers carries: Meta's usage headers, each value at
+// most 4 KiB (a longer one is not kept). A new answer's status line (an interim 1xx, or the
+// next answer after one) clears what an earlier one left.
+void keep_header(std::vector<std::pair<std::string, std::string>>& headers, std::string_view line);
 
 // libcurl 7.88 fails a transfer whose HTTP/2 stream the server closed cleanly after a complete
 // answer while the request body was still going out (RFC 9113 section 8.1 lets a server answer

@@ -152,6 +152,7 @@ struct Transfer {
   std::string body;
   std::size_t max_body = 0;
   bool body_too_large = false;
+  std::vector<std::pair<std::string, std::string>> headers;  // detail::keep_header's
   std::string upload;      // the urlencoded POST body (CURLOPT_POSTFIELDS while it is out)
   int request_starts = 0;  // on_request_start calls for the current request
   CurlMime mime;
@@ -184,6 +185,17 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   }
   try {
     transfer.body.append(data, bytes);
+  } catch (...) {
+    return 0;
+  }
+  return bytes;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) noexcept {
+  auto& transfer = *static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  try {
+    detail::keep_header(transfer.headers, std::string_view(data, bytes));
   } catch (...) {
     return 0;
   }
@@ -556,6 +568,8 @@ class Engine {
     set(CURLOPT_HTTPHEADER, headers_.get());
     set(CURLOPT_WRITEFUNCTION, &on_body);
     set(CURLOPT_WRITEDATA, &transfer);
+    set(CURLOPT_HEADERFUNCTION, &on_header);
+    set(CURLOPT_HEADERDATA, &transfer);
     set(CURLOPT_DEBUGFUNCTION, &on_debug_text);
     set(CURLOPT_DEBUGDATA, &transfer);
     set(CURLOPT_PREREQFUNCTION, &on_request_start);
@@ -585,6 +599,7 @@ class Engine {
     CURL* easy = transfer.easy.get();
     transfer.body.clear();
     transfer.body_too_large = false;
+    transfer.headers.clear();
     transfer.request_starts = 0;
     transfer.error_buffer[0] = '\0';
     transfer.opened.clear();
@@ -743,6 +758,7 @@ class Engine {
     curl_easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &end.content_length);
     end.body = std::move(transfer.body);
     end.body_too_large = transfer.body_too_large;
+    end.headers = std::move(transfer.headers);
     end.error_buffer = transfer.error_buffer;
     end.request_starts = transfer.request_starts;
     return end;
@@ -924,6 +940,8 @@ class CurlTransport final : public HttpTransport {
     if (!engine_ || forked()) return TransportStats{};
     return engine_->stats();
   }
+
+  std::shared_ptr<Telemetry> telemetry() const override { return options_.telemetry; }
 
  private:
   bool forked() const { return fork_generation() != fork_generation_; }

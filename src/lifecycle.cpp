@@ -25,6 +25,19 @@ std::chrono::system_clock::time_point next_refresh_attempt(
   return now + until;
 }
 
+bool throttled_by_meta(const OAuthException& error) noexcept {
+  if (error.category() != ErrorCategory::api) return false;
+  switch (error.code()) {
+    case 4:
+    case 17:
+    case 32:
+    case 613:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool needs_reauthorization(const OAuthException& error) noexcept {
   if (error.category() != ErrorCategory::api) return false;
   if (error.code() == 190) return true;

@@ -69,6 +69,10 @@ Result<UserProfile> read_profile(const HttpResponse& response, detail::Secrets s
 // The token travels in the URL: it is masked out of errors with the client secret.
 using ProfileAnswer = detail::MaskedAnswer<UserProfile, &read_profile>;
 
+detail::Measure me_measure(const std::shared_ptr<HttpTransport>& transport) {
+  return {transport ? transport->telemetry() : nullptr, Endpoint::me, nullptr};
+}
+
 }  // namespace
 
 ProfileClient::ProfileClient(AppConfig config, const ClientOptions& options)
@@ -119,7 +123,8 @@ Result<HttpRequest> ProfileClient::request(std::string_view access_token,
 
 Result<UserProfile> ProfileClient::me(std::string_view access_token) const {
   return detail::call<UserProfile>(transport_.get(), request(access_token, default_fields_),
-                                   ProfileAnswer{client_secret_, std::string(access_token)});
+                                   ProfileAnswer{client_secret_, std::string(access_token)},
+                                   me_measure(transport_));
 }
 
 Result<UserProfile> ProfileClient::me(
@@ -138,13 +143,14 @@ Result<UserProfile> ProfileClient::me(
     return OAuthException(ErrorCategory::invalid_argument, "no profile field is asked for");
   }
   return detail::call<UserProfile>(transport_.get(), request(access_token, joined),
-                                   ProfileAnswer{client_secret_, std::string(access_token)});
+                                   ProfileAnswer{client_secret_, std::string(access_token)},
+                                   me_measure(transport_));
 }
 
 void ProfileClient::me_async(std::string_view access_token, Callback done) const {
   detail::call_async<UserProfile>(transport_.get(), request(access_token, default_fields_),
                                   ProfileAnswer{client_secret_, std::string(access_token)},
-                                  std::move(done));
+                                  me_measure(transport_), std::move(done));
 }
 
 std::future<Result<UserProfile>> ProfileClient::me_async(std::string_view access_token) const {

@@ -43,7 +43,9 @@ TokenExchanger::TokenExchanger(AppConfig config, const ClientOptions& options)
 TokenExchanger::TokenExchanger(AppConfig config, std::shared_ptr<HttpTransport> transport)
     : config_(std::move(config)),
       transport_(std::move(transport)),
-      config_problem_(config_problem(config_)) {
+      config_problem_(config_problem(config_)),
+      telemetry_(transport_ ? transport_->telemetry() : nullptr),
+      usage_seen_(std::make_shared<detail::MetaUsageSeen>()) {
   if (!transport_) config_problem_ = "the transport is null";
   code_request_.method = HttpMethod::post;
   code_request_.url = config_.endpoints.token;
@@ -116,7 +118,7 @@ Result<HttpRequest> TokenExchanger::graph_request(const std::string& url_prefix,
 }
 
 Result<AccessToken> TokenExchanger::exchange(std::string_view code) const {
-  return send(code_request(code), code);
+  return send(code_request(code), code, Endpoint::exchange);
 }
 
 Result<AccessToken> TokenExchanger::exchange(const AuthorizationCode& code) const {
@@ -124,7 +126,7 @@ Result<AccessToken> TokenExchanger::exchange(const AuthorizationCode& code) cons
 }
 
 void TokenExchanger::exchange_async(std::string_view code, Callback done) const {
-  send_async(code_request(code), code, std::move(done));
+  send_async(code_request(code), code, Endpoint::exchange, std::move(done));
 }
 
 std::future<Result<AccessToken>> TokenExchanger::exchange_async(std::string_view code) const {
@@ -143,13 +145,14 @@ std::future<Result<AccessToken>> TokenExchanger::exchange_async(
 
 Result<AccessToken> TokenExchanger::exchange_for_long_lived(
     std::string_view short_lived_token) const {
-  return send(graph_request(long_lived_url_prefix_, short_lived_token), short_lived_token);
+  return send(graph_request(long_lived_url_prefix_, short_lived_token), short_lived_token,
+              Endpoint::long_lived);
 }
 
 void TokenExchanger::exchange_for_long_lived_async(std::string_view short_lived_token,
                                                    Callback done) const {
   send_async(graph_request(long_lived_url_prefix_, short_lived_token), short_lived_token,
-             std::move(done));
+             Endpoint::long_lived, std::move(done));
 }
 
 std::future<Result<AccessToken>> TokenExchanger::exchange_for_long_lived_async(
@@ -159,12 +162,13 @@ std::future<Result<AccessToken>> TokenExchanger::exchange_for_long_lived_async(
 }
 
 Result<AccessToken> TokenExchanger::refresh(std::string_view long_lived_token) const {
-  return send(graph_request(refresh_url_prefix_, long_lived_token), long_lived_token);
+  return send(graph_request(refresh_url_prefix_, long_lived_token), long_lived_token,
+              Endpoint::refresh);
 }
 
 void TokenExchanger::refresh_async(std::string_view long_lived_token, Callback done) const {
   send_async(graph_request(refresh_url_prefix_, long_lived_token), long_lived_token,
-             std::move(done));
+             Endpoint::refresh, std::move(done));
 }
 
 std::future<Result<AccessToken>> TokenExchanger::refresh_async(
@@ -173,17 +177,26 @@ std::future<Result<AccessToken>> TokenExchanger::refresh_async(
       [&](Callback done) { refresh_async(long_lived_token, std::move(done)); });
 }
 
+std::optional<MetaUsage> TokenExchanger::meta_usage() const {
+  return usage_seen_->newest();
+}
+
+detail::Measure TokenExchanger::measure(Endpoint endpoint) const {
+  return {telemetry_, endpoint, usage_seen_};
+}
+
 Result<AccessToken> TokenExchanger::send(const Result<HttpRequest>& request,
-                                         std::string_view secret) const {
+                                         std::string_view secret, Endpoint endpoint) const {
   return detail::call<AccessToken>(transport_.get(), request,
-                                   TokenAnswer{config_.client_secret, std::string(secret)});
+                                   TokenAnswer{config_.client_secret, std::string(secret)},
+                                   measure(endpoint));
 }
 
 void TokenExchanger::send_async(Result<HttpRequest> request, std::string_view secret,
-                                Callback done) const {
+                                Endpoint endpoint, Callback done) const {
   detail::call_async<AccessToken>(transport_.get(), std::move(request),
                                   TokenAnswer{config_.client_secret, std::string(secret)},
-                                  std::move(done));
+                                  measure(endpoint), std::move(done));
 }
 
 }  // namespace instagram::oauth

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -103,6 +104,12 @@ Outcome outcome_of(Lease lease, Result<AccessToken> answer, Clock::time_point no
     event.expires_at = refreshed.expires_at;
     result.token = std::move(refreshed);
     result.failure.reset();
+  } else if (throttled_by_meta(answer.error())) {
+    // Meta's rate limit says nothing of the token: it is written back as it was (ending the
+    // lease, so that the pass asks again once Meta allows), without a failure of its own.
+    event.kind = RefreshEvent::Kind::failed;
+    event.error = answer.error();
+    event.attempts = result.failure ? result.failure->attempts : 0;
   } else if (needs_reauthorization(answer.error())) {
     event.kind = RefreshEvent::Kind::reauthorization_needed;
     event.error = answer.error();
@@ -177,8 +184,8 @@ class InFlightLimit {
  public:
   explicit InFlightLimit(std::size_t max_in_flight) : max_(max_in_flight) {}
 
-  // How many more to lease with `in_flight` out.
-  std::size_t room(const TokenExchanger& exchanger, std::size_t in_flight) {
+  // How many more to lease with `in_flight` out, keeping at most `cap` out.
+  std::size_t room(const TokenExchanger& exchanger, std::size_t in_flight, std::size_t cap) {
     std::size_t held_back = 0;
     if (const auto& transport = exchanger.transport()) {
       if (const std::optional<TransportStats> stats = transport->stats())
@@ -187,7 +194,7 @@ class InFlightLimit {
     if (held_back > 0 && in_flight > 0) return 0;
     window_ = std::max(window_, in_flight);
     const std::size_t target =
-        std::min(max_, std::max<std::size_t>(4, window_ + (window_ + 1) / 2));
+        std::min({max_, cap, std::max<std::size_t>(4, window_ + (window_ + 1) / 2)});
     const std::size_t room = target > in_flight ? target - in_flight : 0;
     // A lease for every answer or two costs the store more than it gains: leased again once an
     // eighth have come back.
@@ -198,6 +205,34 @@ class InFlightLimit {
   std::size_t max_;
   std::size_t window_ = 0;
 };
+
+// Meta's usage, as the newest answer said it: when a throttled app may call again (none: not
+// throttled now), and how many a pass may keep out.
+std::optional<Clock::time_point> throttled_until(const std::optional<MetaUsage>& usage,
+                                                 Clock::time_point now) {
+  if (!usage || !usage->regain_access || usage->regain_access->count() <= 0) return std::nullopt;
+  const Clock::time_point until = usage->received_at + *usage->regain_access;
+  if (until <= now) return std::nullopt;
+  return until;
+}
+
+std::size_t usage_cap(const std::optional<MetaUsage>& usage, const RefresherOptions& options,
+                      Clock::time_point now) {
+  // Figures from long ago (an earlier pass) say nothing of now; the first answers will.
+  if (!usage || now - usage->received_at > std::chrono::minutes(10)) return options.max_in_flight;
+  const std::optional<int> highest = usage->highest();
+  const int above = std::clamp(options.slow_down_above, 0, 99);
+  if (!highest || *highest <= above) return options.max_in_flight;
+  const int left = std::max(0, 100 - *highest);
+  return std::max<std::size_t>(1, options.max_in_flight * static_cast<std::size_t>(left) /
+                                      static_cast<std::size_t>(100 - above));
+}
+
+std::shared_ptr<Telemetry> telemetry_of(const RefresherOptions& options,
+                                        const TokenExchanger& exchanger) {
+  if (options.telemetry) return options.telemetry;
+  return exchanger.transport() ? exchanger.transport()->telemetry() : nullptr;
+}
 
 }  // namespace
 
@@ -239,6 +274,7 @@ Result<RefreshReport> TokenRefresher::run_once(
   // process's steady clock in between: answers are dated by it without a query each.
   Clock::time_point store_time;
   std::optional<std::chrono::steady_clock::time_point> store_time_read;
+  std::optional<Clock::time_point> pass_began;  // the store's time at the first lease
   // What a callback or the store threw: the pass stops leasing, finishes what is in flight,
   // and then throws it.
   std::exception_ptr thrown;
@@ -246,13 +282,39 @@ Result<RefreshReport> TokenRefresher::run_once(
     if (!thrown) thrown = std::current_exception();
     more_due = false;
   };
+  const std::shared_ptr<Telemetry> telemetry = telemetry_of(options_, *exchanger_);
   const auto tell = [&](const RefreshEvent& event) {
     count(report, event.kind);
     if (options_.on_event) options_.on_event(event);
+    if (telemetry) telemetry->refresh_event(event);
   };
   InFlightLimit limit(options_.max_in_flight);
   while (more_due || in_flight > 0) {
-    const std::size_t room = more_due ? limit.room(*exchanger_, in_flight) : 0;
+    std::size_t room = 0;
+    if (more_due) {
+      const std::optional<MetaUsage> usage = exchanger_->meta_usage();
+      const Clock::time_point now = Clock::now();
+      if (const std::optional<Clock::time_point> until = throttled_until(usage, now)) {
+        // Throttled: nothing more goes out. With nothing out, wait for the time Meta gave, or
+        // stop when it is too long; what is not leased stays due for a later pass.
+        if (in_flight == 0) {
+          if (*until - now > options_.max_throttle_wait) {
+            report.stopped_by = OAuthException(
+                ErrorCategory::api,
+                "Meta throttles the app for about " +
+                    std::to_string(usage->regain_access->count()) +
+                    " minutes (estimated_time_to_regain_access); the rest is left for a later "
+                    "pass");
+            more_due = false;
+          } else {
+            std::this_thread::sleep_until(*until);
+          }
+          continue;
+        }
+      } else {
+        room = limit.room(*exchanger_, in_flight, usage_cap(usage, options_, now));
+      }
+    }
     if (room > 0) {
       Result<LeaseBatch> leased = LeaseBatch{};
       try {
@@ -260,6 +322,7 @@ Result<RefreshReport> TokenRefresher::run_once(
         if (!store_time_read || read_at - *store_time_read > std::chrono::minutes(1)) {
           store_time = store_->now();
           store_time_read = read_at;
+          if (!pass_began) pass_began = store_time;
         }
         leased = store_->lease_due(options_.policy, room, options_.lease);
       } catch (...) {
@@ -284,6 +347,11 @@ Result<RefreshReport> TokenRefresher::run_once(
         }
       }
       for (Lease& lease : leased->leased) {
+        // Received since this pass began (refreshed by it, or saved anew): a policy that makes
+        // such a token due at once (a trial's minimum age of 0) must not refresh it again in
+        // the same pass. Left leased, unsent, so that this pass is not offered it again.
+        const std::optional<Clock::time_point>& received = lease.stored.token.received_at;
+        if (received && *received >= *pass_began) continue;
         auto held = std::make_shared<Lease>(std::move(lease));
         ++in_flight;
         exchanger_->refresh_async(
@@ -404,6 +472,9 @@ Result<StoredToken> TokenRefresher::fresh(std::string_view user_id) const {
       const RefreshEvent event =
           event_written(std::move(outcome.event), outcome.finished.lease, written);
       if (options_.on_event) options_.on_event(event);
+      if (const std::shared_ptr<Telemetry> telemetry = telemetry_of(options_, *exchanger_)) {
+        telemetry->refresh_event(event);
+      }
       switch (event.kind) {
         case RefreshEvent::Kind::refreshed:
         case RefreshEvent::Kind::recovered:

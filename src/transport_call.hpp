@@ -2,15 +2,20 @@
 // answer mapped: the one path of TokenExchanger and ProfileClient.
 #pragma once
 
+#include "meta_usage.hpp"
 #include "secret_mask.hpp"
 
 #include <instagram/oauth/http.hpp>
+#include <instagram/oauth/telemetry.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <future>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -38,11 +43,74 @@ struct MaskedAnswer {
   }
 };
 
+// The newest usage figures a client's answers carried (TokenExchanger::meta_usage()).
+class MetaUsageSeen {
+ public:
+  void keep(const MetaUsage& usage) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!newest_ || usage.received_at >= newest_->received_at) newest_ = usage;
+  }
+  std::optional<MetaUsage> newest() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return newest_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<MetaUsage> newest_;
+};
+
+// What a client reports of each call: to its transport's telemetry, and the usage it saw.
+struct Measure {
+  std::shared_ptr<Telemetry> telemetry;  // none: nothing told
+  Endpoint endpoint{};
+  std::shared_ptr<MetaUsageSeen> seen;  // none: not kept
+};
+
+// `map` wrapped so that the call is measured (from the wrapper's making to the answer
+// mapped) and Meta's usage headers are read: told to the telemetry, kept in `seen`, and
+// carried by the error when the answer is one. What the telemetry throws is dropped.
+template <class T, class Map>
+struct Measured {
+  Map map;
+  Measure measure;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  Result<T> operator()(const Result<HttpResponse>& response) const {
+    Result<T> value = map(response);
+    std::optional<MetaUsage> usage;
+    if (response) usage = meta_usage_of(response->headers, std::chrono::system_clock::now());
+    if (usage) {
+      if (measure.seen) measure.seen->keep(*usage);
+      if (!value) {
+        ErrorDetails details = value.error().details();
+        details.meta_usage = usage;
+        value = OAuthException(std::move(details));
+      }
+    }
+    if (measure.telemetry) {
+      RequestMeasurement done;
+      done.endpoint = measure.endpoint;
+      done.duration = std::chrono::steady_clock::now() - started;
+      done.http_status = response ? response->status : response.error().http_status();
+      if (!value) done.error = value.error().category();
+      try {
+        if (usage) measure.telemetry->meta_usage(*usage);
+        measure.telemetry->request_done(done);
+      } catch (...) {  // NOLINT(bugprone-empty-catch): telemetry never changes an answer
+      }
+    }
+    return value;
+  }
+};
+
 // `map(answer)` for the answer to `request`; a failed request is returned as it is (the
 // transport, null then, is not touched).
 template <class T, class Map>
-Result<T> call(HttpTransport* transport, const Result<HttpRequest>& request, const Map& map) {
+Result<T> call(HttpTransport* transport, const Result<HttpRequest>& request, Map map,
+               Measure measure) {
   if (!request) return request.error();
+  const Measured<T, Map> measured{std::move(map), std::move(measure)};
   Result<HttpResponse> response = [&]() -> Result<HttpResponse> {
     try {
       return transport->send(*request);
@@ -50,19 +118,19 @@ Result<T> call(HttpTransport* transport, const Result<HttpRequest>& request, con
       return thrown_by_transport();
     }
   }();
-  return map(response);
+  return measured(response);
 }
 
 // As call(), delivering to `done` exactly once, even when a user's transport both calls back
 // and throws; what `done` throws is caught and dropped. `map` keeps its own copies of what
 // it needs: the call returns at once.
 template <class T, class Map>
-void call_async(HttpTransport* transport, Result<HttpRequest> request, Map map,
+void call_async(HttpTransport* transport, Result<HttpRequest> request, Map map, Measure measure,
                 std::function<void(Result<T>)> done) {
   struct Pending {
-    Pending(Map answer_map, std::function<void(Result<T>)> callback)
+    Pending(Measured<T, Map> answer_map, std::function<void(Result<T>)> callback)
         : map(std::move(answer_map)), done(std::move(callback)) {}
-    Map map;
+    Measured<T, Map> map;
     std::function<void(Result<T>)> done;
     std::atomic<bool> answered{false};
 
@@ -74,8 +142,15 @@ void call_async(HttpTransport* transport, Result<HttpRequest> request, Map map,
       }
     }
   };
-  auto pending = std::make_shared<Pending>(std::move(map), std::move(done));
-  if (!request) return pending->answer(request.error());
+  if (!request) {
+    try {
+      done(request.error());
+    } catch (...) {  // NOLINT(bugprone-empty-catch): as on the engine thread
+    }
+    return;
+  }
+  auto pending = std::make_shared<Pending>(Measured<T, Map>{std::move(map), std::move(measure)},
+                                           std::move(done));
   try {
     transport->send_async(std::move(*request),
                           [pending](Result<HttpResponse> response) { pending->answer(response); });

@@ -1,5 +1,6 @@
 #include <instagram/oauth/detail/constant_time.hpp>
 #include <instagram/oauth/detail/url.hpp>
+#include <instagram/oauth/telemetry.hpp>
 #include <instagram/oauth/webhooks.hpp>
 
 #include "crypto.hpp"
@@ -96,6 +97,17 @@ Result<std::string> webhook_challenge(std::string_view query, std::string_view v
   for (const char c : digits) all_digits &= c >= '0' && c <= '9';
   if (!all_digits) return malformed("hub.challenge is not 1 to 64 digits");
   return digits;
+}
+
+Result<void> verify_webhook_signature(std::string_view raw_body, std::string_view header_value,
+                                      const std::vector<std::string>& app_secrets,
+                                      Telemetry& telemetry) {
+  Result<void> verified = verify_webhook_signature(raw_body, header_value, app_secrets);
+  try {
+    telemetry.webhook_verified(verified.has_value());
+  } catch (...) {  // NOLINT(bugprone-empty-catch): telemetry never changes an answer
+  }
+  return verified;
 }
 
 }  // namespace instagram::oauth

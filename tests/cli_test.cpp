@@ -702,11 +702,18 @@ std::vector<std::string> doctor_args(const InstagramMock& mock,
 
 TEST_CASE("doctor: the right app passes every check, in the fixed order", "[cli][doctor]") {
   InstagramMock mock(leak_test_mock());
-  const DoctorRun run = run_doctor(doctor_args(mock), with_secret());
+  testing::Environment environment = with_secret();
+  environment.emplace_back("INSTAGRAM_STATE_KEY", std::nullopt);
+  environment.emplace_back("INSTAGRAM_WEBHOOK_VERIFY_TOKEN", std::nullopt);
+  const DoctorRun run = run_doctor(doctor_args(mock), environment);
   CHECK(run.exit_code == 0);
   CHECK(run.order == std::vector<std::string>{"client_id", "client_secret", "redirect_uri",
                                               "scopes", "graph_version", "connectivity", "clock",
-                                              "credentials", "authorize"});
+                                              "credentials", "authorize", "state_key",
+                                              "webhook_verify_token"});
+  CHECK(run.checks.at("state_key").status == "skip");
+  CHECK(run.checks.at("state_key").detail == "INSTAGRAM_STATE_KEY not set");
+  CHECK(run.checks.at("webhook_verify_token").status == "skip");
   CHECK(run.checks.at("client_id").status == "ok");
   CHECK(run.checks.at("client_id").detail == "990602627938098 (15 digits)");
   // The leak-test secret is not 32 hex digits, as Meta's are: a warning, never shown.
@@ -728,6 +735,35 @@ TEST_CASE("doctor: the right app passes every check, in the fixed order", "[cli]
   CHECK(text.exit_code == 0);
   CHECK(text.out.rfind("ok    client_id     990602627938098 (15 digits)\n", 0) == 0);
   check_no_leak(text);
+}
+
+TEST_CASE("doctor checks the web sign-in's state key and webhook verify token, never shown",
+          "[cli][doctor]") {
+  InstagramMock mock(leak_test_mock());
+  const std::string short_key = "state-key-Distinct-7";
+  const std::string short_token = "verify-Dist-9";
+  testing::Environment weak = with_secret();
+  weak.emplace_back("INSTAGRAM_STATE_KEY", short_key);
+  weak.emplace_back("INSTAGRAM_WEBHOOK_VERIFY_TOKEN", short_token);
+  const DoctorRun failing = run_doctor(doctor_args(mock), weak);
+  CHECK(failing.exit_code == 1);
+  CHECK(failing.checks.at("state_key").status == "fail");
+  CHECK(failing.checks.at("state_key").detail ==
+        "present, 20 bytes: each StateSigner key must be at least 32 bytes");
+  CHECK(failing.checks.at("webhook_verify_token").status == "warn");
+  CHECK(failing.checks.at("webhook_verify_token").detail == "present, 13 characters, under 16");
+  testing::Environment strong = with_secret();
+  strong.emplace_back("INSTAGRAM_STATE_KEY", std::string(44, 'k'));
+  strong.emplace_back("INSTAGRAM_WEBHOOK_VERIFY_TOKEN", std::string(32, 'v'));
+  const DoctorRun passing = run_doctor(doctor_args(mock), strong);
+  CHECK(passing.exit_code == 0);
+  CHECK(passing.checks.at("state_key").status == "ok");
+  CHECK(passing.checks.at("state_key").detail == "present, 44 bytes");
+  CHECK(passing.checks.at("webhook_verify_token").status == "ok");
+  const ProcessResult text = run_process(command({"doctor"}, doctor_args(mock)), weak);
+  CHECK(text.out.find(short_key) == std::string::npos);
+  CHECK(text.out.find(short_token) == std::string::npos);
+  CHECK(text.err.find(short_key) == std::string::npos);
 }
 
 TEST_CASE("doctor: the Meta app's id, a wrong secret, an unregistered redirect URI",
@@ -1105,6 +1141,7 @@ TEST_CASE("a cron pass tried from a shell: the look-alike's day passes at SIGUSR
                                std::chrono::seconds(20)));
   REQUIRE(store->save({short_lived.user_id, long_lived, {}, {}}).has_value());
   const ProcessResult refreshed = run_process(pass, environment);
+  INFO(refreshed.out << refreshed.err);
   CHECK(refreshed.exit_code == 0);
   CHECK(nlohmann::json::parse(refreshed.out).at("refreshed") == 1);
   CHECK(store->load(short_lived.user_id).value()->token.access_token != long_lived.access_token);
@@ -1151,6 +1188,16 @@ struct Fleet {
     with_keys.emplace_back("INSTAGRAM_TOKEN_KEYS", key);
     return with_keys;
   }
+  // For a child started by faketime, which preloads its library: AddressSanitizer refuses to
+  // follow it unless told (a sanitized build's child).
+  testing::Environment faketime_environment() const {
+    testing::Environment skewed = environment();
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): read before the children start
+    const char* asan_options = std::getenv("ASAN_OPTIONS");
+    skewed.emplace_back("ASAN_OPTIONS", std::string(asan_options != nullptr ? asan_options : "") +
+                                            ":verify_asan_link_order=0");
+    return skewed;
+  }
   // How many stored tokens are no longer the ones first issued.
   std::size_t changed() const {
     std::size_t count = 0;
@@ -1191,13 +1238,8 @@ TEST_CASE(
   }
   Fleet fleet(600);
   fleet.mock.set_latency(std::chrono::milliseconds(20));
-  // One instance an hour ahead, one an hour behind, and this one. faketime preloads its
-  // library, which AddressSanitizer refuses to follow unless told (a sanitized build's child).
-  testing::Environment skewed = fleet.environment();
-  // NOLINTNEXTLINE(concurrency-mt-unsafe): read before the children start
-  const char* asan_options = std::getenv("ASAN_OPTIONS");
-  skewed.emplace_back("ASAN_OPTIONS", std::string(asan_options != nullptr ? asan_options : "") +
-                                          ":verify_asan_link_order=0");
+  // One instance an hour ahead, one an hour behind, and this one.
+  const testing::Environment skewed = fleet.faketime_environment();
   testing::Process ahead(fleet.pass_command({"--max-in-flight", "20"}, {faketime, "-f", "+1h"}),
                          skewed);
   testing::Process behind(fleet.pass_command({"--max-in-flight", "20"}, {faketime, "-f", "-1h"}),
@@ -1219,6 +1261,40 @@ TEST_CASE(
   CHECK(here.refreshed + refreshed(ahead_done) + refreshed(behind_done) == 600);
   CHECK(fleet.mock.refreshes() == 600);  // 0 twice
   CHECK(fleet.changed() == 600);         // every row holds the one newer token: 0 older over newer
+}
+
+TEST_CASE(
+    "Meta throttles the app mid-pass: the pass sends nothing until Meta's time has passed, "
+    "then refreshes every token once",
+    "[cli][postgres][refresher][meta_usage]") {
+  if (!testing::PostgresServer::installed()) {
+    testing::skip_test("PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
+    return;
+  }
+  const std::string faketime = "/usr/bin/faketime";  // Debian's faketime
+  if (access(faketime.c_str(), X_OK) != 0) {
+    testing::skip_test("faketime is not installed (scripts/setup-deps.sh test installs it)");
+    return;
+  }
+  Fleet fleet(40);
+  // The first four answers: code 4, estimated_time_to_regain_access 1 minute. The pass runs
+  // 60 times faster (faketime), so that Meta's minute is a second here; its time limit for a
+  // request is raised to match.
+  fleet.mock.throttle(std::chrono::minutes(1), 4);
+  const ProcessResult pass =
+      run_process(fleet.pass_command({"--max-in-flight", "4", "--timeout-ms", "600000"},
+                                     {faketime, "-f", "+0 x60"}),
+                  fleet.faketime_environment());
+  INFO(pass.err);
+  CHECK(pass.exit_code == 1);  // the throttled answers are failures of this pass
+  const auto answer = nlohmann::json::parse(pass.out);
+  CHECK(answer.at("refreshed") == 40);
+  CHECK(answer.at("failed") == 4);
+  CHECK(fleet.mock.refreshes() == 44);  // 4 throttled, then each token once
+  CHECK(fleet.changed() == 40);
+  const TokenStoreOverview left = fleet.store->overview({}).value();
+  CHECK(left.due == 0);
+  CHECK(left.failing == 0);
 }
 
 TEST_CASE(

@@ -358,8 +358,8 @@ TEST_CASE("examples/web_login: sessions end on the server, and a cookie it did n
   bool lasts_two_seconds = false;
   const auto set_cookies = signed_in->headers.equal_range("Set-Cookie");
   for (auto it = set_cookies.first; it != set_cookies.second; ++it) {
-    lasts_two_seconds |=
-        it->second.rfind("session=", 0) == 0 && it->second.find("; Max-Age=2") != std::string::npos;
+    lasts_two_seconds |= it->second.rfind("session=", 0) == 0 &&
+                         it->second.find("; Max-Age=2") != std::string::npos;
   }
   CHECK(lasts_two_seconds);
   const std::string session = cookie_from(signed_in, "session");
@@ -394,6 +394,56 @@ TEST_CASE("examples/web_login: sessions end on the server, and a cookie it did n
   CHECK(result.err.find("storage:") == std::string::npos);
   check_no_leak(result);
 }
+
+#if defined(INSTAGRAM_OAUTH_WITH_PROMETHEUS)
+TEST_CASE("examples/web_login serves /metrics: its sign-in's requests and its webhook checks",
+          "[examples][prometheus]") {
+  WebLogin site;
+  REQUIRE(site.app.wait_for_stdout("web_login listening", std::chrono::seconds(20)));
+  httplib::Client browser("http://127.0.0.1:" + std::to_string(site.port));
+  const auto login = browser.Get("/login");
+  REQUIRE(login);
+  const std::string authorize = login->get_header_value("Location");
+  httplib::Client instagram(site.mock.base_url());
+  const auto window = instagram.Get(authorize.substr(site.mock.base_url().size()).c_str());
+  REQUIRE(window);
+  const std::string callback = window->get_header_value("Location");
+  const auto signed_in = browser.Get(callback.substr(callback.find("/auth/")).c_str(),
+                                     {{"Cookie", cookie_from(login, "binding")}});
+  REQUIRE(signed_in);
+  REQUIRE(signed_in->status == 303);
+  const std::string event = R"({"object":"instagram","entry":[]})";
+  const auto verified =
+      browser.Post("/webhooks", {{"X-Hub-Signature-256", site.mock.webhook_signature(event)}},
+                   event, "application/json");
+  REQUIRE(verified);
+  CHECK(verified->status == 200);
+  const auto forged =
+      browser.Post("/webhooks", {{"X-Hub-Signature-256", "sha256=00"}}, event, "application/json");
+  REQUIRE(forged);
+  CHECK(forged->status == 403);
+
+  const auto metrics = browser.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->status == 200);
+  const std::string text = "\n" + metrics->body;
+  for (const char* line :
+       {R"(instagram_oauth_requests_total{endpoint="exchange",outcome="ok"} 1)",
+        R"(instagram_oauth_requests_total{endpoint="long_lived",outcome="ok"} 1)",
+        R"(instagram_oauth_requests_total{endpoint="me",outcome="ok"} 1)",
+        R"(instagram_oauth_request_duration_seconds_count{endpoint="exchange"} 1)",
+        R"(instagram_oauth_webhooks_verified_total{valid="true"} 1)",
+        R"(instagram_oauth_webhooks_verified_total{valid="false"} 1)"}) {
+    INFO(line);
+    CHECK(text.find("\n" + std::string(line) + "\n") != std::string::npos);
+  }
+  CHECK(text.find("17841405793187218") == std::string::npos);
+  site.app.terminate();
+  const ProcessResult result = site.app.wait();
+  CHECK(result.exit_code == 0);
+  check_no_leak(result);
+}
+#endif
 
 TEST_CASE("examples/web_login verifies Meta's webhooks and answers the handshake", "[examples]") {
   const int port = testing::free_loopback_port();

@@ -11,6 +11,11 @@
 
 using namespace instagram::oauth;
 
+namespace prometheus {
+class Registry;
+}  // namespace prometheus
+extern prometheus::Registry& registry;
+
 extern AppConfig app;
 extern ClientOptions options;
 extern const TokenExchanger exchanger;
@@ -40,3 +45,4 @@ void greet(const std::string& username);
 void alert(std::size_t failed);
 void ask_to_sign_in(const std::string& user_id);
 void log_pass(const Result<RefreshReport>& pass);
+void record(const RequestMeasurement& measurement);

@@ -3,6 +3,7 @@
 # Each broken rule is named with the file and the include; any makes the script fail.
 #   libpq:     only src/postgres/ includes libpq (the component's libpq stays out of the core)
 #   libcurl:   only the engine's files (src/curl_*) include libcurl
+#   prometheus: only src/prometheus/ includes prometheus-cpp (its public header declares only)
 #   storage:   token_store.hpp, and all it includes, includes nothing that sends
 #   look-alike: nothing in include/ or src/ includes the look-alike (it is built on the library)
 #   examples:  the examples use the public API only, never detail:: (a user copies them)
@@ -34,6 +35,9 @@ foreach(file IN LISTS files)
     endif()
     if(name MATCHES "^curl/" AND NOT file MATCHES "^src/curl_[a-z_]+\\.(cpp|hpp)$")
       list(APPEND broken "libcurl: ${file} includes <${name}> — only the engine's files (src/curl_*) may")
+    endif()
+    if(name MATCHES "^prometheus/" AND NOT file MATCHES "^src/prometheus/")
+      list(APPEND broken "prometheus: ${file} includes <${name}> — only src/prometheus/ may")
     endif()
     if(name MATCHES "^instagram/oauth/testing/|^(instagram_mock|loopback|test_certificates)\\.hpp$")
       list(APPEND broken "look-alike: ${file} includes <${name}> — the library never includes the look-alike")

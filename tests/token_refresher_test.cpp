@@ -502,6 +502,79 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("a pass refreshes a token once even when its policy makes the new one due at once",
+          "[token_store][refresher]") {
+  // A finding of the shell trial: with a minimum age of 0 a refreshed token is due again at
+  // once, and the pass sent it a second time (Instagram refused it as too young).
+  DueTokens due(8);
+  RefresherOptions options = in_flight(3);
+  options.policy.min_age = std::chrono::hours(0);
+  options.policy.clock_margin = std::chrono::seconds(0);
+  options.policy.refresh_before = std::chrono::hours(60 * 24);
+  const RefreshReport report = TokenRefresher(due.exchanger, due.store, options).run_once().value();
+  CHECK(report.refreshed == 8);
+  CHECK(report.failed == 0);
+  CHECK(due.mock.refreshes() == 8);
+}
+
+TEST_CASE("Meta's usage near its limit: the pass keeps fewer out, one at 99 %",
+          "[token_store][refresher][meta_usage]") {
+  DueTokens due(12);
+  MetaUsage near;
+  near.call_count = 60;
+  near.total_time = 99;
+  due.mock.set_meta_usage(near);
+  // The usage is known before the pass (an earlier call's answer carried it).
+  REQUIRE(due.exchanger->refresh(due.old[11]).has_value());
+  REQUIRE(due.exchanger->meta_usage()->highest() == 99);
+  std::size_t most_out = 0;
+  RefresherOptions options = in_flight(20);
+  options.on_event = [&](const RefreshEvent&) {
+    // On the pass's thread, after the answer was written: what is still out.
+    most_out = std::max(most_out, due.exchanger->transport()->stats()->in_flight);
+  };
+  const RefreshReport report = TokenRefresher(due.exchanger, due.store, options).run_once().value();
+  CHECK(report.refreshed == 12);
+  // One out at a time (the engine may not yet have counted the answered one off); 3 or more
+  // without the slow-down.
+  CHECK(most_out <= 1);
+}
+
+TEST_CASE(
+    "Meta throttles the app: the throttled tokens are kept as they were, and a wait longer "
+    "than allowed stops the pass with nothing lost",
+    "[token_store][refresher][meta_usage]") {
+  DueTokens due(10);
+  due.mock.throttle(std::chrono::minutes(30), 2);
+  Events events;
+  RefresherOptions options = events.options(in_flight(2));
+  const RefreshReport stopped =
+      TokenRefresher(due.exchanger, due.store, options).run_once().value();
+  REQUIRE(stopped.stopped_by.has_value());
+  CHECK(failure_of(Result<void>(*stopped.stopped_by)) ==
+        Failure{ErrorCategory::api,
+                "Meta throttles the app for about 30 minutes (estimated_time_to_regain_access); "
+                "the rest is left for a later pass"});
+  CHECK(stopped.refreshed == 0);
+  const std::vector<RefreshEvent> failed = events.of(RefreshEvent::Kind::failed);
+  REQUIRE(failed.size() == 2);
+  CHECK(failed[0].error->code() == 4);
+  CHECK(failed[0].error->meta_usage()->regain_access == std::chrono::minutes(30));
+  CHECK(failed[0].attempts == 0);
+  // The throttled tokens were written back as they were: no failure, not leased, still due.
+  for (int i = 0; i < 10; ++i) {
+    CHECK(due.stored(i).token.access_token == due.old[static_cast<std::size_t>(i)]);
+    CHECK_FALSE(due.stored(i).failure.has_value());
+  }
+  CHECK(due.store->lease_due({}, 100, 300s).value().leased.size() == 10);
+  // Another instance, whose answers say nothing of a throttle, refreshes them all once the
+  // leases just taken run out.
+  due.advance(301s);
+  const auto other =
+      std::make_shared<TokenExchanger>(due.mock.app_config(), due.client_options(ClientOptions{}));
+  CHECK(TokenRefresher(other, due.store).run_once().value().refreshed == 10);
+}
+
 TEST_CASE("run_every: passes on a schedule until stopped, each report to on_pass",
           "[token_store][refresher]") {
   DueTokens due(5);

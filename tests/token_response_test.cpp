@@ -158,7 +158,7 @@ TEST_CASE("a 2xx that carries an error body is api", "[mapping]") {
 
 TEST_CASE("non-JSON answers are invalid_response with an excerpt, 504 is a timeout", "[mapping]") {
   const Result<AccessToken> html = exchange_with(
-      HttpResponse{502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>"});
+      HttpResponse{502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>", {}});
   REQUIRE_FALSE(html);
   CHECK(html.error().category() == ErrorCategory::invalid_response);
   CHECK(html.error().http_status() == 502);
@@ -166,18 +166,18 @@ TEST_CASE("non-JSON answers are invalid_response with an excerpt, 504 is a timeo
   CHECK(html.error().error_message() == "the answer is not JSON (HTTP 502, text/html)");
   CHECK(html.error().body_excerpt() == "<html><body><h1>502 Bad Gateway</h1></body></html>");
 
-  const Result<AccessToken> empty = exchange_with(HttpResponse{200, "", ""});
+  const Result<AccessToken> empty = exchange_with(HttpResponse{200, "", "", {}});
   REQUIRE_FALSE(empty);
   CHECK(empty.error().category() == ErrorCategory::invalid_response);
   CHECK(empty.error().error_message() == "the answer is empty (HTTP 200)");
 
   const Result<AccessToken> gateway =
-      exchange_with(HttpResponse{504, "text/plain", "upstream timed out"});
+      exchange_with(HttpResponse{504, "text/plain", "upstream timed out", {}});
   REQUIRE_FALSE(gateway);
   CHECK(gateway.error().category() == ErrorCategory::timeout);
 
   const Result<AccessToken> long_page =
-      exchange_with(HttpResponse{500, "text/html", std::string(5000, 'x')});
+      exchange_with(HttpResponse{500, "text/html", std::string(5000, 'x'), {}});
   REQUIRE_FALSE(long_page);
   CHECK(long_page.error().body_excerpt().size() == 512);
   CHECK(long_page.error().error_message() == "the answer is not JSON (HTTP 500, text/html)");
@@ -206,8 +206,10 @@ TEST_CASE("JSON of the wrong shape is invalid_response", "[mapping]") {
 TEST_CASE("secrets are masked out of excerpts and messages", "[mapping][secrets]") {
   const Result<AccessToken> token = exchange_with(
       HttpResponse{
-          200, "text/plain",
-          R"x(echo client_secret=eb8c7-sample-secret code=AQBx-SECRET "access_token": "IGQVJ-LEAK")x"},
+          200,
+          "text/plain",
+          R"x(echo client_secret=eb8c7-sample-secret code=AQBx-SECRET "access_token": "IGQVJ-LEAK")x",
+          {}},
       "AQBx-SECRET");
   REQUIRE_FALSE(token);
   const OAuthException& error = token.error();
@@ -393,13 +395,13 @@ TEST_CASE("the excerpt stays within 512 bytes and never ends in part of a secret
   std::string body(500, 'a');
   for (int i = 0; i < 20; ++i) body += " code=x";
   const Result<AccessToken> longer =
-      exchange_with(HttpResponse{502, "text/plain", body}, "AQBx-SECRET-CODE");
+      exchange_with(HttpResponse{502, "text/plain", body, {}}, "AQBx-SECRET-CODE");
   REQUIRE_FALSE(longer);
   CHECK(longer.error().body_excerpt().size() == 512);
 
   // A secret across the cut is masked before cutting: no prefix of it survives.
   const Result<AccessToken> across = exchange_with(
-      HttpResponse{502, "text/plain", std::string(505, 'a') + "eb8c7-sample-secret and more"},
+      HttpResponse{502, "text/plain", std::string(505, 'a') + "eb8c7-sample-secret and more", {}},
       "AQBx-SECRET-CODE");
   REQUIRE_FALSE(across);
   CHECK(across.error().body_excerpt() == std::string(505, 'a') + "(redact");

@@ -77,6 +77,38 @@ Check check_client_secret(const std::optional<std::string>& secret) {
   return {"client_secret", Status::ok, found + " of hex", {}};
 }
 
+// The web sign-in's own secrets, as examples/web_login reads them: whether they are set and
+// usable, never their values.
+Check check_state_key() {
+  const std::optional<std::string> key = read_secret("INSTAGRAM_STATE_KEY", {});
+  if (!key) {
+    return {"state_key", Status::skip, "INSTAGRAM_STATE_KEY not set",
+            "a fleet signs state with one key on every instance: without it each process makes "
+            "its own, and a sign-in begun on one instance fails on another"};
+  }
+  const std::string found = "present, " + std::to_string(key->size()) + " bytes";
+  if (const Result<StateSigner> signer = StateSigner::create({*key}); !signer) {
+    return {"state_key", Status::fail, found + ": " + signer.error().error_message(),
+            "use 32 random bytes or more, e.g. `openssl rand -base64 32`"};
+  }
+  return {"state_key", Status::ok, found, {}};
+}
+
+Check check_webhook_verify_token() {
+  const std::optional<std::string> token = read_secret("INSTAGRAM_WEBHOOK_VERIFY_TOKEN", {});
+  if (!token) {
+    return {"webhook_verify_token", Status::skip, "INSTAGRAM_WEBHOOK_VERIFY_TOKEN not set",
+            "needed only to answer Meta's webhook subscription handshake"};
+  }
+  const std::string found = "present, " + std::to_string(token->size()) + " characters";
+  if (token->size() < 16) {
+    return {"webhook_verify_token", Status::warn, found + ", under 16",
+            "anyone who guesses it can answer the subscription handshake as you: use a random "
+            "one, e.g. `openssl rand -hex 16`"};
+  }
+  return {"webhook_verify_token", Status::ok, found, {}};
+}
+
 Check check_redirect_uri(const std::string& uri) {
   if (uri.empty()) {
     return {"redirect_uri", Status::fail, "none given",
@@ -594,6 +626,8 @@ int run_doctor(const DoctorArgs& args) {
   checks.push_back(check_clock(app, args.connection));
   checks.push_back(check_credentials(app, args.connection, secret.has_value()));
   checks.push_back(check_authorize(app, args.connection, scopes));
+  checks.push_back(check_state_key());
+  checks.push_back(check_webhook_verify_token());
 #if defined(INSTAGRAM_OAUTH_WITH_POSTGRES)
   if (!args.database.empty()) {
     for (Check& check : check_database(args.database, args.keys_file)) {

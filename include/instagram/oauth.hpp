@@ -8,6 +8,7 @@
 #include <instagram/oauth/error.hpp>
 #include <instagram/oauth/http.hpp>
 #include <instagram/oauth/lifecycle.hpp>
+#include <instagram/oauth/meta_usage.hpp>
 #include <instagram/oauth/profile.hpp>
 #include <instagram/oauth/redirect_parser.hpp>
 #include <instagram/oauth/refresh_policy.hpp>
@@ -16,6 +17,7 @@
 #include <instagram/oauth/signed_request.hpp>
 #include <instagram/oauth/signed_state.hpp>
 #include <instagram/oauth/state.hpp>
+#include <instagram/oauth/telemetry.hpp>
 #include <instagram/oauth/token.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
 #include <instagram/oauth/token_refresher.hpp>

@@ -1,5 +1,7 @@
 // The JSON mapping of token answers, through TokenExchanger and a stub transport: any
-// body and status gives a token or an error, never a crash, and never leaks the secrets.
+// body and status gives a token or an error, never a crash, and never leaks the secrets. With
+// bit 3 of the first byte, the body is also both of Meta's usage headers: any figures read
+// from them are percentages and minutes of at least 0.
 #include <instagram/oauth/token_exchanger.hpp>
 
 #include "sample_app.hpp"
@@ -8,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace {
@@ -37,6 +40,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   transport->answer.status = statuses[data[0] % 8];
   transport->answer.content_type = "application/json";
   transport->answer.body.assign(reinterpret_cast<const char*>(data + 1), size - 1);
+  transport->answer.headers.clear();
+  if ((data[0] & 8) != 0) {
+    transport->answer.headers = {{"x-app-usage", transport->answer.body},
+                                 {"x-business-use-case-usage", transport->answer.body}};
+  }
   transport->requests.clear();
   const Result<AccessToken> token = exchanger.exchange(code);
   if (!token) {
@@ -44,6 +52,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (leaks(error.what()) || leaks(error.body_excerpt()) || leaks(error.error_message()))
       __builtin_trap();
     if (error.body_excerpt().size() > 512) __builtin_trap();
+    if (const std::optional<MetaUsage>& usage = error.meta_usage()) {
+      for (const std::optional<int>& figure :
+           {usage->call_count, usage->total_cputime, usage->total_time}) {
+        if (figure && *figure < 0) __builtin_trap();
+      }
+      if (usage->regain_access && usage->regain_access->count() < 0) __builtin_trap();
+    }
   } else if (token->access_token.empty()) {
     __builtin_trap();
   }

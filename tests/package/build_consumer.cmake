@@ -50,7 +50,7 @@ if(MODE STREQUAL "pkg_config")
     message(FATAL_ERROR "the consumer does not build with pkg-config's flags: ${flags}")
   endif()
   # The components' own .pc files, where this build has them.
-  foreach(component postgres lookalike)
+  foreach(component postgres prometheus lookalike)
     string(TOUPPER "${component}" upper)
     if(WITH_${upper})
       execute_process(COMMAND ${PKG_CONFIG} --cflags --libs instagram-oauth-${component}
@@ -73,7 +73,8 @@ else()
   execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE} -B ${build_dir} -G ${GENERATOR}
       -D CMAKE_CXX_COMPILER=${CXX} -D CONSUME=${MODE} -D CMAKE_PREFIX_PATH=${PREFIX}
       -D INSTAGRAM_OAUTH_SOURCE=${PROJECT_ROOT} -D CMAKE_BUILD_TYPE=Release
-      -D WITH_POSTGRES=${WITH_POSTGRES} -D WITH_LOOKALIKE=${WITH_LOOKALIKE}
+      -D WITH_POSTGRES=${WITH_POSTGRES} -D WITH_PROMETHEUS=${WITH_PROMETHEUS}
+      -D WITH_LOOKALIKE=${WITH_LOOKALIKE}
     RESULT_VARIABLE failed)
   if(failed)
     message(FATAL_ERROR "the consumer does not configure through ${MODE}")
@@ -97,6 +98,16 @@ if(WITH_POSTGRES)
   message(STATUS "${output}")
   if(failed OR NOT output MATCHES "Postgres consumed: invalid_argument: the PostgreSQL conninfo cannot be read")
     message(FATAL_ERROR "the PostgreSQL consumer built through ${MODE} did not run as expected")
+  endif()
+endif()
+
+# The Prometheus component, where this build has it.
+if(WITH_PROMETHEUS)
+  execute_process(COMMAND ${build_dir}/consumer_prometheus RESULT_VARIABLE failed
+    OUTPUT_VARIABLE output)
+  message(STATUS "${output}")
+  if(failed OR NOT output MATCHES "Prometheus consumed: instagram_oauth_webhooks_verified_total")
+    message(FATAL_ERROR "the Prometheus consumer built through ${MODE} did not run as expected")
   endif()
 endif()
 

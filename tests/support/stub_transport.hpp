@@ -28,7 +28,7 @@ class StubTransport final : public HttpTransport {
 };
 
 inline HttpResponse json_answer(int status, std::string body) {
-  return HttpResponse{status, "application/json", std::move(body)};
+  return HttpResponse{status, "application/json", std::move(body), {}};
 }
 
 }  // namespace instagram::oauth::testing

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <instagram/oauth/export.hpp>
+#include <instagram/oauth/meta_usage.hpp>
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -42,6 +44,7 @@ struct ErrorDetails {
   std::string body_excerpt;   ///< first ≤ 512 bytes of an unexpected answer, secrets masked
   int error_subcode = 0;      ///< graph.instagram.com's "error_subcode"
   std::string fbtrace_id;     ///< graph.instagram.com's "fbtrace_id"
+  std::optional<MetaUsage> meta_usage;  ///< Meta's usage headers, when the answer carried them
 };
 
 namespace detail {
@@ -85,6 +88,7 @@ class INSTAGRAM_OAUTH_EXPORT OAuthException : public std::runtime_error {
   const std::string& body_excerpt() const noexcept { return details().body_excerpt; }
   int error_subcode() const noexcept { return details().error_subcode; }
   const std::string& fbtrace_id() const noexcept { return details().fbtrace_id; }
+  const std::optional<MetaUsage>& meta_usage() const noexcept { return details().meta_usage; }
   /// @}
   /// Every field at once.
   const ErrorDetails& details() const noexcept { return stored_->details; }

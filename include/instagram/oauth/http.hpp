@@ -17,6 +17,8 @@
 
 namespace instagram::oauth {
 
+class Telemetry;
+
 /// How a POST's form goes: application/x-www-form-urlencoded, or multipart/form-data.
 enum class FormEncoding { urlencoded, multipart };
 /// The two methods Instagram's endpoints use.
@@ -36,6 +38,10 @@ struct HttpResponse {
   int status = 0;            ///< the HTTP status
   std::string content_type;  ///< the Content-Type header, as sent
   std::string body;          ///< decompressed, at most ClientOptions::max_response_bytes
+  /// The headers the library reads besides Content-Type (Meta's usage: x-app-usage and
+  /// x-business-use-case-usage), names in lower case, values trimmed. A transport may give
+  /// more; the curl transport keeps only those.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 /// What a transport is doing, for a service's metrics. Each field is read on its own: a
@@ -88,6 +94,10 @@ class INSTAGRAM_OAUTH_EXPORT HttpTransport {
   /// What the transport is doing; a transport that does not say returns nothing (this
   /// default). The curl transport always returns a value. Thread-safe.
   virtual std::optional<TransportStats> stats() const { return std::nullopt; }
+
+  /// Where the clients that send through this transport report their requests and Meta's
+  /// usage: the curl transport's ClientOptions::telemetry; none by default. Thread-safe.
+  virtual std::shared_ptr<Telemetry> telemetry() const { return nullptr; }
 };
 
 /// How the library talks to Instagram: time limits, the answer size cap, TLS and proxy,
@@ -110,6 +120,9 @@ struct ClientOptions {
   std::size_t max_connections = 64;
   std::size_t max_in_flight =
       10'000;  ///< beyond it: cancelled at once, nothing queued without bound
+  /// Told of every request the clients on this transport make, and of Meta's usage figures
+  /// (telemetry.hpp); none: nothing is measured.
+  std::shared_ptr<Telemetry> telemetry;
 };
 
 /// Thread-safe (a pure function). Why `options` cannot serve, or empty: a time limit ≤ 0 (it would

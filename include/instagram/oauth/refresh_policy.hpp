@@ -42,4 +42,9 @@ INSTAGRAM_OAUTH_EXPORT std::chrono::system_clock::time_point next_refresh_attemp
 /// (expired, revoked, password changed: subcodes 458, 459, 460, 463, 464, 467, 492).
 INSTAGRAM_OAUTH_EXPORT bool needs_reauthorization(const OAuthException& error) noexcept;
 
+/// True when Meta refused for its rate limit, not for the token: graph's codes 4 (the app),
+/// 17 (the user), 32 (the page) and 613 (a call rate). The token is as good as before; what
+/// error.meta_usage() says tells when to call again.
+INSTAGRAM_OAUTH_EXPORT bool throttled_by_meta(const OAuthException& error) noexcept;
+
 }  // namespace instagram::oauth

@@ -7,16 +7,24 @@
 #include <instagram/oauth/config.hpp>
 #include <instagram/oauth/export.hpp>
 #include <instagram/oauth/http.hpp>
+#include <instagram/oauth/meta_usage.hpp>
 #include <instagram/oauth/result.hpp>
+#include <instagram/oauth/telemetry.hpp>
 #include <instagram/oauth/token.hpp>
 
 #include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace instagram::oauth {
+
+namespace detail {
+class MetaUsageSeen;
+struct Measure;
+}  // namespace detail
 
 /// Thread-safe: share one (it shares its transport's connections). Nothing that may have
 /// reached the server is retried: authorization codes are single-use.
@@ -95,17 +103,26 @@ class INSTAGRAM_OAUTH_EXPORT TokenExchanger {
   /// The transport, to share with a ProfileClient.
   const std::shared_ptr<HttpTransport>& transport() const noexcept { return transport_; }
 
+  /// The newest of Meta's usage figures that this exchanger's answers (and its copies')
+  /// carried, or none before any did: TokenRefresher slows down and waits by it. Thread-safe.
+  std::optional<MetaUsage> meta_usage() const;
+
  private:
   /// The request for a code or token, or why none can be made.
   Result<HttpRequest> code_request(std::string_view code) const;
   Result<HttpRequest> graph_request(const std::string& url_prefix, std::string_view token) const;
 
-  Result<AccessToken> send(const Result<HttpRequest>& request, std::string_view secret) const;
-  void send_async(Result<HttpRequest> request, std::string_view secret, Callback done) const;
+  Result<AccessToken> send(const Result<HttpRequest>& request, std::string_view secret,
+                           Endpoint endpoint) const;
+  void send_async(Result<HttpRequest> request, std::string_view secret, Endpoint endpoint,
+                  Callback done) const;
+  detail::Measure measure(Endpoint endpoint) const;
 
   AppConfig config_;
   std::shared_ptr<HttpTransport> transport_;
-  std::string config_problem_;  ///< why config_ cannot serve, or empty: checked once
+  std::string config_problem_;            ///< why config_ cannot serve, or empty: checked once
+  std::shared_ptr<Telemetry> telemetry_;  ///< the transport's, read once
+  std::shared_ptr<detail::MetaUsageSeen> usage_seen_;  ///< shared by copies
   /// Built once: per call only the code or the token is added.
   HttpRequest code_request_;
   std::string long_lived_url_prefix_;

@@ -7,6 +7,7 @@
 #include <instagram/oauth/export.hpp>
 #include <instagram/oauth/refresh_policy.hpp>
 #include <instagram/oauth/result.hpp>
+#include <instagram/oauth/telemetry.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
 #include <instagram/oauth/token_store.hpp>
 
@@ -68,6 +69,16 @@ struct RefresherOptions {
   /// Each token's outcome, on the thread of the pass (run_once's caller, or fresh's) once it
   /// is written; it must not block for long. What it throws stops the pass as `progress` does.
   std::function<void(const RefreshEvent&)> on_event;
+  /// Each outcome also goes to its refresh_event, after on_event; none: the exchanger's
+  /// transport's (ClientOptions::telemetry), when it has one.
+  std::shared_ptr<Telemetry> telemetry;
+  /// Meta's usage (TokenExchanger::meta_usage()): above this percent, by any figure, a pass
+  /// keeps fewer out, in proportion, down to one at 100 %.
+  int slow_down_above = 75;
+  /// Throttled by Meta (an answer's estimated_time_to_regain_access), a pass sends nothing
+  /// until then when that is at most this long away; longer, it stops (stopped_by says so) and
+  /// leaves the rest due for a later pass. Nothing leased is lost either way.
+  std::chrono::seconds max_throttle_wait{300};
 };
 
 /// Passes on a schedule, from TokenRefresher::run_every(): they run until stop() or the

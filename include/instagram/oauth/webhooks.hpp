@@ -12,6 +12,8 @@
 
 namespace instagram::oauth {
 
+class Telemetry;
+
 /// Checks X-Hub-Signature-256: "sha256=" and the hex HMAC-SHA256 of `raw_body`, the bytes as
 /// received (Meta escapes non-ASCII as `\u00e4`: a re-serialised body has another signature).
 /// The prefix and the hex are accepted in either case. Each of `app_secrets` is tried, in
@@ -22,6 +24,13 @@ namespace instagram::oauth {
 INSTAGRAM_OAUTH_EXPORT Result<void> verify_webhook_signature(
     std::string_view raw_body, std::string_view header_value,
     const std::vector<std::string>& app_secrets);
+
+/// As above, and the outcome told to `telemetry.webhook_verified()`: valid or not (an error
+/// of either category is "not valid"). What the telemetry throws is dropped. Thread-safe when
+/// the telemetry is.
+INSTAGRAM_OAUTH_EXPORT Result<void> verify_webhook_signature(
+    std::string_view raw_body, std::string_view header_value,
+    const std::vector<std::string>& app_secrets, Telemetry& telemetry);
 
 /// The subscription handshake. `query`: the GET's query string (a leading '?' is allowed).
 /// Returns hub.challenge, to be answered as the body (text/plain), when hub.mode is

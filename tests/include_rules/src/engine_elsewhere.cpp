@@ -1,4 +1,5 @@
 // Part of the tree that breaks every include rule.
 #include <curl/curl.h>
 #include <libpq-fe.h>
+#include <prometheus/registry.h>
 #include <instagram/oauth/testing/instagram_mock.hpp>

@@ -4,6 +4,7 @@
 
 #include <instagram/oauth/config.hpp>
 #include <instagram/oauth/http.hpp>
+#include <instagram/oauth/meta_usage.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -156,6 +157,15 @@ class InstagramMock {
   /// Codes expire after an hour of this clock; long-lived tokens after 60 days, and they
   /// can be refreshed only once they are 24 hours old.
   void advance_clock(std::chrono::seconds by);
+  /// From now on, every graph answer (long-lived, refresh, /me; errors too) carries Meta's
+  /// usage headers with these figures: X-App-Usage (call_count, total_cputime, total_time)
+  /// and X-Business-Use-Case-Usage (the same and estimated_time_to_regain_access, for one
+  /// business). None: no headers.
+  void set_meta_usage(std::optional<MetaUsage> usage);
+  /// Meta's throttling for the next `answers` graph requests: code 4 "(#4) Application
+  /// request limit reached", with the usage headers at call_count 100 and
+  /// estimated_time_to_regain_access `regain_access`; answered as usual after them.
+  void throttle(std::chrono::minutes regain_access, std::size_t answers);
   /// From now on (until set_fault), every endpoint answers this error in its own shape:
   /// "Insufficient developer role", "Invalid scope", …
   void fail_with_api_error(std::string message, int code = 400, int subcode = 0);
