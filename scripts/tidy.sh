@@ -16,6 +16,10 @@ files=(src/*.cpp tests/header_check.cpp)
 if grep -q 'src/postgres/token_store.cpp' build/dev/compile_commands.json; then
   files+=(src/postgres/*.cpp)
 fi
+# The Prometheus component, where it is built.
+if grep -q 'src/prometheus/telemetry.cpp' build/dev/compile_commands.json; then
+  files+=(src/prometheus/*.cpp)
+fi
 status=0
 for file in "${files[@]}"; do
   if ! clang-tidy --quiet -p build/dev --extra-arg=-std=c++17 "$file" >build/tidy.out 2>&1; then

@@ -4,7 +4,6 @@
 
 #include <instagram/oauth/detail/proxy.hpp>
 
-#include <cctype>
 #include <utility>
 
 namespace instagram::oauth::detail {
@@ -100,15 +99,20 @@ void keep_header(std::vector<std::pair<std::string, std::string>>& headers, std:
   }
   const std::size_t colon = line.find(':');
   if (colon == std::string_view::npos) return;
-  std::string name(line.substr(0, colon));
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (name != "x-app-usage" && name != "x-business-use-case-usage") return;
+  // Compared in place: every header of every answer comes through here.
+  const std::string_view written = line.substr(0, colon);
+  std::string_view name;
+  for (const std::string_view kept : {std::string_view("x-app-usage"),
+                                      std::string_view("x-business-use-case-usage")}) {
+    if (iequals(written, kept)) name = kept;
+  }
+  if (name.empty()) return;
   std::string_view value = line.substr(colon + 1);
   const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!value.empty() && blank(value.front())) value.remove_prefix(1);
   while (!value.empty() && blank(value.back())) value.remove_suffix(1);
   if (value.size() > 4096) return;
-  headers.emplace_back(std::move(name), std::string(value));
+  headers.emplace_back(std::string(name), std::string(value));
 }
 
 Result<HttpResponse> map_transfer_end(TransferEnd end, const AnswerContext& context) {

@@ -461,7 +461,7 @@ Result<StoredToken> TokenRefresher::fresh(std::string_view user_id) const {
             "the long-lived token expired before it was refreshed; only a new login helps");
       }
       if (!refresh_due(stored.token, now, options_.policy)) return stored;
-      const Result<std::optional<Lease>> lease = store_->lease_user(user_id, options_.lease);
+      Result<std::optional<Lease>> lease = store_->lease_user(user_id, options_.lease);
       if (!lease) return lease.error();
       if (!*lease) return stored;  // another instance refreshes it; it is still valid
       Outcome outcome =

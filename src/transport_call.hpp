@@ -67,6 +67,13 @@ struct Measure {
   std::shared_ptr<MetaUsageSeen> seen;  // none: not kept
 };
 
+// `error` as it is, and the usage figures its answer carried.
+inline OAuthException carrying(const OAuthException& error, const MetaUsage& usage) {
+  ErrorDetails details = error.details();
+  details.meta_usage = usage;
+  return OAuthException(std::move(details));
+}
+
 // `map` wrapped so that the call is measured (from the wrapper's making to the answer
 // mapped) and Meta's usage headers are read: told to the telemetry, kept in `seen`, and
 // carried by the error when the answer is one. What the telemetry throws is dropped.
@@ -82,11 +89,7 @@ struct Measured {
     if (response) usage = meta_usage_of(response->headers, std::chrono::system_clock::now());
     if (usage) {
       if (measure.seen) measure.seen->keep(*usage);
-      if (!value) {
-        ErrorDetails details = value.error().details();
-        details.meta_usage = usage;
-        value = OAuthException(std::move(details));
-      }
+      if (!value) value = carrying(value.error(), *usage);
     }
     if (measure.telemetry) {
       RequestMeasurement done;

@@ -1153,6 +1153,21 @@ TEST_CASE("a cron pass tried from a shell: the look-alike's day passes at SIGUSR
   ::rmdir(directory.c_str());
 }
 
+// Debian's faketime, for child processes with another clock, when it and PostgreSQL are
+// installed; none, with the test marked skipped, when either is missing.
+std::optional<std::string> faketime_beside_postgres() {
+  if (!testing::PostgresServer::installed()) {
+    testing::skip_test("PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
+    return std::nullopt;
+  }
+  const std::string faketime = "/usr/bin/faketime";
+  if (access(faketime.c_str(), X_OK) != 0) {
+    testing::skip_test("faketime is not installed (scripts/setup-deps.sh test installs it)");
+    return std::nullopt;
+  }
+  return faketime;
+}
+
 // A fleet's database with `count` due tokens the look-alike issued, and the command that runs a
 // pass on another instance (`prefix`: what starts it, e.g. faketime for a skewed clock).
 struct Fleet {
@@ -1227,22 +1242,15 @@ TEST_CASE(
   // A finding: with each pass's own clock deciding what is due and when a lease ends, an
   // instance an hour ahead refreshed 17,287 of 20,000 tokens a second time and left 597 rows
   // holding an older token. The store's clock (the server's) now decides both.
-  if (!testing::PostgresServer::installed()) {
-    testing::skip_test("PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
-    return;
-  }
-  const std::string faketime = "/usr/bin/faketime";  // Debian's faketime
-  if (access(faketime.c_str(), X_OK) != 0) {
-    testing::skip_test("faketime is not installed (scripts/setup-deps.sh test installs it)");
-    return;
-  }
+  const std::optional<std::string> faketime = faketime_beside_postgres();
+  if (!faketime) return;
   Fleet fleet(600);
   fleet.mock.set_latency(std::chrono::milliseconds(20));
   // One instance an hour ahead, one an hour behind, and this one.
   const testing::Environment skewed = fleet.faketime_environment();
-  testing::Process ahead(fleet.pass_command({"--max-in-flight", "20"}, {faketime, "-f", "+1h"}),
+  testing::Process ahead(fleet.pass_command({"--max-in-flight", "20"}, {*faketime, "-f", "+1h"}),
                          skewed);
-  testing::Process behind(fleet.pass_command({"--max-in-flight", "20"}, {faketime, "-f", "-1h"}),
+  testing::Process behind(fleet.pass_command({"--max-in-flight", "20"}, {*faketime, "-f", "-1h"}),
                           skewed);
   RefresherOptions twenty;
   twenty.max_in_flight = 20;
@@ -1267,15 +1275,8 @@ TEST_CASE(
     "Meta throttles the app mid-pass: the pass sends nothing until Meta's time has passed, "
     "then refreshes every token once",
     "[cli][postgres][refresher][meta_usage]") {
-  if (!testing::PostgresServer::installed()) {
-    testing::skip_test("PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
-    return;
-  }
-  const std::string faketime = "/usr/bin/faketime";  // Debian's faketime
-  if (access(faketime.c_str(), X_OK) != 0) {
-    testing::skip_test("faketime is not installed (scripts/setup-deps.sh test installs it)");
-    return;
-  }
+  const std::optional<std::string> faketime = faketime_beside_postgres();
+  if (!faketime) return;
   Fleet fleet(40);
   // The first four answers: code 4, estimated_time_to_regain_access 1 minute. The pass runs
   // 60 times faster (faketime), so that Meta's minute is a second here; its time limit for a
@@ -1283,7 +1284,7 @@ TEST_CASE(
   fleet.mock.throttle(std::chrono::minutes(1), 4);
   const ProcessResult pass =
       run_process(fleet.pass_command({"--max-in-flight", "4", "--timeout-ms", "600000"},
-                                     {faketime, "-f", "+0 x60"}),
+                                     {*faketime, "-f", "+0 x60"}),
                   fleet.faketime_environment());
   INFO(pass.err);
   CHECK(pass.exit_code == 1);  // the throttled answers are failures of this pass

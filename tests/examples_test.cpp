@@ -151,6 +151,20 @@ std::string cookie_from(const httplib::Result& answer, const std::string& name) 
   return {};
 }
 
+// A sign-in as a browser makes it: /login, Instagram's window (the look-alike allows), then
+// the callback with the binding cookie; the callback's answer.
+httplib::Result sign_in(httplib::Client& browser, const testing::InstagramMock& mock) {
+  auto login = browser.Get("/login");
+  if (!login) return login;
+  const std::string authorize = login->get_header_value("Location");
+  httplib::Client instagram(mock.base_url());
+  auto window = instagram.Get(authorize.substr(mock.base_url().size()).c_str());
+  if (!window) return window;
+  const std::string callback = window->get_header_value("Location");
+  return browser.Get(callback.substr(callback.find("/auth/")).c_str(),
+                     {{"Cookie", cookie_from(login, "binding")}});
+}
+
 }  // namespace
 
 TEST_CASE("examples/web_login signs a user in, bound to the browser, and signs out", "[examples]") {
@@ -344,22 +358,14 @@ TEST_CASE("examples/web_login: sessions end on the server, and a cookie it did n
   testing::Process app({EXAMPLE_WEB_LOGIN, std::to_string(port)}, environment);
   REQUIRE(app.wait_for_stdout("web_login listening", std::chrono::seconds(20)));
   httplib::Client browser("http://127.0.0.1:" + std::to_string(port));
-  const auto login = browser.Get("/login");
-  REQUIRE(login);
-  const std::string authorize = login->get_header_value("Location");
-  httplib::Client instagram(mock.base_url());
-  const auto window = instagram.Get(authorize.substr(mock.base_url().size()).c_str());
-  REQUIRE(window);
-  const std::string callback = window->get_header_value("Location");
-  const auto signed_in = browser.Get(callback.substr(callback.find("/auth/")).c_str(),
-                                     {{"Cookie", cookie_from(login, "binding")}});
+  const httplib::Result signed_in = sign_in(browser, mock);
   REQUIRE(signed_in);
   REQUIRE(signed_in->status == 303);
   bool lasts_two_seconds = false;
   const auto set_cookies = signed_in->headers.equal_range("Set-Cookie");
   for (auto it = set_cookies.first; it != set_cookies.second; ++it) {
-    lasts_two_seconds |= it->second.rfind("session=", 0) == 0 &&
-                         it->second.find("; Max-Age=2") != std::string::npos;
+    lasts_two_seconds |=
+        it->second.rfind("session=", 0) == 0 && it->second.find("; Max-Age=2") != std::string::npos;
   }
   CHECK(lasts_two_seconds);
   const std::string session = cookie_from(signed_in, "session");
@@ -401,15 +407,7 @@ TEST_CASE("examples/web_login serves /metrics: its sign-in's requests and its we
   WebLogin site;
   REQUIRE(site.app.wait_for_stdout("web_login listening", std::chrono::seconds(20)));
   httplib::Client browser("http://127.0.0.1:" + std::to_string(site.port));
-  const auto login = browser.Get("/login");
-  REQUIRE(login);
-  const std::string authorize = login->get_header_value("Location");
-  httplib::Client instagram(site.mock.base_url());
-  const auto window = instagram.Get(authorize.substr(site.mock.base_url().size()).c_str());
-  REQUIRE(window);
-  const std::string callback = window->get_header_value("Location");
-  const auto signed_in = browser.Get(callback.substr(callback.find("/auth/")).c_str(),
-                                     {{"Cookie", cookie_from(login, "binding")}});
+  const httplib::Result signed_in = sign_in(browser, site.mock);
   REQUIRE(signed_in);
   REQUIRE(signed_in->status == 303);
   const std::string event = R"({"object":"instagram","entry":[]})";
