@@ -102,8 +102,8 @@ void keep_header(std::vector<std::pair<std::string, std::string>>& headers, std:
   // Compared in place: every header of every answer comes through here.
   const std::string_view written = line.substr(0, colon);
   std::string_view name;
-  for (const std::string_view kept : {std::string_view("x-app-usage"),
-                                      std::string_view("x-business-use-case-usage")}) {
+  for (const std::string_view kept :
+       {std::string_view("x-app-usage"), std::string_view("x-business-use-case-usage")}) {
     if (iequals(written, kept)) name = kept;
   }
   if (name.empty()) return;

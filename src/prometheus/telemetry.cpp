@@ -17,12 +17,10 @@ namespace {
 constexpr std::array endpoints = {Endpoint::exchange, Endpoint::long_lived, Endpoint::refresh,
                                   Endpoint::me};
 constexpr std::size_t categories = static_cast<std::size_t>(ErrorCategory::invalid_signature) + 1;
-constexpr std::array kinds = {RefreshEvent::Kind::refreshed,
-                              RefreshEvent::Kind::recovered,
-                              RefreshEvent::Kind::failed,
-                              RefreshEvent::Kind::reauthorization_needed,
-                              RefreshEvent::Kind::unreadable,
-                              RefreshEvent::Kind::superseded};
+constexpr std::array kinds = {
+    RefreshEvent::Kind::refreshed,  RefreshEvent::Kind::recovered,
+    RefreshEvent::Kind::failed,     RefreshEvent::Kind::reauthorization_needed,
+    RefreshEvent::Kind::unreadable, RefreshEvent::Kind::superseded};
 
 // Every metric made once, here, so that the hooks only count (prometheus-cpp's counters and
 // gauges are atomic; a histogram locks its own mutex).
@@ -31,15 +29,16 @@ class PrometheusTelemetry final : public Telemetry {
   explicit PrometheusTelemetry(prometheus::Registry& registry) {
     auto& requests = prometheus::BuildCounter()
                          .Name("instagram_oauth_requests_total")
-                         .Help("Requests to Instagram, by endpoint and outcome (ok or the "
-                               "error's category)")
+                         .Help(
+                             "Requests to Instagram, by endpoint and outcome (ok or the "
+                             "error's category)")
                          .Register(registry);
     auto& durations = prometheus::BuildHistogram()
                           .Name("instagram_oauth_request_duration_seconds")
                           .Help("Time from a call to its answer mapped, by endpoint")
                           .Register(registry);
-    const prometheus::Histogram::BucketBoundaries buckets = {
-        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+    const prometheus::Histogram::BucketBoundaries buckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                             0.5,   1,    2.5,   5,    10,  30};
     for (const Endpoint endpoint : endpoints) {
       const std::string name(to_string(endpoint));
       const auto at = static_cast<std::size_t>(endpoint);
@@ -71,8 +70,9 @@ class PrometheusTelemetry final : public Telemetry {
                   .Register(registry);
     regain_access_ = &prometheus::BuildGauge()
                           .Name("instagram_oauth_meta_regain_access_seconds")
-                          .Help("Meta's estimated_time_to_regain_access, as the newest answer "
-                                "with usage said it")
+                          .Help(
+                              "Meta's estimated_time_to_regain_access, as the newest answer "
+                              "with usage said it")
                           .Register(registry)
                           .Add({});
   }
@@ -107,10 +107,10 @@ class PrometheusTelemetry final : public Telemetry {
     set("call_count", usage.call_count);
     set("total_cputime", usage.total_cputime);
     set("total_time", usage.total_time);
-    regain_access_->Set(usage.regain_access
-                            ? static_cast<double>(
-                                  std::chrono::seconds(*usage.regain_access).count())
-                            : 0.0);
+    regain_access_->Set(
+        usage.regain_access
+            ? static_cast<double>(std::chrono::seconds(*usage.regain_access).count())
+            : 0.0);
   }
 
  private:
