@@ -318,10 +318,13 @@ Result<RefreshReport> TokenRefresher::run_once(
     if (room > 0) {
       Result<LeaseBatch> leased = LeaseBatch{};
       try {
-        const auto read_at = std::chrono::steady_clock::now();
-        if (!store_time_read || read_at - *store_time_read > std::chrono::minutes(1)) {
+        if (!store_time_read ||
+            std::chrono::steady_clock::now() - *store_time_read > std::chrono::minutes(1)) {
           store_time = store_->now();
-          store_time_read = read_at;
+          // Read after the store answered, so that a slow now() (a query) dates answers a
+          // little early, never later than the store's clock: a token dated in its future
+          // would be due late.
+          store_time_read = std::chrono::steady_clock::now();
           if (!pass_began) pass_began = store_time;
         }
         leased = store_->lease_due(options_.policy, room, options_.lease);
