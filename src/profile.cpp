@@ -69,10 +69,6 @@ Result<UserProfile> read_profile(const HttpResponse& response, detail::Secrets s
 // The token travels in the URL: it is masked out of errors with the client secret.
 using ProfileAnswer = detail::MaskedAnswer<UserProfile, &read_profile>;
 
-detail::Measure me_measure(const std::shared_ptr<HttpTransport>& transport) {
-  return {transport ? transport->telemetry() : nullptr, Endpoint::me, nullptr};
-}
-
 }  // namespace
 
 ProfileClient::ProfileClient(AppConfig config, const ClientOptions& options)
@@ -81,6 +77,7 @@ ProfileClient::ProfileClient(AppConfig config, const ClientOptions& options)
 ProfileClient::ProfileClient(AppConfig config, std::shared_ptr<HttpTransport> transport)
     : client_secret_(std::move(config.client_secret)),
       transport_(std::move(transport)),
+      telemetry_(transport_ ? transport_->telemetry() : nullptr),
       config_problem_(detail::check_url("endpoints.graph", config.endpoints.graph)),
       default_fields_(default_fields) {
   if (!transport_) config_problem_ = "the transport is null";
@@ -124,7 +121,7 @@ Result<HttpRequest> ProfileClient::request(std::string_view access_token,
 Result<UserProfile> ProfileClient::me(std::string_view access_token) const {
   return detail::call<UserProfile>(transport_.get(), request(access_token, default_fields_),
                                    ProfileAnswer{client_secret_, std::string(access_token)},
-                                   me_measure(transport_));
+                                   detail::Measure{telemetry_, Endpoint::me, nullptr});
 }
 
 Result<UserProfile> ProfileClient::me(
@@ -144,13 +141,14 @@ Result<UserProfile> ProfileClient::me(
   }
   return detail::call<UserProfile>(transport_.get(), request(access_token, joined),
                                    ProfileAnswer{client_secret_, std::string(access_token)},
-                                   me_measure(transport_));
+                                   detail::Measure{telemetry_, Endpoint::me, nullptr});
 }
 
 void ProfileClient::me_async(std::string_view access_token, Callback done) const {
   detail::call_async<UserProfile>(transport_.get(), request(access_token, default_fields_),
                                   ProfileAnswer{client_secret_, std::string(access_token)},
-                                  me_measure(transport_), std::move(done));
+                                  detail::Measure{telemetry_, Endpoint::me, nullptr},
+                                  std::move(done));
 }
 
 std::future<Result<UserProfile>> ProfileClient::me_async(std::string_view access_token) const {

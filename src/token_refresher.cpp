@@ -47,7 +47,12 @@ TokenRefresher::TokenRefresher(std::shared_ptr<const TokenExchanger> exchanger,
     : exchanger_(std::move(exchanger)),
       store_(std::move(store)),
       options_(std::move(options)),
-      flights_(std::make_shared<Flights>()) {}
+      flights_(std::make_shared<Flights>()) {
+  // Resolved once: none given means the exchanger's transport's.
+  if (!options_.telemetry && exchanger_ && exchanger_->transport()) {
+    options_.telemetry = exchanger_->transport()->telemetry();
+  }
+}
 
 namespace {
 
@@ -228,12 +233,6 @@ std::size_t usage_cap(const std::optional<MetaUsage>& usage, const RefresherOpti
                                       static_cast<std::size_t>(100 - above));
 }
 
-std::shared_ptr<Telemetry> telemetry_of(const RefresherOptions& options,
-                                        const TokenExchanger& exchanger) {
-  if (options.telemetry) return options.telemetry;
-  return exchanger.transport() ? exchanger.transport()->telemetry() : nullptr;
-}
-
 }  // namespace
 
 Result<RefreshReport> TokenRefresher::run_once() const {
@@ -282,11 +281,10 @@ Result<RefreshReport> TokenRefresher::run_once(
     if (!thrown) thrown = std::current_exception();
     more_due = false;
   };
-  const std::shared_ptr<Telemetry> telemetry = telemetry_of(options_, *exchanger_);
   const auto tell = [&](const RefreshEvent& event) {
     count(report, event.kind);
     if (options_.on_event) options_.on_event(event);
-    if (telemetry) telemetry->refresh_event(event);
+    if (options_.telemetry) options_.telemetry->refresh_event(event);
   };
   InFlightLimit limit(options_.max_in_flight);
   while (more_due || in_flight > 0) {
@@ -475,9 +473,7 @@ Result<StoredToken> TokenRefresher::fresh(std::string_view user_id) const {
       const RefreshEvent event =
           event_written(std::move(outcome.event), outcome.finished.lease, written);
       if (options_.on_event) options_.on_event(event);
-      if (const std::shared_ptr<Telemetry> telemetry = telemetry_of(options_, *exchanger_)) {
-        telemetry->refresh_event(event);
-      }
+      if (options_.telemetry) options_.telemetry->refresh_event(event);
       switch (event.kind) {
         case RefreshEvent::Kind::refreshed:
         case RefreshEvent::Kind::recovered:

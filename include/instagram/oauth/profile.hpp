@@ -85,6 +85,7 @@ class INSTAGRAM_OAUTH_EXPORT ProfileClient {
 
   std::string client_secret_;  ///< masked too, should an answer echo it
   std::shared_ptr<HttpTransport> transport_;
+  std::shared_ptr<Telemetry> telemetry_;  ///< the transport's, read once
   std::string config_problem_;
   std::string me_url_;  ///< {graph}/{version}/me?fields=
   std::string default_fields_;
