@@ -1,4 +1,5 @@
 #include <instagram/oauth/detail/checks.hpp>
+#include <instagram/oauth/detail/known_errors.hpp>
 #include <instagram/oauth/error.hpp>
 
 #include <string>
@@ -47,11 +48,7 @@ std::string what_line(const ErrorDetails& details) {
   return line;
 }
 
-bool contains(std::string_view text, std::string_view part) {
-  return text.find(part) != std::string_view::npos;
-}
-
-// Meta's setup and token errors that fill its support forums, and their remedies.
+// The remedy for Meta's setup and token errors that fill its support forums.
 std::string hint_for(const ErrorDetails& details) {
   // What the user in front of the browser can do about a state that does not check out.
   if (details.category == ErrorCategory::state_mismatch) {
@@ -59,48 +56,8 @@ std::string hint_for(const ErrorDetails& details) {
            "in another browser, or was altered";
   }
   if (details.category != ErrorCategory::api) return {};
-  const std::string_view message = details.error_message;
-  if (contains(message, "Invalid platform app")) {
-    return "use the Instagram app ID and secret from \"API setup with Instagram login\" in the "
-           "App Dashboard, not the Meta app's ID and secret";
-  }
-  if (contains(message, "Insufficient developer role")) {
-    return "while the app is in development mode, the Instagram account must be an accepted "
-           "tester of it (App roles > Roles)";
-  }
-  // What the retired Basic Display API's scopes and GETs bring today.
-  if (contains(message, "user_profile") || contains(message, "user_media") ||
-      contains(message, "Unsupported request - method type")) {
-    return "Basic Display was shut on 2024-12-04: use Instagram Login (Endpoints{}, the "
-           "default) and instagram_business_* scopes";
-  }
-  if (contains(message, "Invalid scope")) {
-    return "request instagram_business_* scopes (instagram_business_basic, ...): the Basic "
-           "Display scopes and the pre-2025 business_* scopes are refused";
-  }
-  if (contains(message, "redirect_uri")) {
-    return "the redirect_uri must be identical in the authorization URL, the token request and "
-           "the app's settings: check a trailing slash, www and any extra query";
-  }
-  if (contains(message, "Matching code was not found or was already used")) {
-    return "a code works once and for one hour; a second callback (a reload, a double "
-           "submit) is the usual cause: start a new login";
-  }
-  // The two setups mixed up: a Facebook Login token at graph.instagram.com, or the reverse.
-  if (details.code == 190 && contains(message, "Cannot parse access token")) {
-    return "the token is not one this host reads: Instagram Login tokens (IG...) go to "
-           "graph.instagram.com, Facebook Login tokens (EAA...) to graph.facebook.com; this "
-           "library speaks Instagram Login, and keys users on the user_id of the code exchange";
-  }
-  if (details.code == 190 && (details.error_subcode == 463 || contains(message, "expired"))) {
-    return "the token expired: refresh long-lived tokens before their 60 days end "
-           "(TokenKeeper does); now only a new login helps";
-  }
-  if (details.code == 190 &&
-      (details.error_subcode == 460 || contains(message, "changed their password"))) {
-    return "the user changed their password, which revoked the token: only a new login helps";
-  }
-  return {};
+  return std::string(detail::known_error_remedy(
+      detail::classify_api_error(details.error_message, details.code, details.error_subcode)));
 }
 
 std::shared_ptr<const detail::StoredError> store(ErrorDetails details) {

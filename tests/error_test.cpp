@@ -145,6 +145,12 @@ TEST_CASE("hint() names the remedy for Meta's known errors, and nothing for othe
         "the token is not one this host reads: Instagram Login tokens (IG...) go to "
         "graph.instagram.com, Facebook Login tokens (EAA...) to graph.facebook.com; this library "
         "speaks Instagram Login, and keys users on the user_id of the code exchange");
+  CHECK(hint_for("Error validating client secret.", 101) ==
+        "the client secret does not belong to this app id: copy the Instagram app secret again");
+  // The 190s are read only with code 190: another code saying "expired" is not a token's end.
+  CHECK(hint_for("Error validating access token: Session has expired", 190) ==
+        hint_for("anything", 190, 463));
+  CHECK(hint_for("The code has expired", 100).empty());
   CHECK(hint_for("Unsupported get request.", 100).empty());
   CHECK(OAuthException(ErrorCategory::transport, "Invalid platform app").hint().empty());
 }
