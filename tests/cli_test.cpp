@@ -774,7 +774,7 @@ TEST_CASE("doctor: the Meta app's id, a wrong secret, an unregistered redirect U
   CHECK(meta_app.checks.at("credentials").status == "fail");
   CHECK(meta_app.checks.at("credentials").detail == "Invalid platform app");
   CHECK(meta_app.checks.at("credentials").hint ==
-        "use the Instagram app ID and secret under \"API setup with Instagram login\" in the App "
+        "use the Instagram app ID and secret from \"API setup with Instagram login\" in the App "
         "Dashboard, not the Meta app's ID and secret");
   CHECK(meta_app.checks.at("authorize").status == "fail");
   CHECK(meta_app.checks.at("authorize").detail == "HTTP 400: Invalid platform app");
@@ -786,6 +786,8 @@ TEST_CASE("doctor: the Meta app's id, a wrong secret, an unregistered redirect U
   CHECK(secret.checks.at("client_secret").status == "ok");
   CHECK(secret.checks.at("credentials").status == "fail");
   CHECK(secret.checks.at("credentials").detail == "Error validating client secret.");
+  CHECK(secret.checks.at("credentials").hint ==
+        "the client secret does not belong to this app id: copy the Instagram app secret again");
   CHECK(secret.checks.at("authorize").status == "ok");
 
   // One slash short of the registered URI: only Instagram can tell, at the window.

@@ -102,6 +102,18 @@ ClientOptions Connection::client_options() const {
   return options;
 }
 
+std::optional<AppConfig> app_with_secret(const Connection& connection) {
+  std::optional<std::string> secret =
+      read_secret("INSTAGRAM_CLIENT_SECRET", connection.client_secret_file);
+  if (!secret) {
+    usage_error(
+        "the client secret comes from $INSTAGRAM_CLIENT_SECRET or --client-secret-file, never "
+        "argv");
+    return std::nullopt;
+  }
+  return connection.app_config(std::move(*secret));
+}
+
 namespace {
 
 std::string shown_token(const AccessToken& token, const TokenOutput& output) {
@@ -189,6 +201,22 @@ void print_token(std::ostream& out, const AccessToken& token, const TokenOutput&
     out << "expires_in:   " << token.expires_in->count() << " s";
     if (token.expires_at) out << " (at " << utc_time(*token.expires_at) << ')';
     out << '\n';
+  }
+}
+
+int print_result(const Result<AccessToken>& token, const TokenOutput& output) {
+  if (!token) return report(token.error());
+  print_token(std::cout, *token, output);
+  return success;
+}
+
+bool start_mock(std::optional<testing::InstagramMock>& mock, const testing::MockOptions& options) {
+  try {
+    mock.emplace(options);
+    return true;
+  } catch (const std::exception& error) {
+    std::cerr << "transport: the look-alike could not start: " << error.what() << '\n';
+    return false;
   }
 }
 

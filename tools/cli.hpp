@@ -1,8 +1,9 @@
 // Shared pieces of the instagram-oauth command: exit codes, secrets from the
-// environment, and the one way a token is printed.
+// environment, the connection settings, the one way a token is printed, the look-alike.
 #pragma once
 
 #include <instagram/oauth.hpp>
+#include <instagram/oauth/testing/instagram_mock.hpp>
 
 #include <iosfwd>
 #include <optional>
@@ -49,6 +50,10 @@ struct Connection {
   ClientOptions client_options() const;
 };
 
+// The app with its client secret ($INSTAGRAM_CLIENT_SECRET or --client-secret-file), or
+// nullopt after saying where the secret comes from.
+std::optional<AppConfig> app_with_secret(const Connection& connection);
+
 struct TokenOutput {
   bool json = false;
   bool show_token = false;
@@ -60,5 +65,11 @@ std::string text(std::string_view value);
 
 void print_token(std::ostream& out, const AccessToken& token, const TokenOutput& output);
 void print_profile(std::ostream& out, const UserProfile& profile, const TokenOutput& output);
+
+// The token on standard output, or the error reported; the exit code.
+int print_result(const Result<AccessToken>& token, const TokenOutput& output);
+
+// Starts the look-alike in `mock`; false, with the reason on stderr, when it cannot.
+bool start_mock(std::optional<testing::InstagramMock>& mock, const testing::MockOptions& options);
 
 }  // namespace instagram::oauth::cli

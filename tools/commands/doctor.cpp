@@ -2,14 +2,16 @@
 // Each check is one line (ok, warn, fail or skip), its fixed name, what it found, and a
 // hint when there is something to do. Nothing it prints comes from a server unescaped, and
 // the client secret is never printed.
+#include "cli.hpp"
 #include "commands.hpp"
 #include "doctor_check.hpp"
+#include "doctor_probe.hpp"
+#include "options.hpp"
 
 #include <instagram/oauth/detail/checks.hpp>
-#include <instagram/oauth/detail/proxy.hpp>
+#include <instagram/oauth/detail/known_errors.hpp>
 #include <instagram/oauth/testing/instagram_mock.hpp>
 
-#include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -26,6 +28,15 @@
 
 namespace instagram::oauth::cli {
 namespace {
+
+struct DoctorArgs {
+  Connection connection;  // client id and redirect URI optional here: their checks say so
+  std::vector<std::string> scopes;
+  std::string graph_version;  // empty: the library's pinned one
+  std::string database;       // libpq conninfo: the token store checked too (PostgreSQL builds)
+  std::string keys_file;      // default: $INSTAGRAM_TOKEN_KEYS
+  bool json = false;
+};
 
 using Clock = std::chrono::system_clock;
 
@@ -303,128 +314,6 @@ Check check_graph_version(const std::string& version, Clock::time_point now) {
   return {"graph_version", Status::ok, found, {}};
 }
 
-// The user information of a proxy URL, masked: "http://user:(redacted)@host:3128".
-std::string masked_proxy(std::string proxy) {
-  const std::size_t at = proxy.rfind('@');
-  if (at == std::string::npos) return text(proxy);
-  const std::size_t scheme = proxy.find("://");
-  const std::size_t user = scheme != std::string::npos && scheme < at ? scheme + 3 : 0;
-  const std::size_t colon = proxy.find(':', user);
-  if (colon != std::string::npos && colon < at)
-    proxy.replace(colon + 1, at - colon - 1, "(redacted)");
-  return text(proxy);
-}
-
-// The proxy libcurl will use for `url`, from the environment as libcurl reads it.
-std::string proxy_in_effect(const std::string& url) {
-  const bool tls = url.rfind("https://", 0) == 0;
-  if (!tls) return "none (plain http never uses a proxy)";
-  for (const char* variable : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
-    const char* value = std::getenv(variable);  // NOLINT(concurrency-mt-unsafe): one thread
-    if (value != nullptr && *value != '\0') {
-      return masked_proxy(value) + " (" + variable + "; no_proxy may exempt this host)";
-    }
-  }
-  return "none";
-}
-
-struct Probe {
-  bool reached = false;
-  std::string error;
-  double dns_ms = 0;
-  double connect_ms = 0;
-  double tls_ms = 0;
-  long status = 0;
-  std::string body;
-  std::string date;  // the Date header
-  std::string ca;
-};
-
-CURL* new_easy(const std::string& url, const Connection& connection) {
-  CURL* easy = curl_easy_init();
-  if (easy == nullptr) return nullptr;
-  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, connection.timeout_ms);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, std::min(connection.timeout_ms, 10'000L));
-  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-#endif
-  if (!connection.ca_file.empty())
-    curl_easy_setopt(easy, CURLOPT_CAINFO, connection.ca_file.c_str());
-  if (url.rfind("http://", 0) == 0) curl_easy_setopt(easy, CURLOPT_NOPROXY, "*");
-  return easy;
-}
-
-std::size_t collect(char* data, std::size_t size, std::size_t count, void* out) {
-  auto& text = *static_cast<std::string*>(out);
-  const std::size_t bytes = size * count;
-  if (text.size() < 64 * 1024) text.append(data, std::min(bytes, 64 * 1024 - text.size()));
-  return bytes;
-}
-
-std::size_t header_line(char* data, std::size_t size, std::size_t count, void* out) {
-  const std::string_view line(data, size * count);
-  if (line.size() > 5 && (line.substr(0, 5) == "Date:" || line.substr(0, 5) == "date:")) {
-    std::string& date = *static_cast<std::string*>(out);
-    date = std::string(line.substr(5));
-    while (!date.empty() && (date.front() == ' ')) date.erase(0, 1);
-    while (!date.empty() && (date.back() == '\r' || date.back() == '\n')) date.pop_back();
-  }
-  return size * count;
-}
-
-// Connects (and shakes hands) only, or with `get` fetches the URL without following.
-Probe probe(const std::string& url, const Connection& connection, bool get) {
-  Probe result;
-  CURL* easy = new_easy(url, connection);
-  if (easy == nullptr) {
-    result.error = "libcurl could not create a handle";
-    return result;
-  }
-  char error[CURL_ERROR_SIZE] = {};
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error);
-  if (get) {
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &collect);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &result.body);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &header_line);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &result.date);
-  } else {
-    curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L);
-  }
-  const CURLcode code = curl_easy_perform(easy);
-  result.reached = code == CURLE_OK;
-  // libcurl quotes the proxy in its messages (a malformed one whole): its credentials go.
-  if (!result.reached) {
-    result.error = detail::mask_proxy_credentials(
-        error[0] != '\0' ? error : curl_easy_strerror(code), detail::proxy_credentials());
-  }
-  double seconds = 0;
-  curl_easy_getinfo(easy, CURLINFO_NAMELOOKUP_TIME, &seconds);
-  result.dns_ms = seconds * 1000;
-  curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME, &seconds);
-  result.connect_ms = seconds * 1000 - result.dns_ms;
-  double handshake = 0;
-  curl_easy_getinfo(easy, CURLINFO_APPCONNECT_TIME, &handshake);
-  result.tls_ms = handshake > 0 ? (handshake - seconds) * 1000 : 0;
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.status);
-#if LIBCURL_VERSION_NUM >= 0x075400
-  char* ca = nullptr;
-  if (curl_easy_getinfo(easy, CURLINFO_CAINFO, &ca) == CURLE_OK && ca != nullptr) result.ca = ca;
-#endif
-  curl_easy_cleanup(easy);
-  if (!connection.ca_file.empty()) result.ca = connection.ca_file;
-  return result;
-}
-
-std::string origin_of(const std::string& url) {
-  const auto parts = detail::split_url(url);
-  if (!parts) return url;
-  return std::string(parts->scheme) + "://" + std::string(parts->host) + ":" +
-         std::to_string(parts->port);
-}
-
 std::string milliseconds(double ms) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f ms", ms);
@@ -441,7 +330,7 @@ Check check_connectivity(const AppConfig& app, const Connection& connection) {
   std::string failed;
   std::string ca;
   for (const std::string& origin : origins) {
-    const Probe result = probe(origin + "/", connection, false);
+    const Probe result = probe(origin + "/", connection, ProbeKind::connect_only);
     if (!detail.empty()) detail += "; ";
     detail += text(origin) + ": ";
     if (!result.reached) {
@@ -450,8 +339,7 @@ Check check_connectivity(const AppConfig& app, const Connection& connection) {
       continue;
     }
     detail += "DNS " + milliseconds(result.dns_ms) + ", TCP " + milliseconds(result.connect_ms);
-    detail += origin.rfind("https://", 0) == 0 ? ", TLS " + milliseconds(result.tls_ms)
-                                               : ", no TLS (loopback)";
+    detail += is_https(origin) ? ", TLS " + milliseconds(result.tls_ms) : ", no TLS (loopback)";
     if (!result.ca.empty()) ca = result.ca;
   }
   const std::string proxy = proxy_in_effect(app.endpoints.token);
@@ -475,7 +363,7 @@ std::optional<Clock::time_point> parse_http_date(const std::string& text) {
 
 // Any answer of the token host carries its Date.
 Check check_clock(const AppConfig& app, const Connection& connection) {
-  const Probe answer = probe(app.endpoints.token, connection, true);
+  const Probe answer = probe(app.endpoints.token, connection, ProbeKind::get);
   if (!answer.reached) {
     return {"clock", Status::skip, "the token endpoint could not be reached", {}};
   }
@@ -518,27 +406,18 @@ Check check_credentials(const AppConfig& app, const Connection& connection, bool
     return {"credentials", Status::fail, std::string(to_string(error.category())) + ": " + message,
             "the token endpoint could not be asked; see connectivity"};
   }
-  if (message.find("Matching code was not found or was already used") != std::string::npos) {
-    return {"credentials",
-            Status::ok,
-            "the token endpoint accepted the app id and the secret (it refused only the "
-            "made-up code)",
-            {}};
+  switch (detail::classify_api_error(error.error_message(), error.code(), error.error_subcode())) {
+    case detail::KnownError::code_used:
+      return {"credentials",
+              Status::ok,
+              "the token endpoint accepted the app id and the secret (it refused only the "
+              "made-up code)",
+              {}};
+    case detail::KnownError::redirect_uri:
+      return {"credentials", Status::fail, message, "see redirect_uri"};
+    default:
+      return {"credentials", Status::fail, message, error.hint()};
   }
-  if (message.find("Invalid platform app") != std::string::npos) {
-    return {"credentials", Status::fail, message,
-            "use the Instagram app ID and secret under \"API setup with Instagram login\" in the "
-            "App Dashboard, not the Meta app's ID and secret"};
-  }
-  if (message.find("Error validating client secret") != std::string::npos) {
-    return {"credentials", Status::fail, message,
-            "the client secret does not belong to this app id: copy the Instagram app secret "
-            "again"};
-  }
-  if (message.find("redirect_uri") != std::string::npos) {
-    return {"credentials", Status::fail, message, "see redirect_uri"};
-  }
-  return {"credentials", Status::fail, message, error.hint()};
 }
 
 // The authorization URL fetched without following: an error there names the app or the
@@ -552,7 +431,7 @@ Check check_authorize(const AppConfig& app, const Connection& connection,
   for (const std::string& scope : scopes) builder.scope(scope);
   const Result<std::string> url = builder.state(generate_state()).build();
   if (!url) return {"authorize", Status::skip, text(url.error().error_message()), {}};
-  const Probe fetched = probe(*url, connection, true);
+  const Probe fetched = probe(*url, connection, ProbeKind::get);
   if (!fetched.reached) {
     return {"authorize", Status::fail, "unreachable (" + text(fetched.error) + ")",
             "see connectivity"};
@@ -567,12 +446,15 @@ Check check_authorize(const AppConfig& app, const Connection& connection,
       said = fetched.body.substr(0, 120);
     }
     std::string hint = "the app id or the redirect URI is not what the app is registered with";
-    if (said.find("redirect_uri") != std::string::npos) {
-      hint = "register the redirect URI exactly (see redirect_uri)";
-    } else if (said.find("Invalid platform app") != std::string::npos) {
-      hint =
-          "use the Instagram app ID under \"API setup with Instagram login\", not the Meta "
-          "app's";
+    switch (detail::classify_api_error(said, 0, 0)) {
+      case detail::KnownError::redirect_uri:
+        hint = "register the redirect URI exactly (see redirect_uri)";
+        break;
+      case detail::KnownError::wrong_app:
+        hint = detail::known_error_remedy(detail::KnownError::wrong_app);
+        break;
+      default:
+        break;
     }
     return {"authorize", Status::fail, status + ": " + text(said), hint};
   }
@@ -606,8 +488,6 @@ void print(const std::vector<Check>& checks, bool json) {
   std::fflush(stdout);
 }
 
-}  // namespace
-
 int run_doctor(const DoctorArgs& args) {
   const std::optional<std::string> secret =
       read_secret("INSTAGRAM_CLIENT_SECRET", args.connection.client_secret_file);
@@ -640,6 +520,32 @@ int run_doctor(const DoctorArgs& args) {
     if (check.status == Status::fail) return 1;
   }
   return success;
+}
+
+}  // namespace
+
+void add_doctor(CLI::App& app, int& result) {
+  auto args = std::make_shared<DoctorArgs>();
+  CLI::App* command = app.add_subcommand(
+      "doctor", "check an app's Instagram setup (ids, secret, redirect URI, scopes, network)");
+  add_connection(*command, args->connection, true, false);
+  command->add_option("--scope", args->scopes,
+                      "a permission to ask for (repeatable, or comma-separated)");
+  command->add_option("--graph-version", args->graph_version,
+                      "the Graph API version the app pins (default: the library's)");
+#if defined(INSTAGRAM_OAUTH_WITH_POSTGRES)
+  command->add_option("--database", args->database,
+                      "libpq conninfo of the token store: check it too (the keys open every "
+                      "row, rows per key, tokens that need a look)");
+  command->add_option("--keys-file", args->keys_file,
+                      "file holding the token keys, comma-separated (default: "
+                      "$INSTAGRAM_TOKEN_KEYS)");
+#endif
+  command->add_flag("--json", args->json, "print {\"checks\":[…]} as JSON");
+  command->callback([args, &result] {
+    json_errors = args->json;
+    result = run_doctor(*args);
+  });
 }
 
 }  // namespace instagram::oauth::cli

@@ -1,6 +1,8 @@
 // `instagram-oauth refresh-due`: one refresh pass over the tokens in PostgreSQL, for cron
 // or a systemd timer. Each instance of a fleet may run it at the same time.
+#include "cli.hpp"
 #include "commands.hpp"
+#include "options.hpp"
 #include "token_database.hpp"
 
 #include <instagram/oauth/postgres/token_store.hpp>
@@ -15,13 +17,28 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
 namespace instagram::oauth::cli {
-
 namespace {
+
+struct RefreshDueArgs {
+  Connection connection;
+  std::string database;   // libpq conninfo
+  std::string keys_file;  // default: $INSTAGRAM_TOKEN_KEYS
+  std::size_t max_in_flight = 200;
+  long lease_seconds = 300;  // how long a token is this pass's while it is refreshed
+  // RefreshPolicy's, for a trial against the look-alike or an earlier refresh.
+  long min_age_hours = 24;
+  long refresh_within_days = 7;
+  long clock_margin_seconds = 600;
+  bool dry_run = false;  // what is due, nothing leased or sent
+  bool reseal = false;   // every row to the first key, no pass
+  bool json = false;
+};
 
 std::string iso_time(std::chrono::system_clock::time_point when) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
@@ -99,8 +116,6 @@ int run_reseal(PostgresTokenStore& store, bool json) {
   return resealed->unreadable.empty() ? success : invalid;
 }
 
-}  // namespace
-
 int run_refresh_due(const RefreshDueArgs& args) {
   RefreshPolicy policy;
   policy.min_age = std::chrono::hours(args.min_age_hours);
@@ -166,6 +181,68 @@ int run_refresh_due(const RefreshDueArgs& args) {
   }
   if (pass->failed > 0 || pass->stopped_by) return 1;
   return pass->unreadable > 0 ? invalid : success;
+}
+
+}  // namespace
+
+void add_refresh_due(CLI::App& app, int& result) {
+  auto args = std::make_shared<RefreshDueArgs>();
+  CLI::App* command = app.add_subcommand(
+      "refresh-due", "refresh every due token in PostgreSQL once (a pass, for cron or a timer)");
+  command->add_option("--database", args->database, "libpq conninfo of the token store")
+      ->envname("INSTAGRAM_DATABASE_URL")
+      ->required();
+  command->add_option("--keys-file", args->keys_file,
+                      "file holding the token keys, comma-separated (default: "
+                      "$INSTAGRAM_TOKEN_KEYS)");
+  command->add_option("--max-in-flight", args->max_in_flight, "refreshes at once (> 0)")
+      ->check(greater_than_zero)
+      ->capture_default_str();
+  command
+      ->add_option("--lease-seconds", args->lease_seconds,
+                   "how long a token is this pass's while it is refreshed; a pass that dies "
+                   "leaves its tokens to a later pass after this (> --timeout-ms)")
+      ->check(greater_than_zero)
+      ->capture_default_str();
+  command
+      ->add_option("--min-age-hours", args->min_age_hours,
+                   "never refresh a token younger than this (Instagram refuses under 24)")
+      ->check(CLI::Range(0L, 24L * 60))
+      ->capture_default_str();
+  command
+      ->add_option("--refresh-within-days", args->refresh_within_days,
+                   "refresh a token once it expires within this many days")
+      ->check(CLI::Range(1L, 60L))
+      ->capture_default_str();
+  command
+      ->add_option("--clock-margin-seconds", args->clock_margin_seconds,
+                   "added to --min-age-hours, for Instagram's clock and the database's apart")
+      ->check(CLI::Range(0L, 86'400L))
+      ->capture_default_str();
+  add_connection(*command, args->connection, true);
+  auto* dry_run = command->add_flag(
+      "--dry-run", args->dry_run,
+      "say what is due (and what is leased, failing, dead or unreadable); lease and send nothing");
+  command
+      ->add_flag("--reseal", args->reseal,
+                 "seal every token with the first key (after a rotation) instead of a pass")
+      ->excludes(dry_run);
+  command->add_flag("--json", args->json,
+                    "print the summary as JSON, each user's outcome but a plain refresh listed");
+  command->footer(
+      "Prints the counts, then a line for each user whose outcome needs a look (failed, with\n"
+      "its attempt and next try; reauthorization_needed; unreadable; recovered; superseded).\n"
+      "Exit codes: 0 every due token refreshed (or none due; a token that needs a new login is\n"
+      "an outcome, not a failure); 1 a refresh failed or the pass stopped (a later pass\n"
+      "retries); 2 usage (a missing secret, key or option); 4 Instagram refused the app; 5 the\n"
+      "database or Instagram unreachable; 6 a stored token no key opens (every other token was\n"
+      "refreshed; --reseal names them), or an answer not as expected.\n"
+      "The database URL is best given in $INSTAGRAM_DATABASE_URL: argv, password included, is\n"
+      "visible to every user in ps.");
+  command->callback([args, &result] {
+    json_errors = args->json;
+    result = run_refresh_due(*args);
+  });
 }
 
 }  // namespace instagram::oauth::cli

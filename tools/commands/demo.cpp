@@ -1,5 +1,6 @@
 // `instagram-oauth demo`: the whole sign-in flow against an embedded Instagram
 // look-alike, explained step by step; then the two failures every app must handle.
+#include "cli.hpp"
 #include "commands.hpp"
 
 #include <httplib.h>
@@ -33,8 +34,6 @@ std::string without_code(std::string redirect) {
 void step(int number, const char* title) {
   std::cout << "\nStep " << number << ". " << title << '\n';
 }
-
-}  // namespace
 
 int run_demo() {
   testing::MockOptions options;
@@ -149,6 +148,13 @@ int run_demo() {
             << (all_handled ? "Done: 6 steps, 3 failures caught. " : "Something was not caught. ")
             << "Next: `instagram-oauth --help`, and examples/ for the code.\n";
   return all_handled ? success : invalid;
+}
+
+}  // namespace
+
+void add_demo(CLI::App& app, int& result) {
+  app.add_subcommand("demo", "run the whole flow against an embedded Instagram look-alike")
+      ->callback([&result] { result = run_demo(); });
 }
 
 }  // namespace instagram::oauth::cli
