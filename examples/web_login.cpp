@@ -16,8 +16,10 @@
 // (default 7 days), on the server as in the cookie.
 // A fleet: INSTAGRAM_DATABASE_URL (libpq's conninfo) keeps sessions and tokens in PostgreSQL,
 // the tokens sealed with INSTAGRAM_TOKEN_KEYS (comma-separated, each ≥ 32 bytes, the sealing
-// key first), so that any instance serves any user; `instagram-oauth refresh-due` from cron
-// keeps the tokens alive. Without it, both stay in this process's memory.
+// key first), so that any instance serves any user. Without it, both stay in this process's
+// memory.
+// INSTAGRAM_REFRESH_SECONDS: how often this instance passes over the stored tokens to refresh
+// the due ones (default 600; 0: never, when cron runs `instagram-oauth refresh-due`).
 // Built with the Prometheus component, GET /metrics is a scrape of its requests to Instagram,
 // Meta's usage and its webhook checks (keep it off the public internet in a deployment).
 #include "web_login_sessions.hpp"
@@ -124,6 +126,19 @@ std::vector<std::string> split_commas(const std::string& text) {
   return parts;
 }
 
+// A pass that did something, by outcome (user ids are in RefresherOptions::on_event).
+void log_pass(const RefreshReport& pass) {
+  if (pass.refreshed + pass.recovered + pass.failed + pass.reauthorization_needed +
+          pass.unreadable + pass.superseded ==
+      0) {
+    return;
+  }
+  std::cout << "refresh pass: " << pass.refreshed << " refreshed, " << pass.recovered
+            << " recovered, " << pass.failed << " failed, " << pass.reauthorization_needed
+            << " need a new login, " << pass.unreadable << " unreadable, " << pass.superseded
+            << " superseded" << std::endl;
+}
+
 // The storage a sign-in needs, or an error to stop at start-up for.
 struct Storage {
   std::shared_ptr<TokenStore> tokens;
@@ -188,12 +203,13 @@ int main(int argc, char** argv) {
   const std::string webhook_verify_token = env_or("INSTAGRAM_WEBHOOK_VERIFY_TOKEN", "");
   const std::chrono::seconds session_lifetime(
       std::max(1L, std::atol(env_or("INSTAGRAM_SESSION_SECONDS", "604800"))));
-  const Result<TokenExchanger> created = TokenExchanger::create(app, options);
+  const Result<std::shared_ptr<const TokenExchanger>> created =
+      TokenExchanger::create_shared(app, options);
   if (!created) {  // fail at start-up, not at the first sign-in
     std::cerr << created.error().what() << '\n';
     return 2;
   }
-  const TokenExchanger& exchanger = *created;
+  const TokenExchanger& exchanger = **created;
   const ProfileClient profiles(app, exchanger.transport());
   const RedirectParser parser(app);
   Result<Storage> storage = open_storage();
@@ -203,6 +219,27 @@ int main(int argc, char** argv) {
   }
   TokenStore& tokens = *storage->tokens;
   WebSessions& sessions = *storage->sessions;
+  // Every instance keeps the stored tokens alive, a pass every INSTAGRAM_REFRESH_SECONDS (10
+  // minutes; 0: none, for `instagram-oauth refresh-due` from cron instead). The store's fenced
+  // leases refresh each token once however many instances pass at the same time, and its
+  // outcomes reach /metrics through the transport's telemetry.
+  const long refresh_seconds = std::atol(env_or("INSTAGRAM_REFRESH_SECONDS", "600"));
+  RefreshSchedule refreshing;
+  if (refresh_seconds > 0) {
+    refreshing = TokenRefresher(*created, storage->tokens)
+                     .run_every(std::chrono::seconds(refresh_seconds),
+                                [](const Result<RefreshReport>& pass) {
+                                  if (!pass) {
+                                    std::cerr << "refresh: " << pass.error().what() << std::endl;
+                                    return;
+                                  }
+                                  if (pass->stopped_by) {
+                                    std::cerr << "refresh: " << pass->stopped_by->what()
+                                              << std::endl;
+                                  }
+                                  log_pass(*pass);
+                                });
+  }
   // Over https the cookies are Secure and named __Host- (bound to this exact host, no
   // Domain): a sibling subdomain or another port cannot plant one. Plain http serves only
   // 127.0.0.1 here, where browsers would refuse both.

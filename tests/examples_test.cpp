@@ -652,4 +652,68 @@ TEST_CASE(
   check_no_leak(b->wait());
   check_no_leak(c->wait());
 }
+
+#if defined(INSTAGRAM_OAUTH_WITH_PROMETHEUS)
+TEST_CASE(
+    "examples/web_login keeps its tokens alive on a schedule, and /metrics shows the sign-in "
+    "and the pass",
+    "[examples][postgres][prometheus][refresher]") {
+  if (!testing::PostgresServer::installed()) {
+    testing::skip_test("PostgreSQL is not installed (scripts/setup-deps.sh test installs it)");
+    return;
+  }
+  testing::PostgresServer database;
+  const std::string token_key = "fleet-token-key-0123456789abcdefghijklmn";
+  const int port = testing::free_loopback_port();
+  testing::InstagramMock mock(WebLogin::mock_for(port));
+  testing::Environment environment = look_alike(mock);
+  environment.emplace_back("INSTAGRAM_DATABASE_URL", database.conninfo());
+  environment.emplace_back("INSTAGRAM_TOKEN_KEYS", token_key);
+  environment.emplace_back("INSTAGRAM_REFRESH_SECONDS", "1");
+  testing::Process app({EXAMPLE_WEB_LOGIN, std::to_string(port)}, environment);
+  REQUIRE(app.wait_for_stdout("web_login listening", std::chrono::seconds(20)));
+  httplib::Client browser("http://127.0.0.1:" + std::to_string(port));
+  const httplib::Result signed_in = sign_in(browser, mock);
+  REQUIRE(signed_in);
+  REQUIRE(signed_in->status == 303);
+
+  // Nothing is due yet: the new token has 60 days. Then 59 days pass, for Instagram and for
+  // the store (the token written back as received then): the schedule's next pass refreshes it,
+  // once; the token it writes is due in 53 days, so no pass after it sends anything.
+  const auto store = PostgresTokenStore::open(database.conninfo(), {token_key}).value();
+  StoredToken kept = store->load("17841405793187218").value().value();
+  const auto now = std::chrono::system_clock::now();
+  kept.token.received_at = now - std::chrono::hours(24 * 59);
+  kept.token.expires_at = now + std::chrono::hours(24);
+  mock.advance_clock(std::chrono::hours(24 * 59));  // first: a pass may start at the save
+  REQUIRE(store->save(kept));
+  REQUIRE(app.wait_for_stdout(
+      "refresh pass: 1 refreshed, 0 recovered, 0 failed, 0 need a new login, 0 unreadable, 0 "
+      "superseded",
+      std::chrono::seconds(30)));
+  const StoredToken refreshed = store->load("17841405793187218").value().value();
+  CHECK(refreshed.token.access_token != kept.token.access_token);
+  CHECK(*refreshed.token.expires_at > now + std::chrono::hours(24 * 59));
+
+  const auto metrics = browser.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->status == 200);
+  const std::string text = "\n" + metrics->body;
+  for (const char* line :
+       {R"(instagram_oauth_requests_total{endpoint="exchange",outcome="ok"} 1)",
+        R"(instagram_oauth_requests_total{endpoint="long_lived",outcome="ok"} 1)",
+        R"(instagram_oauth_requests_total{endpoint="me",outcome="ok"} 1)",
+        R"(instagram_oauth_requests_total{endpoint="refresh",outcome="ok"} 1)",
+        R"(instagram_oauth_refresh_events_total{kind="refreshed"} 1)",
+        R"(instagram_oauth_refresh_events_total{kind="failed"} 0)"}) {
+    INFO(line);
+    CHECK(text.find("\n" + std::string(line) + "\n") != std::string::npos);
+  }
+  CHECK(text.find("17841405793187218") == std::string::npos);
+  app.terminate();
+  const ProcessResult result = app.wait();
+  CHECK(result.exit_code == 0);
+  check_no_leak(result);
+}
+#endif
 #endif
