@@ -108,6 +108,38 @@ struct Destination {
   bool tls = false;
 };
 
+// While a request is the engine's, its Cancellation wakes the engine, which then drops what
+// waits; the watch ends with the request (its Pending).
+class CancelWatch {
+ public:
+  CancelWatch() = default;
+  CancelWatch(std::shared_ptr<Cancellation> cancellation, std::function<void()> wake)
+      : cancellation_(std::move(cancellation)), watch_(cancellation_->on_cancel(std::move(wake))) {}
+  CancelWatch(CancelWatch&& other) noexcept
+      : cancellation_(std::move(other.cancellation_)), watch_(other.watch_) {}
+  CancelWatch& operator=(CancelWatch&& other) noexcept {
+    if (this != &other) {
+      end();
+      cancellation_ = std::move(other.cancellation_);
+      watch_ = other.watch_;
+    }
+    return *this;
+  }
+  CancelWatch(const CancelWatch&) = delete;
+  CancelWatch& operator=(const CancelWatch&) = delete;
+  ~CancelWatch() { end(); }
+
+  explicit operator bool() const noexcept { return cancellation_ != nullptr; }
+
+ private:
+  void end() noexcept {
+    if (cancellation_) cancellation_->forget(watch_);
+    cancellation_.reset();
+  }
+  std::shared_ptr<Cancellation> cancellation_;
+  std::uint64_t watch_ = 0;
+};
+
 // A request handed to the engine and not yet in the multi handle.
 struct Pending {
   HttpRequest request;
@@ -115,7 +147,15 @@ struct Pending {
   HttpTransport::Completion done;
   Clock::time_point deadline;  // total_timeout runs from submission, also while held back
   bool resent = false;         // sent once already, on a stream the server never processed
+  CancelWatch cancel_watch;    // with request.cancellation, once the engine thread has it
 };
+
+// Whether the request's Cancellation was cancelled.
+bool cancelled_by_caller(const Pending& pending) {
+  return pending.request.cancellation && pending.request.cancellation->cancelled();
+}
+
+constexpr const char* cancelled_unsent = "the request was cancelled before it was sent";
 
 // libcurl's number for a connection (its verbose text's "#N"): never reused in a process.
 using ConnectionId = std::uint64_t;
@@ -167,6 +207,7 @@ struct Transfer {
   std::optional<ConnectionId> connection;
   std::uint64_t stream = 0;      // its HTTP/2 stream, once it has one
   bool never_processed = false;  // above a GOAWAY's last stream on its connection
+  bool cancelled = false;        // its Cancellation stopped it before its request started
 };
 
 // The transfer no longer waits for a connection: it is on one, or it ended.
@@ -250,8 +291,12 @@ class Engine {
       std::lock_guard<std::mutex> lock(mutex_);
       refusal = count_in();
       if (refusal.empty()) {
-        queue_.push_back(Pending{std::move(request), std::move(destination), std::move(done),
-                                 Clock::now() + options_.total_timeout});
+        queue_.push_back(Pending{std::move(request),
+                                 std::move(destination),
+                                 std::move(done),
+                                 Clock::now() + options_.total_timeout,
+                                 false,
+                                 {}});
       }
     }
     if (!refusal.empty()) return complete(done, cancelled(std::move(refusal)));
@@ -313,6 +358,7 @@ class Engine {
         curl_multi_socket_action(multi_.get(), CURL_SOCKET_TIMEOUT, 0, &running);
       }
       finish_completed();
+      if (cancel_seen_.exchange(false)) drop_cancelled();
       admit_held();
     }
     cancel_everything();
@@ -345,6 +391,20 @@ class Engine {
   }
 
   void admit_or_hold(Pending pending) {
+    if (pending.request.cancellation) {
+      if (!pending.cancel_watch) {
+        try {
+          pending.cancel_watch = CancelWatch(pending.request.cancellation, [this] {
+            cancel_seen_.store(true);
+            curl_multi_wakeup(multi_.get());
+          });
+        } catch (...) {  // NOLINT(bugprone-empty-catch): unwatched, it is still checked before
+        }                // it starts; only a wait for a connection is not cut short
+      }
+      if (pending.request.cancellation->cancelled()) {
+        return finish(pending.done, cancelled(cancelled_unsent), true);
+      }
+    }
     OriginQueue* queue = origin_of(pending.destination);
     if (queue == nullptr) return start(std::move(pending), nullptr, Origin::Admission::now);
     if (queue->held.empty()) {
@@ -360,6 +420,20 @@ class Engine {
     } else {
       queue->held.push_back(std::move(pending));
     }
+  }
+
+  // What waits for room on a connection and was cancelled completes so, never sent. (What is
+  // in the multi handle is stopped by on_request_start, when its connection is ready.)
+  void drop_cancelled() {
+    std::vector<Pending> dropped;
+    for (auto& [key, queue] : origins_) {
+      const auto kept =
+          std::stable_partition(queue.held.begin(), queue.held.end(),
+                                [](const Pending& p) { return !cancelled_by_caller(p); });
+      std::move(kept, queue.held.end(), std::back_inserter(dropped));
+      queue.held.erase(kept, queue.held.end());
+    }
+    for (Pending& pending : dropped) finish(pending.done, cancelled(cancelled_unsent), true);
   }
 
   // Admits what the connections now have room for; what waited too long times out.
@@ -433,6 +507,11 @@ class Engine {
   // one (CURLINFO_ACTIVESOCKET has no answer here for a multi transfer in libcurl 7.88).
   static int on_request_start(void* user, char*, char*, int, int) noexcept {
     auto& transfer = *static_cast<Transfer*>(user);
+    // The last moment a cancellation keeps the request from leaving.
+    if (transfer.request_starts == 0 && cancelled_by_caller(transfer.current)) {
+      transfer.cancelled = true;
+      return CURL_PREREQFUNC_ABORT;
+    }
     if (++transfer.request_starts > 1) return CURL_PREREQFUNC_ABORT;
     if (Origin* origin = transfer.origin) {
       stop_starting(transfer);
@@ -601,6 +680,7 @@ class Engine {
     transfer.body_too_large = false;
     transfer.headers.clear();
     transfer.request_starts = 0;
+    transfer.cancelled = false;
     transfer.error_buffer[0] = '\0';
     transfer.opened.clear();
     transfer.text_connection.reset();
@@ -715,6 +795,10 @@ class Engine {
         origin->finished(code == CURLE_OK &&
                          curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version) == CURLE_OK &&
                          (version == CURL_HTTP_VERSION_1_0 || version == CURL_HTTP_VERSION_1_1));
+      }
+      if (transfer->cancelled) {
+        release(*transfer, cancelled(cancelled_unsent));
+        continue;
       }
       detail::TransferEnd end = transfer_end(*transfer, code);
       const bool answered = code == CURLE_OK || detail::answered_before_the_body_was_read(end);
@@ -847,6 +931,8 @@ class Engine {
   // What run() took from queue_, swapped with it: kept, since a std::deque allocates when made.
   std::deque<Pending> arrived_;
   std::optional<Clock::time_point> timer_;  // when libcurl wants to be called back
+  // Set by a Cancellation's wake-up on any thread: drop_cancelled() has work.
+  std::atomic<bool> cancel_seen_{false};
   // Shared with the submitting threads:
   std::mutex mutex_;
   std::deque<Pending> queue_;

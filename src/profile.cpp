@@ -144,11 +144,13 @@ Result<UserProfile> ProfileClient::me(
                                    detail::Measure{telemetry_, Endpoint::me, nullptr});
 }
 
-void ProfileClient::me_async(std::string_view access_token, Callback done) const {
-  detail::call_async<UserProfile>(transport_.get(), request(access_token, default_fields_),
-                                  ProfileAnswer{client_secret_, std::string(access_token)},
-                                  detail::Measure{telemetry_, Endpoint::me, nullptr},
-                                  std::move(done));
+void ProfileClient::me_async(std::string_view access_token, Callback done,
+                             std::shared_ptr<Cancellation> cancellation) const {
+  Result<HttpRequest> made = request(access_token, default_fields_);
+  if (made) made->cancellation = std::move(cancellation);
+  detail::call_async<UserProfile>(
+      transport_.get(), std::move(made), ProfileAnswer{client_secret_, std::string(access_token)},
+      detail::Measure{telemetry_, Endpoint::me, nullptr}, std::move(done));
 }
 
 std::future<Result<UserProfile>> ProfileClient::me_async(std::string_view access_token) const {

@@ -125,8 +125,10 @@ Result<AccessToken> TokenExchanger::exchange(const AuthorizationCode& code) cons
   return exchange(code.code);
 }
 
-void TokenExchanger::exchange_async(std::string_view code, Callback done) const {
-  send_async(code_request(code), code, Endpoint::exchange, std::move(done));
+void TokenExchanger::exchange_async(std::string_view code, Callback done,
+                                    std::shared_ptr<Cancellation> cancellation) const {
+  send_async(code_request(code), code, Endpoint::exchange, std::move(done),
+             std::move(cancellation));
 }
 
 std::future<Result<AccessToken>> TokenExchanger::exchange_async(std::string_view code) const {
@@ -134,8 +136,9 @@ std::future<Result<AccessToken>> TokenExchanger::exchange_async(std::string_view
       [&](Callback done) { exchange_async(code, std::move(done)); });
 }
 
-void TokenExchanger::exchange_async(const AuthorizationCode& code, Callback done) const {
-  exchange_async(std::string_view(code.code), std::move(done));
+void TokenExchanger::exchange_async(const AuthorizationCode& code, Callback done,
+                                    std::shared_ptr<Cancellation> cancellation) const {
+  exchange_async(std::string_view(code.code), std::move(done), std::move(cancellation));
 }
 
 std::future<Result<AccessToken>> TokenExchanger::exchange_async(
@@ -149,10 +152,11 @@ Result<AccessToken> TokenExchanger::exchange_for_long_lived(
               Endpoint::long_lived);
 }
 
-void TokenExchanger::exchange_for_long_lived_async(std::string_view short_lived_token,
-                                                   Callback done) const {
+void TokenExchanger::exchange_for_long_lived_async(
+    std::string_view short_lived_token, Callback done,
+    std::shared_ptr<Cancellation> cancellation) const {
   send_async(graph_request(long_lived_url_prefix_, short_lived_token), short_lived_token,
-             Endpoint::long_lived, std::move(done));
+             Endpoint::long_lived, std::move(done), std::move(cancellation));
 }
 
 std::future<Result<AccessToken>> TokenExchanger::exchange_for_long_lived_async(
@@ -166,9 +170,10 @@ Result<AccessToken> TokenExchanger::refresh(std::string_view long_lived_token) c
               Endpoint::refresh);
 }
 
-void TokenExchanger::refresh_async(std::string_view long_lived_token, Callback done) const {
+void TokenExchanger::refresh_async(std::string_view long_lived_token, Callback done,
+                                   std::shared_ptr<Cancellation> cancellation) const {
   send_async(graph_request(refresh_url_prefix_, long_lived_token), long_lived_token,
-             Endpoint::refresh, std::move(done));
+             Endpoint::refresh, std::move(done), std::move(cancellation));
 }
 
 std::future<Result<AccessToken>> TokenExchanger::refresh_async(
@@ -193,7 +198,9 @@ Result<AccessToken> TokenExchanger::send(const Result<HttpRequest>& request,
 }
 
 void TokenExchanger::send_async(Result<HttpRequest> request, std::string_view secret,
-                                Endpoint endpoint, Callback done) const {
+                                Endpoint endpoint, Callback done,
+                                std::shared_ptr<Cancellation> cancellation) const {
+  if (request) request->cancellation = std::move(cancellation);
   detail::call_async<AccessToken>(transport_.get(), std::move(request),
                                   TokenAnswer{config_.client_secret, std::string(secret)},
                                   measure(endpoint), std::move(done));

@@ -46,3 +46,4 @@ void alert(std::size_t failed);
 void ask_to_sign_in(const std::string& user_id);
 void log_pass(const Result<RefreshReport>& pass);
 void record(const RequestMeasurement& measurement);
+void on_token(Result<AccessToken> token);

@@ -4,6 +4,7 @@
 #include "catch.hpp"
 #include "failure.hpp"
 #include "skip.hpp"
+#include "wait.hpp"
 
 #include <instagram/oauth/testing/instagram_mock.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
@@ -43,6 +44,7 @@ using testing::LatencyServer;
 using testing::LatencyServerOptions;
 using testing::MockOptions;
 using testing::Nginx;
+using testing::wait_until;
 
 namespace {
 
@@ -202,12 +204,6 @@ bool nginx_installed() {
   if (Nginx::installed()) return true;
   testing::skip_test("nginx is not installed (scripts/setup-deps.sh test installs nginx-light)");
   return false;
-}
-
-void wait_until(const std::function<bool()>& done) {
-  for (int i = 0; i < 6000 && !done(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
 }
 
 }  // namespace
@@ -711,14 +707,16 @@ TEST_CASE("the last owner dropped inside a callback: no deadlock, the rest ended
   HttpTransport* engine = transport.get();
   std::promise<Result<HttpResponse>> slow_answer;
   engine->send_async(
-      HttpRequest{HttpMethod::get, slow.base_url() + "/refresh_access_token?access_token=slow", {}},
+      HttpRequest{
+          HttpMethod::get, slow.base_url() + "/refresh_access_token?access_token=slow", {}, {}},
       [&slow_answer](Result<HttpResponse> answer) { slow_answer.set_value(std::move(answer)); });
   wait_until([&] { return slow.requests() == 1; });
   // The fast answer's callback holds the last owner and drops it on the engine thread: the
   // engine cannot join itself, so it finishes there, cancelling the slow request.
   std::promise<void> dropped;
   engine->send_async(
-      HttpRequest{HttpMethod::get, fast.base_url() + "/refresh_access_token?access_token=fast", {}},
+      HttpRequest{
+          HttpMethod::get, fast.base_url() + "/refresh_access_token?access_token=fast", {}, {}},
       [&dropped, owner = std::move(transport)](Result<HttpResponse>) mutable {
         owner.reset();
         dropped.set_value();
@@ -735,7 +733,7 @@ TEST_CASE("a blocking send() inside a callback is refused instead of waiting for
   LatencyServer server;
   const std::shared_ptr<HttpTransport> transport = make_curl_transport(plain_http());
   const HttpRequest request{
-      HttpMethod::get, server.base_url() + "/refresh_access_token?access_token=t", {}};
+      HttpMethod::get, server.base_url() + "/refresh_access_token?access_token=t", {}, {}};
   std::promise<Result<HttpResponse>> inner;
   transport->send_async(request,
                         [&](Result<HttpResponse>) { inner.set_value(transport->send(request)); });
@@ -1036,7 +1034,7 @@ TEST_CASE("a user agent with a line break is refused before any request", "[exch
 TEST_CASE("URLs other than http(s) are refused", "[exchange]") {
   const auto transport = make_curl_transport();
   const Result<HttpResponse> ftp =
-      transport->send(HttpRequest{HttpMethod::get, "ftp://127.0.0.1/", {}});
+      transport->send(HttpRequest{HttpMethod::get, "ftp://127.0.0.1/", {}, {}});
   REQUIRE_FALSE(ftp);
   CHECK(ftp.error().error_message() == "the request URL must be an absolute https URL");
 }

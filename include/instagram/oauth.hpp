@@ -4,6 +4,7 @@
 
 #include <instagram/oauth/authorization_code.hpp>
 #include <instagram/oauth/authorize_url_builder.hpp>
+#include <instagram/oauth/cancellation.hpp>
 #include <instagram/oauth/config.hpp>
 #include <instagram/oauth/error.hpp>
 #include <instagram/oauth/http.hpp>

@@ -2,6 +2,7 @@
 /// The one seam between the library and the network, and the options of its libcurl engine.
 #pragma once
 
+#include <instagram/oauth/cancellation.hpp>
 #include <instagram/oauth/export.hpp>
 #include <instagram/oauth/result.hpp>
 
@@ -31,6 +32,9 @@ struct HttpRequest {
   HttpMethod method = HttpMethod::get;  ///< post sends `form` as the body
   std::string url;  ///< a secret when it carries client_secret or a token: never logged
   std::vector<std::pair<std::string, std::string>> form;  ///< name, value: encoded by the transport
+  /// When set and cancelled before the request is handed to the network, it completes with
+  /// `cancelled` and is never sent (Cancellation says when that is).
+  std::shared_ptr<Cancellation> cancellation;
 };
 
 /// An answer as a transport hands it back; the library maps it (JSON answers, errors).

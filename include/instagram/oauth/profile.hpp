@@ -2,6 +2,7 @@
 /// Who signed in: GET {graph}/{graph_version}/me with the access token.
 #pragma once
 
+#include <instagram/oauth/cancellation.hpp>
 #include <instagram/oauth/config.hpp>
 #include <instagram/oauth/export.hpp>
 #include <instagram/oauth/http.hpp>
@@ -75,8 +76,10 @@ class INSTAGRAM_OAUTH_EXPORT ProfileClient {
   /// The fields named (Instagram adds id); unknown ones are Instagram's to refuse.
   Result<UserProfile> me(std::string_view access_token, std::vector<std::string> fields) const;
   /// @{
-  /// me() without blocking: `done` called once, or a future.
-  void me_async(std::string_view access_token, Callback done) const;
+  /// me() without blocking: `done` called once (`cancelled` when `cancellation` stopped it
+  /// before it was sent), or a future.
+  void me_async(std::string_view access_token, Callback done,
+                std::shared_ptr<Cancellation> cancellation = nullptr) const;
   std::future<Result<UserProfile>> me_async(std::string_view access_token) const;
   /// @}
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <instagram/oauth/authorization_code.hpp>
+#include <instagram/oauth/cancellation.hpp>
 #include <instagram/oauth/config.hpp>
 #include <instagram/oauth/export.hpp>
 #include <instagram/oauth/http.hpp>
@@ -32,7 +33,8 @@ struct Measure;
 /// Every call returns the token, or an error of category invalid_argument (an empty input,
 /// or a configuration that cannot serve: nothing is sent), api (Instagram's error, with
 /// hint() for the known ones), transport, timeout, invalid_response, or cancelled (async:
-/// the transport shut down or max_in_flight was reached). Secrets are masked out of every
+/// the transport shut down, max_in_flight was reached, or the call's Cancellation stopped it
+/// before it was sent). Secrets are masked out of every
 /// error. A *_async callback runs exactly once, on the transport's engine thread (an error
 /// found before sending: on the calling thread, before the call returns); what it throws
 /// is caught and dropped.
@@ -77,9 +79,11 @@ class INSTAGRAM_OAUTH_EXPORT TokenExchanger {
   /// code as a string or as RedirectParser gives it; blocking, with a callback, or a future.
   Result<AccessToken> exchange(std::string_view code) const;
   Result<AccessToken> exchange(const AuthorizationCode& code) const;
-  void exchange_async(std::string_view code, Callback done) const;
+  void exchange_async(std::string_view code, Callback done,
+                      std::shared_ptr<Cancellation> cancellation = nullptr) const;
   std::future<Result<AccessToken>> exchange_async(std::string_view code) const;
-  void exchange_async(const AuthorizationCode& code, Callback done) const;
+  void exchange_async(const AuthorizationCode& code, Callback done,
+                      std::shared_ptr<Cancellation> cancellation = nullptr) const;
   std::future<Result<AccessToken>> exchange_async(const AuthorizationCode& code) const;
   /// @}
 
@@ -87,7 +91,8 @@ class INSTAGRAM_OAUTH_EXPORT TokenExchanger {
   /// GET {graph}/access_token?grant_type=ig_exchange_token: Instagram demands the client
   /// secret in this URL, so every graph URL is treated as a secret.
   Result<AccessToken> exchange_for_long_lived(std::string_view short_lived_token) const;
-  void exchange_for_long_lived_async(std::string_view short_lived_token, Callback done) const;
+  void exchange_for_long_lived_async(std::string_view short_lived_token, Callback done,
+                                     std::shared_ptr<Cancellation> cancellation = nullptr) const;
   std::future<Result<AccessToken>> exchange_for_long_lived_async(
       std::string_view short_lived_token) const;
   /// @}
@@ -95,7 +100,8 @@ class INSTAGRAM_OAUTH_EXPORT TokenExchanger {
   /// @{
   /// GET {graph}/refresh_access_token?grant_type=ig_refresh_token.
   Result<AccessToken> refresh(std::string_view long_lived_token) const;
-  void refresh_async(std::string_view long_lived_token, Callback done) const;
+  void refresh_async(std::string_view long_lived_token, Callback done,
+                     std::shared_ptr<Cancellation> cancellation = nullptr) const;
   std::future<Result<AccessToken>> refresh_async(std::string_view long_lived_token) const;
   /// @}
 
@@ -115,7 +121,7 @@ class INSTAGRAM_OAUTH_EXPORT TokenExchanger {
   Result<AccessToken> send(const Result<HttpRequest>& request, std::string_view secret,
                            Endpoint endpoint) const;
   void send_async(Result<HttpRequest> request, std::string_view secret, Endpoint endpoint,
-                  Callback done) const;
+                  Callback done, std::shared_ptr<Cancellation> cancellation) const;
   detail::Measure measure(Endpoint endpoint) const;
 
   AppConfig config_;
