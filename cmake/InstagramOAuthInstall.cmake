@@ -21,11 +21,14 @@ endif()
 if(NOT TARGET instagram_oauth_lookalike)
   list(APPEND _io_header_excludes PATTERN "testing" EXCLUDE)
 endif()
+if(NOT TARGET instagram_oauth_asio)
+  list(APPEND _io_header_excludes PATTERN "asio.hpp" EXCLUDE)
+endif()
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/" "${INSTAGRAM_OAUTH_GENERATED_INCLUDE}/"
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} ${_io_header_excludes})
 # Each component has an export set of its own: only a consumer that asks for it needs its
-# packages (libpq; prometheus-cpp; cpp-httplib and libssl).
-foreach(_io_component Postgres Prometheus Lookalike)
+# packages (libpq; prometheus-cpp; cpp-httplib and libssl; Boost's headers).
+foreach(_io_component Postgres Prometheus Lookalike Asio)
   string(TOLOWER "${_io_component}" _io_target)
   if(TARGET instagram_oauth_${_io_target})
     install(TARGETS instagram_oauth_${_io_target}
@@ -74,7 +77,7 @@ configure_file(cmake/instagram-oauth.pc.in "${PROJECT_BINARY_DIR}/instagram-oaut
 install(FILES "${PROJECT_BINARY_DIR}/instagram-oauth.pc"
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 # A component's file names what its static library needs besides the core library.
-foreach(_io_component Postgres Prometheus Lookalike)
+foreach(_io_component Postgres Prometheus Lookalike Asio)
   string(TOLOWER "${_io_component}" _io_pc_component)
   if(TARGET instagram_oauth_${_io_pc_component})
     if(_io_component STREQUAL "Postgres")
@@ -85,10 +88,23 @@ foreach(_io_component Postgres Prometheus Lookalike)
       set(_io_pc_description "prometheus_telemetry: metrics in a prometheus-cpp registry")
       set(_io_pc_requires "prometheus-cpp-core")
       set(_io_pc_libs "")
+    elseif(_io_component STREQUAL "Asio")
+      # Boost ships no pkg-config file: its headers are in the compiler's default path on
+      # Debian (libboost-dev).
+      set(_io_pc_description "asio.hpp: sign-ins in an Asio event loop (Boost.Asio headers)")
+      set(_io_pc_requires "")
+      set(_io_pc_libs "-pthread")
     else()
       set(_io_pc_description "InstagramMock: an Instagram look-alike for tests (cpp-httplib)")
       set(_io_pc_requires "cpp-httplib libssl libcrypto")
       set(_io_pc_libs "-pthread")
+    endif()
+    # A header-only component has no library of its own.
+    get_target_property(_io_pc_type instagram_oauth_${_io_pc_component} TYPE)
+    if(_io_pc_type STREQUAL "INTERFACE_LIBRARY")
+      set(_io_pc_own_lib "")
+    else()
+      set(_io_pc_own_lib "-linstagram-oauth-${_io_pc_component}")
     endif()
     configure_file(cmake/instagram-oauth-component.pc.in
       "${PROJECT_BINARY_DIR}/instagram-oauth-${_io_pc_component}.pc" @ONLY)

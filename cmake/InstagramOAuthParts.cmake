@@ -1,4 +1,5 @@
-# The optional parts (tests, examples, the command, the PostgreSQL and Prometheus components,
+# The optional parts (tests, examples, the command, the PostgreSQL, Prometheus and Asio
+# components,
 # the look-alike,
 # benchmarks, fuzzers) and the packages each needs. A part that is not asked for defaults on
 # only at top level and only when its packages are found; a status line says what was left
@@ -16,6 +17,7 @@ find_package(CLI11 2.1 CONFIG QUIET)
 find_package(Threads QUIET)
 find_package(PostgreSQL QUIET)
 find_package(prometheus-cpp CONFIG QUIET)  # Debian 1.0.1 ships no version file
+find_package(Boost 1.74 QUIET)             # the Asio component: Boost.Asio's headers only
 
 set(_io_missing_httplib "")
 if(NOT CPP_HTTPLIB_FOUND)
@@ -33,6 +35,10 @@ endif()
 set(_io_missing_prometheus "")
 if(NOT prometheus-cpp_FOUND)
   set(_io_missing_prometheus "prometheus-cpp (Debian: prometheus-cpp-dev)")
+endif()
+set(_io_missing_boost "")
+if(NOT TARGET Boost::headers)
+  set(_io_missing_boost "Boost.Asio 1.74 (Debian: libboost-dev)")
 endif()
 set(_io_missing_catch2 "")
 if(NOT Catch2_FOUND)
@@ -86,6 +92,7 @@ endmacro()
 
 instagram_oauth_part(POSTGRES "the PostgreSQL component" ON "${_io_missing_libpq}")
 instagram_oauth_part(PROMETHEUS "the Prometheus component" ON "${_io_missing_prometheus}")
+instagram_oauth_part(ASIO "the Asio component" ON "${_io_missing_boost}")
 instagram_oauth_part(LOOKALIKE "the Instagram look-alike" ON
   "${_io_missing_httplib}" "${_io_missing_ssl}")
 instagram_oauth_part(TOOLS "the instagram-oauth command" ON

@@ -9,7 +9,7 @@ set -euo pipefail
 
 declare -A groups=(
   [build]="g++ cmake ninja-build pkg-config libcurl4-openssl-dev nlohmann-json3-dev libssl-dev ca-certificates"
-  [test]="catch2 libcpp-httplib-dev libcli11-dev nginx-light libpq-dev prometheus-cpp-dev postgresql python3-h2 faketime"
+  [test]="catch2 libcpp-httplib-dev libcli11-dev nginx-light libpq-dev prometheus-cpp-dev libboost1.81-dev postgresql python3-h2 faketime"
   [quality]="clang libclang-rt-14-dev clang-tidy clang-format valgrind gcovr"
   [bench]="libbenchmark-dev libboost-url1.81-dev nginx-light wrk valgrind"
   [browser]="chromium"

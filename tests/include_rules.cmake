@@ -4,6 +4,7 @@
 #   libpq:     only src/postgres/ includes libpq (the component's libpq stays out of the core)
 #   libcurl:   only the engine's files (src/curl_*) include libcurl
 #   prometheus: only src/prometheus/ includes prometheus-cpp (its public header declares only)
+#   boost:     only include/instagram/oauth/asio.hpp includes Boost (a header-only component)
 #   storage:   token_store.hpp, and all it includes, includes nothing that sends
 #   look-alike: nothing in include/ or src/ includes the look-alike (it is built on the library)
 #   examples:  the examples use the public API only, never detail:: (a user copies them)
@@ -35,6 +36,9 @@ foreach(file IN LISTS files)
     endif()
     if(name MATCHES "^curl/" AND NOT file MATCHES "^src/curl_[a-z_]+\\.(cpp|hpp)$")
       list(APPEND broken "libcurl: ${file} includes <${name}> — only the engine's files (src/curl_*) may")
+    endif()
+    if(name MATCHES "^boost/" AND NOT file STREQUAL "include/instagram/oauth/asio.hpp")
+      list(APPEND broken "boost: ${file} includes <${name}> — only asio.hpp may (the compiled library stays free of Boost)")
     endif()
     if(name MATCHES "^prometheus/" AND NOT file MATCHES "^src/prometheus/")
       list(APPEND broken "prometheus: ${file} includes <${name}> — only src/prometheus/ may")

@@ -50,7 +50,7 @@ if(MODE STREQUAL "pkg_config")
     message(FATAL_ERROR "the consumer does not build with pkg-config's flags: ${flags}")
   endif()
   # The components' own .pc files, where this build has them.
-  foreach(component postgres prometheus lookalike)
+  foreach(component postgres prometheus lookalike asio)
     string(TOUPPER "${component}" upper)
     if(WITH_${upper})
       execute_process(COMMAND ${PKG_CONFIG} --cflags --libs instagram-oauth-${component}
@@ -74,7 +74,7 @@ else()
       -D CMAKE_CXX_COMPILER=${CXX} -D CONSUME=${MODE} -D CMAKE_PREFIX_PATH=${PREFIX}
       -D INSTAGRAM_OAUTH_SOURCE=${PROJECT_ROOT} -D CMAKE_BUILD_TYPE=Release
       -D WITH_POSTGRES=${WITH_POSTGRES} -D WITH_PROMETHEUS=${WITH_PROMETHEUS}
-      -D WITH_LOOKALIKE=${WITH_LOOKALIKE}
+      -D WITH_LOOKALIKE=${WITH_LOOKALIKE} -D WITH_ASIO=${WITH_ASIO}
     RESULT_VARIABLE failed)
   if(failed)
     message(FATAL_ERROR "the consumer does not configure through ${MODE}")
@@ -108,6 +108,16 @@ if(WITH_PROMETHEUS)
   message(STATUS "${output}")
   if(failed OR NOT output MATCHES "Prometheus consumed: instagram_oauth_webhooks_verified_total")
     message(FATAL_ERROR "the Prometheus consumer built through ${MODE} did not run as expected")
+  endif()
+endif()
+
+# The Asio component, where this build has it.
+if(WITH_ASIO)
+  execute_process(COMMAND ${build_dir}/consumer_asio RESULT_VARIABLE failed
+    OUTPUT_VARIABLE output)
+  message(STATUS "${output}")
+  if(failed OR NOT output MATCHES "Asio consumed: invalid_argument: code is empty")
+    message(FATAL_ERROR "the Asio consumer built through ${MODE} did not run as expected")
   endif()
 endif()
 

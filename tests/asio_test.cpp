@@ -1,0 +1,330 @@
+// The Asio component (asio.hpp): completion tokens (callbacks, use_future, use_awaitable,
+// deferred), where handlers run (their executor, a strand, never inline or on the engine
+// thread), the work guard, the diagnostics, and cancellation through the handler's slot.
+#include <instagram/oauth/asio.hpp>
+
+#include <instagram/oauth/testing/instagram_mock.hpp>
+
+#include "catch.hpp"
+#include "wait.hpp"
+
+#include "latency_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace instagram::oauth;
+using testing::InstagramMock;
+using testing::LatencyServer;
+using testing::LatencyServerOptions;
+using testing::wait_until;
+
+namespace {
+
+AppConfig app_for(const LatencyServer& server) {
+  return AppConfig{"990602627938098", "latency-client-secret-7Q2",
+                   "https://socialsizzle.herokuapp.com/auth/", server.endpoints()};
+}
+
+ClientOptions plain_http(std::size_t max_connections = 4) {
+  ClientOptions options;
+  options.allow_plain_http = true;
+  options.max_connections = max_connections;
+  return options;
+}
+
+// What a handler saw: its error, its token, the thread it ran on and how many times.
+struct Seen {
+  std::atomic<int> calls{0};
+  boost::system::error_code error;
+  AccessToken token;
+  std::thread::id thread;
+};
+
+}  // namespace
+
+TEST_CASE("a handler runs once on its executor, whose io_context runs while the request is out",
+          "[asio]") {
+  LatencyServerOptions server_options;
+  server_options.latency = std::chrono::milliseconds(100);
+  LatencyServer server(server_options);
+  const TokenExchanger exchanger(app_for(server), plain_http());
+  boost::asio::io_context context;
+  Seen bound;
+  async_exchange(
+      exchanger, "AQB-bound",
+      boost::asio::bind_executor(context, [&](boost::system::error_code error, AccessToken token) {
+        ++bound.calls;
+        bound.error = error;
+        bound.token = std::move(token);
+        bound.thread = std::this_thread::get_id();
+      }));
+  // Nothing else keeps the context busy: run() returns only once the work guard ended with
+  // the handler, which ran here, on the thread that runs the context.
+  context.run();
+  CHECK(bound.calls == 1);
+  CHECK(!bound.error);
+  CHECK(bound.thread == std::this_thread::get_id());
+  CHECK(bound.token.access_token == "IGQVJAQB-bound");
+  CHECK(bound.token.user_id == "17841405793187218");
+
+  // A plain callback has the system executor, as in Asio: it runs there, once.
+  Seen plain;
+  async_exchange(exchanger, "AQB-plain", [&](boost::system::error_code error, AccessToken token) {
+    plain.error = error;
+    plain.token = std::move(token);
+    ++plain.calls;
+  });
+  wait_until([&] { return plain.calls == 1; });
+  CHECK(plain.calls == 1);
+  CHECK(!plain.error);
+  CHECK(plain.token.access_token == "IGQVJAQB-plain");
+}
+
+TEST_CASE("handlers bound to a strand run in it, on threads that run the context", "[asio]") {
+  LatencyServer server;
+  const TokenExchanger exchanger(app_for(server), plain_http());
+  boost::asio::io_context context;
+  auto strand = boost::asio::make_strand(context);
+  constexpr int requests = 100;
+  std::atomic<int> in_strand{0};
+  std::atomic<int> calls{0};
+  int unguarded = 0;  // touched only in the strand: TSan sees a race if it is not one
+  for (int i = 0; i < requests; ++i) {
+    async_exchange(exchanger, "AQB-s" + std::to_string(i),
+                   boost::asio::bind_executor(
+                       strand, [&, i](boost::system::error_code error, AccessToken token) {
+                         if (strand.running_in_this_thread()) ++in_strand;
+                         ++unguarded;
+                         if (!error && token.access_token == "IGQVJAQB-s" + std::to_string(i)) {
+                           ++calls;
+                         }
+                       }));
+  }
+  std::vector<std::thread> runners;
+  for (int t = 0; t < 3; ++t) runners.emplace_back([&] { context.run(); });
+  for (std::thread& runner : runners) runner.join();
+  CHECK(calls == requests);
+  CHECK(in_strand == requests);
+  CHECK(unguarded == requests);
+}
+
+TEST_CASE("an error found before sending still completes later, never inside the call", "[asio]") {
+  LatencyServer server;
+  const TokenExchanger exchanger(app_for(server), plain_http());
+  boost::asio::io_context context;
+  bool returned = false;
+  bool returned_first = false;
+  OAuthException diagnostics(ErrorCategory::system, "untouched");
+  async_exchange(
+      exchanger, "", diagnostics,
+      boost::asio::bind_executor(context, [&](boost::system::error_code error, AccessToken token) {
+        returned_first = returned;
+        CHECK(error == ErrorCategory::invalid_argument);
+        CHECK(error.category() == error_category());
+        CHECK(error.message() == "invalid_argument");
+        CHECK(token.access_token.empty());
+      }));
+  returned = true;
+  context.run();
+  CHECK(returned_first);
+  CHECK(diagnostics.category() == ErrorCategory::invalid_argument);
+  CHECK(server.requests() == 0);
+}
+
+TEST_CASE("use_future and deferred; Instagram's message reaches the diagnostics", "[asio]") {
+  InstagramMock instagram;
+  const TokenExchanger exchanger(instagram.app_config(), instagram.client_options());
+  const ProfileClient profiles(instagram.app_config(), exchanger.transport());
+  boost::asio::io_context context;
+  auto guard = boost::asio::make_work_guard(context);
+  std::thread runner([&] { context.run(); });
+
+  std::future<AccessToken> token =
+      async_exchange(exchanger, instagram.issue_code(), boost::asio::use_future);
+  const AccessToken short_lived = token.get();
+  CHECK(short_lived.user_id == "17841405793187218");
+  std::future<AccessToken> kept =
+      async_exchange_for_long_lived(exchanger, short_lived.access_token, boost::asio::use_future);
+  const AccessToken long_lived = kept.get();
+  CHECK(long_lived.expires_in.has_value());
+  std::future<UserProfile> me =
+      async_me(profiles, long_lived.access_token, boost::asio::use_future);
+  CHECK(me.get().username == "socialsizzle");
+
+  // A code Instagram does not know: the future throws the error code; the overload with
+  // diagnostics keeps what Instagram said.
+  std::future<AccessToken> refused =
+      async_exchange(exchanger, "AQB-unknown", boost::asio::use_future);
+  try {
+    refused.get();
+    FAIL("a refused code completed without an error");
+  } catch (const boost::system::system_error& error) {
+    CHECK(error.code() == ErrorCategory::api);
+  }
+  OAuthException diagnostics(ErrorCategory::system, "untouched");
+  std::promise<boost::system::error_code> said;
+  auto deferred = async_exchange(exchanger, "AQB-unknown", diagnostics, boost::asio::deferred);
+  std::move(deferred)([&](boost::system::error_code error, AccessToken) { said.set_value(error); });
+  CHECK(said.get_future().get() == ErrorCategory::api);
+  CHECK(diagnostics.category() == ErrorCategory::api);
+  CHECK(diagnostics.error_message() == "Matching code was not found or was already used");
+  CHECK(diagnostics.hint() ==
+        "a code works once and for one hour; a second callback (a reload, a double submit) is "
+        "the usual cause: start a new login");
+  guard.reset();
+  runner.join();
+}
+
+TEST_CASE("a coroutine signs a user in with co_await", "[asio][coroutine]") {
+  InstagramMock instagram;
+  const TokenExchanger exchanger(instagram.app_config(), instagram.client_options());
+  const ProfileClient profiles(instagram.app_config(), exchanger.transport());
+  boost::asio::io_context context;
+  std::string greeted;
+  boost::system::error_code refused;
+  std::string refused_message;
+  std::thread::id ran_on;
+  const std::string code = instagram.issue_code();
+  boost::asio::co_spawn(
+      context,
+      [&]() -> boost::asio::awaitable<void> {
+        const AccessToken token =
+            co_await async_exchange(exchanger, code, boost::asio::use_awaitable);
+        const AccessToken kept = co_await async_exchange_for_long_lived(
+            exchanger, token.access_token, boost::asio::use_awaitable);
+        const UserProfile profile =
+            co_await async_me(profiles, kept.access_token, boost::asio::use_awaitable);
+        greeted = profile.username + " " + profile.user_id;
+        ran_on = std::this_thread::get_id();
+        // The same code again: spent. As a tuple, without an exception.
+        OAuthException diagnostics(ErrorCategory::system, "untouched");
+        auto [error, nothing] = co_await async_exchange(
+            exchanger, code, diagnostics, boost::asio::as_tuple(boost::asio::use_awaitable));
+        refused = error;
+        refused_message = diagnostics.error_message();
+      },
+      boost::asio::detached);
+  context.run();
+  CHECK(greeted == "socialsizzle 17841405793187218");
+  CHECK(ran_on == std::this_thread::get_id());
+  CHECK(refused == ErrorCategory::api);
+  CHECK(refused_message == "Matching code was not found or was already used");
+}
+
+TEST_CASE("the handler's cancellation slot: what waits is aborted unsent, what left ends",
+          "[asio][cancellation]") {
+  LatencyServerOptions server_options;
+  server_options.latency = std::chrono::milliseconds(300);
+  LatencyServer server(server_options);
+  const TokenExchanger exchanger(app_for(server), plain_http(1));
+  boost::asio::io_context context;
+  Seen first;
+  Seen waiting;
+  boost::asio::cancellation_signal first_signal;
+  boost::asio::cancellation_signal waiting_signal;
+  const auto record = [&context](Seen& seen, boost::asio::cancellation_signal& signal) {
+    return boost::asio::bind_cancellation_slot(
+        signal.slot(), boost::asio::bind_executor(
+                           context, [&seen](boost::system::error_code error, AccessToken token) {
+                             ++seen.calls;
+                             seen.error = error;
+                             seen.token = std::move(token);
+                           }));
+  };
+  async_exchange(exchanger, "AQB-first", record(first, first_signal));
+  async_exchange(exchanger, "AQB-waiting", record(waiting, waiting_signal));
+  // On the context's thread, as Asio requires of a slot: once the first request is at the
+  // server, both are cancelled. The first has left; the second waits for the connection.
+  boost::asio::post(context, [&] {
+    wait_until([&] { return server.requests() == 1; });
+    waiting_signal.emit(boost::asio::cancellation_type::terminal);
+    first_signal.emit(boost::asio::cancellation_type::terminal);
+  });
+  context.run();
+  CHECK(waiting.calls == 1);
+  CHECK(waiting.error == boost::asio::error::operation_aborted);
+  CHECK(waiting.token.access_token.empty());
+  CHECK(first.calls == 1);
+  CHECK(!first.error);
+  CHECK(first.token.access_token == "IGQVJAQB-first");
+  CHECK(server.times_seen("AQB-waiting") == 0);
+}
+
+TEST_CASE("cancellations racing completions: each handler once, nothing aborted was sent",
+          "[asio][cancellation]") {
+  // Many rounds: each operation's slot is emitted on the context's thread at a random moment,
+  // before it leaves, while it is out, or after it ended (then its slot is cleared and the
+  // emit does nothing). Which way each ends depends on timing and is not asserted.
+  LatencyServerOptions server_options;
+  server_options.latency = std::chrono::milliseconds(2);
+  LatencyServer server(server_options);
+  const TokenExchanger exchanger(app_for(server), plain_http(2));
+  std::mt19937 random(20261205);
+  std::size_t aborted = 0;
+  std::size_t answered = 0;
+  for (int round = 0; round < 10; ++round) {
+    boost::asio::io_context context;
+    constexpr int per_round = 40;
+    std::vector<std::unique_ptr<Seen>> seen;
+    std::vector<std::unique_ptr<boost::asio::cancellation_signal>> signals;
+    for (int i = 0; i < per_round; ++i) {
+      seen.push_back(std::make_unique<Seen>());
+      signals.push_back(std::make_unique<boost::asio::cancellation_signal>());
+      Seen& mine = *seen.back();
+      async_exchange(exchanger, "AQB-r" + std::to_string(round) + "-" + std::to_string(i),
+                     boost::asio::bind_cancellation_slot(
+                         signals.back()->slot(),
+                         boost::asio::bind_executor(
+                             context, [&mine](boost::system::error_code error, AccessToken token) {
+                               ++mine.calls;
+                               mine.error = error;
+                               mine.token = std::move(token);
+                             })));
+    }
+    std::vector<int> order(per_round);
+    for (int i = 0; i < per_round; ++i) order[i] = i;
+    std::shuffle(order.begin(), order.end(), random);
+    for (const int i : order) {
+      const auto delay = std::chrono::microseconds(random() % 3000);
+      boost::asio::post(context, [&, i, delay] {
+        std::this_thread::sleep_for(delay);
+        signals[i]->emit(boost::asio::cancellation_type::terminal);
+      });
+    }
+    context.run();
+    for (int i = 0; i < per_round; ++i) {
+      const std::string code = "AQB-r" + std::to_string(round) + "-" + std::to_string(i);
+      INFO(code);
+      CHECK(seen[i]->calls == 1);
+      if (seen[i]->error == boost::asio::error::operation_aborted) {
+        CHECK(server.times_seen(code) == 0);
+        ++aborted;
+      } else {
+        CHECK(!seen[i]->error);
+        CHECK(seen[i]->token.access_token == "IGQVJ" + code);
+        ++answered;
+      }
+    }
+  }
+  CHECK(aborted + answered == 400);
+}
