@@ -4,7 +4,7 @@
 #   clang     the suite built with clang (warnings as errors), packaging and valgrind left out
 #   asan      the suite under AddressSanitizer + UndefinedBehaviorSanitizer (leaks on)
 #   tsan      the suite under ThreadSanitizer
-#   browser   examples/web_login driven by headless Chromium (puppeteer-core from npm)
+#   browser   examples/web_login and coroutine_login driven by headless Chromium (puppeteer-core from npm)
 #   fuzz      each libFuzzer target for a bounded time (clang)
 #   tidy      clang-tidy on include/ and src/
 #   coverage  line and branch coverage of include/ and src/, with the thresholds

@@ -443,6 +443,60 @@ TEST_CASE("examples/web_login serves /metrics: its sign-in's requests and its we
 }
 #endif
 
+#if defined(EXAMPLE_COROUTINE_LOGIN)
+TEST_CASE("examples/coroutine_login signs a user in with co_await, bound to the browser",
+          "[examples][asio]") {
+  const int port = testing::free_loopback_port();
+  testing::InstagramMock mock(WebLogin::mock_for(port));
+  testing::Process app({EXAMPLE_COROUTINE_LOGIN, std::to_string(port)}, look_alike(mock));
+  REQUIRE(app.wait_for_stdout("coroutine_login listening", std::chrono::seconds(20)));
+  httplib::Client browser("http://127.0.0.1:" + std::to_string(port));
+  const auto home = browser.Get("/");
+  REQUIRE(home);
+  CHECK(home->body.find("<a id=login href=\"/login\">Sign in with Instagram</a>") !=
+        std::string::npos);
+
+  // The whole sign-in: /login, Instagram's window, the callback with this browser's binding.
+  auto login = browser.Get("/login");
+  REQUIRE(login);
+  REQUIRE(login->status == 302);
+  const std::string binding = cookie_from(login, "binding");
+  REQUIRE(binding.size() > std::string("binding=").size());
+  const std::string authorize = login->get_header_value("Location");
+  httplib::Client instagram(mock.base_url());
+  instagram.set_ca_cert_path(mock.ca_file().c_str());
+  const auto window = instagram.Get(authorize.substr(mock.base_url().size()).c_str());
+  REQUIRE(window);
+  const std::string callback = window->get_header_value("Location");
+  const std::string callback_path = callback.substr(callback.find("/auth/"));
+
+  // Without the binding cookie (another browser, an attacker's link): refused, nothing traded.
+  const auto stranger = browser.Get(callback_path.c_str());
+  REQUIRE(stranger);
+  CHECK(stranger->status == 400);
+  CHECK(stranger->body.find("<p>Not signed in: ") != std::string::npos);
+
+  const auto signed_in = browser.Get(callback_path.c_str(), {{"Cookie", binding}});
+  REQUIRE(signed_in);
+  CHECK(signed_in->status == 200);
+  CHECK(signed_in->body.find(
+            "<p id=signed-in>Signed in as @socialsizzle (Instagram user 17841405793187218).</p>") !=
+        std::string::npos);
+  CHECK(signed_in->body.find("IGQ") == std::string::npos);
+  // The same callback again: the code is spent at Instagram, whose words are shown.
+  const auto replayed = browser.Get(callback_path.c_str(), {{"Cookie", binding}});
+  REQUIRE(replayed);
+  CHECK(replayed->status == 400);
+  CHECK(replayed->body.find(
+            "<p>Not signed in: Matching code was not found or was already used</p>") !=
+        std::string::npos);
+  app.terminate();
+  const ProcessResult result = app.wait();
+  CHECK(result.exit_code == 0);
+  check_no_leak(result);
+}
+#endif
+
 TEST_CASE("examples/web_login verifies Meta's webhooks and answers the handshake", "[examples]") {
   const int port = testing::free_loopback_port();
   testing::InstagramMock mock(WebLogin::mock_for(port));
