@@ -12,6 +12,7 @@
 #   6. the fleet's refresh pass: 100,000 due tokens in PostgreSQL, two refresher processes,
 #      answers after 100 ms, next to the engine's bare refresh rate
 #   7. the cost of compiling <instagram/oauth.hpp>
+#   8. sign-ins from 1,000 coroutines (the Asio component) next to the callback API
 # Client and server are pinned to one core (taskset -c 0) for 1 and 2: on a small virtual
 # machine a wake-up across cores costs more than the difference being measured.
 #   BENCH_REQUESTS (2000), BENCH_ROUNDS (5), BENCH_PER_THREAD (2000), BENCH_IN_FLIGHT (200),
@@ -20,7 +21,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 scripts/setup-deps.sh build test bench
-build_preset release --target micro_bench exchange_bench latency_bench load_bench fleet_bench
+build_preset release --target micro_bench exchange_bench latency_bench load_bench fleet_bench \
+  asio_bench
 pin=(taskset -c 0)
 command -v taskset >/dev/null 2>&1 || pin=()
 
@@ -83,3 +85,6 @@ echo "|---|---|"
 echo "| #include <instagram/oauth.hpp> | $library |"
 echo "| <string> <vector> <optional> <chrono> | $standard |"
 awk -v a="$library" -v b="$standard" 'BEGIN { printf "ratio: %.2f\n", a / b }'
+echo
+echo "## 8. Sign-ins from coroutines (unpinned), Boost.Asio"
+build/release/bench/asio_bench "${BENCH_LOAD:-100000}" "${BENCH_LOAD_IN_FLIGHT:-1000}" 3
