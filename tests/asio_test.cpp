@@ -328,3 +328,44 @@ TEST_CASE("cancellations racing completions: each handler once, nothing aborted 
   }
   CHECK(aborted + answered == 400);
 }
+
+TEST_CASE("async_fresh: the stored token refreshed when due, off the caller's thread", "[asio]") {
+  InstagramMock instagram;
+  const auto exchanger =
+      TokenExchanger::create_shared(instagram.app_config(), instagram.client_options()).value();
+  auto store = std::make_shared<MemoryTokenStore>();
+  const AccessToken short_lived = exchanger->exchange(instagram.issue_code()).value();
+  AccessToken long_lived = exchanger->exchange_for_long_lived(short_lived.access_token).value();
+  // 59 days pass for Instagram and for the store: the token is due.
+  instagram.advance_clock(std::chrono::hours(24 * 59));
+  const auto now = std::chrono::system_clock::now();
+  long_lived.received_at = now - std::chrono::hours(24 * 59);
+  long_lived.expires_at = now + std::chrono::hours(24);
+  REQUIRE(store->save({short_lived.user_id, long_lived, {}, {}}));
+  const TokenRefresher refresher(exchanger, store);
+
+  boost::asio::io_context context;
+  auto guard = boost::asio::make_work_guard(context);
+  std::thread runner([&] { context.run(); });
+  std::future<StoredToken> fresh =
+      async_fresh(refresher, short_lived.user_id, boost::asio::use_future);
+  const StoredToken refreshed = fresh.get();
+  CHECK(refreshed.user_id == "17841405793187218");
+  CHECK(refreshed.token.access_token != long_lived.access_token);
+  CHECK(store->load("17841405793187218").value()->token.access_token ==
+        refreshed.token.access_token);
+
+  // A user with no stored token: the diagnostics say so.
+  OAuthException diagnostics(ErrorCategory::system, "untouched");
+  std::promise<boost::system::error_code> said;
+  async_fresh(refresher, "17841400000000001", diagnostics,
+              boost::asio::bind_executor(
+                  context, [&](boost::system::error_code error, const StoredToken& token) {
+                    CHECK(token.user_id.empty());
+                    said.set_value(error);
+                  }));
+  CHECK(said.get_future().get() == ErrorCategory::invalid_argument);
+  CHECK(diagnostics.category() == ErrorCategory::invalid_argument);
+  guard.reset();
+  runner.join();
+}

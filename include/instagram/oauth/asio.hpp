@@ -1,6 +1,7 @@
 /// @file
 /// Sign-ins in an Asio event loop (the optional component InstagramOAuth::Asio, header-only,
-/// on Boost.Asio): the exchange, the long-lived exchange, the refresh and `/me` as initiating
+/// on Boost.Asio): the exchange, the long-lived exchange, the refresh, `/me` and
+/// TokenRefresher::fresh as initiating
 /// functions with a completion token last, so that a callback, `use_future`, `use_awaitable`
 /// (a coroutine's `co_await`) and `deferred` all work.
 ///
@@ -45,6 +46,7 @@
 #include <instagram/oauth/result.hpp>
 #include <instagram/oauth/token.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
+#include <instagram/oauth/token_refresher.hpp>
 
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
@@ -53,8 +55,10 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/system_executor.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -174,27 +178,65 @@ auto initiate(Token&& token, Start start, OAuthException* diagnostics) {
 
 }  // namespace detail::asio
 
+namespace detail::asio {
+
+// What each initiating function starts: the client's callback call, given the completion and
+// the operation's Cancellation.
+inline auto exchange_starter(const TokenExchanger& exchanger, std::string code) {
+  return [&exchanger, code = std::move(code)](TokenExchanger::Callback done,
+                                              std::shared_ptr<Cancellation> cancellation) {
+    exchanger.exchange_async(code, std::move(done), std::move(cancellation));
+  };
+}
+inline auto long_lived_starter(const TokenExchanger& exchanger, std::string short_lived) {
+  return [&exchanger, short_lived = std::move(short_lived)](
+             TokenExchanger::Callback done, std::shared_ptr<Cancellation> cancellation) {
+    exchanger.exchange_for_long_lived_async(short_lived, std::move(done), std::move(cancellation));
+  };
+}
+inline auto refresh_starter(const TokenExchanger& exchanger, std::string long_lived) {
+  return [&exchanger, long_lived = std::move(long_lived)](
+             TokenExchanger::Callback done, std::shared_ptr<Cancellation> cancellation) {
+    exchanger.refresh_async(long_lived, std::move(done), std::move(cancellation));
+  };
+}
+inline auto me_starter(const ProfileClient& profiles, std::string access_token) {
+  return [&profiles, access_token = std::move(access_token)](
+             ProfileClient::Callback done, std::shared_ptr<Cancellation> cancellation) {
+    profiles.me_async(access_token, std::move(done), std::move(cancellation));
+  };
+}
+// fresh() waits on the store: it runs on a thread of Asio's system executor.
+inline auto fresh_starter(const TokenRefresher& refresher, std::string user_id) {
+  return [&refresher, user_id = std::move(user_id)](std::function<void(Result<StoredToken>)> done,
+                                                    std::shared_ptr<Cancellation> cancellation) {
+    boost::asio::post(boost::asio::system_executor(), [&refresher, user_id, done = std::move(done),
+                                                       cancellation = std::move(cancellation)] {
+      if (cancellation->cancelled()) {
+        done(OAuthException(ErrorCategory::cancelled, "cancelled before the store was asked"));
+      } else {
+        done(refresher.fresh(user_id));
+      }
+    });
+  };
+}
+
+}  // namespace detail::asio
+
+/// @{
 /// TokenExchanger::exchange_async in the event loop: the code traded for a short-lived token.
 /// Errors as TokenExchanger's, and operation_aborted when cancelled before it was sent.
 template <class Token>
 auto async_exchange(const TokenExchanger& exchanger, std::string code, OAuthException& diagnostics,
                     Token&& token) {
   return detail::asio::initiate<AccessToken>(
-      std::forward<Token>(token),
-      [&exchanger, code = std::move(code)](TokenExchanger::Callback done,
-                                           std::shared_ptr<Cancellation> cancellation) {
-        exchanger.exchange_async(code, std::move(done), std::move(cancellation));
-      },
+      std::forward<Token>(token), detail::asio::exchange_starter(exchanger, std::move(code)),
       &diagnostics);
 }
 template <class Token>
 auto async_exchange(const TokenExchanger& exchanger, std::string code, Token&& token) {
   return detail::asio::initiate<AccessToken>(
-      std::forward<Token>(token),
-      [&exchanger, code = std::move(code)](TokenExchanger::Callback done,
-                                           std::shared_ptr<Cancellation> cancellation) {
-        exchanger.exchange_async(code, std::move(done), std::move(cancellation));
-      },
+      std::forward<Token>(token), detail::asio::exchange_starter(exchanger, std::move(code)),
       nullptr);
 }
 template <class Token>
@@ -206,78 +248,79 @@ template <class Token>
 auto async_exchange(const TokenExchanger& exchanger, const AuthorizationCode& code, Token&& token) {
   return async_exchange(exchanger, code.code, std::forward<Token>(token));
 }
+/// @}
 
+/// @{
 /// TokenExchanger::exchange_for_long_lived_async in the event loop: a 60-day token.
 template <class Token>
 auto async_exchange_for_long_lived(const TokenExchanger& exchanger, std::string short_lived,
                                    OAuthException& diagnostics, Token&& token) {
   return detail::asio::initiate<AccessToken>(
       std::forward<Token>(token),
-      [&exchanger, short_lived = std::move(short_lived)](
-          TokenExchanger::Callback done, std::shared_ptr<Cancellation> cancellation) {
-        exchanger.exchange_for_long_lived_async(short_lived, std::move(done),
-                                                std::move(cancellation));
-      },
-      &diagnostics);
+      detail::asio::long_lived_starter(exchanger, std::move(short_lived)), &diagnostics);
 }
 template <class Token>
 auto async_exchange_for_long_lived(const TokenExchanger& exchanger, std::string short_lived,
                                    Token&& token) {
   return detail::asio::initiate<AccessToken>(
       std::forward<Token>(token),
-      [&exchanger, short_lived = std::move(short_lived)](
-          TokenExchanger::Callback done, std::shared_ptr<Cancellation> cancellation) {
-        exchanger.exchange_for_long_lived_async(short_lived, std::move(done),
-                                                std::move(cancellation));
-      },
-      nullptr);
+      detail::asio::long_lived_starter(exchanger, std::move(short_lived)), nullptr);
 }
+/// @}
 
+/// @{
 /// TokenExchanger::refresh_async in the event loop: a long-lived token renewed.
 template <class Token>
 auto async_refresh(const TokenExchanger& exchanger, std::string long_lived,
                    OAuthException& diagnostics, Token&& token) {
   return detail::asio::initiate<AccessToken>(
-      std::forward<Token>(token),
-      [&exchanger, long_lived = std::move(long_lived)](TokenExchanger::Callback done,
-                                                       std::shared_ptr<Cancellation> cancellation) {
-        exchanger.refresh_async(long_lived, std::move(done), std::move(cancellation));
-      },
+      std::forward<Token>(token), detail::asio::refresh_starter(exchanger, std::move(long_lived)),
       &diagnostics);
 }
 template <class Token>
 auto async_refresh(const TokenExchanger& exchanger, std::string long_lived, Token&& token) {
   return detail::asio::initiate<AccessToken>(
-      std::forward<Token>(token),
-      [&exchanger, long_lived = std::move(long_lived)](TokenExchanger::Callback done,
-                                                       std::shared_ptr<Cancellation> cancellation) {
-        exchanger.refresh_async(long_lived, std::move(done), std::move(cancellation));
-      },
+      std::forward<Token>(token), detail::asio::refresh_starter(exchanger, std::move(long_lived)),
       nullptr);
 }
+/// @}
 
+/// @{
 /// ProfileClient::me_async in the event loop: who signed in.
 template <class Token>
 auto async_me(const ProfileClient& profiles, std::string access_token, OAuthException& diagnostics,
               Token&& token) {
   return detail::asio::initiate<UserProfile>(
-      std::forward<Token>(token),
-      [&profiles, access_token = std::move(access_token)](
-          ProfileClient::Callback done, std::shared_ptr<Cancellation> cancellation) {
-        profiles.me_async(access_token, std::move(done), std::move(cancellation));
-      },
+      std::forward<Token>(token), detail::asio::me_starter(profiles, std::move(access_token)),
       &diagnostics);
 }
 template <class Token>
 auto async_me(const ProfileClient& profiles, std::string access_token, Token&& token) {
   return detail::asio::initiate<UserProfile>(
-      std::forward<Token>(token),
-      [&profiles, access_token = std::move(access_token)](
-          ProfileClient::Callback done, std::shared_ptr<Cancellation> cancellation) {
-        profiles.me_async(access_token, std::move(done), std::move(cancellation));
-      },
+      std::forward<Token>(token), detail::asio::me_starter(profiles, std::move(access_token)),
       nullptr);
 }
+/// @}
+
+/// @{
+/// TokenRefresher::fresh in the event loop: the user's stored token, refreshed first when due.
+/// fresh() waits on the store, so it runs on a thread of Asio's system executor, never on the
+/// caller's; cancelled before it starts, it completes with operation_aborted and nothing is
+/// read or sent; after that it completes as fresh() ends. Errors as fresh()'s.
+template <class Token>
+auto async_fresh(const TokenRefresher& refresher, std::string user_id, OAuthException& diagnostics,
+                 Token&& token) {
+  return detail::asio::initiate<StoredToken>(
+      std::forward<Token>(token), detail::asio::fresh_starter(refresher, std::move(user_id)),
+      &diagnostics);
+}
+template <class Token>
+auto async_fresh(const TokenRefresher& refresher, std::string user_id, Token&& token) {
+  return detail::asio::initiate<StoredToken>(
+      std::forward<Token>(token), detail::asio::fresh_starter(refresher, std::move(user_id)),
+      nullptr);
+}
+/// @}
 
 }  // namespace instagram::oauth
 
