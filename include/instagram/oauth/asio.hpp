@@ -324,5 +324,10 @@ auto async_fresh(const TokenRefresher& refresher, std::string user_id, Token&& t
 
 }  // namespace instagram::oauth
 
+/// @cond
+// So that an error code compares with an ErrorCategory: `error == ErrorCategory::api`.
+namespace boost::system {
 template <>
-struct boost::system::is_error_code_enum<instagram::oauth::ErrorCategory> : std::true_type {};
+struct is_error_code_enum<instagram::oauth::ErrorCategory> : std::true_type {};
+}  // namespace boost::system
+/// @endcond
