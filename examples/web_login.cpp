@@ -22,10 +22,11 @@
 // the due ones (default 600; 0: never, when cron runs `instagram-oauth refresh-due`).
 // Built with the Prometheus component, GET /metrics is a scrape of its requests to Instagram,
 // Meta's usage and its webhook checks (keep it off the public internet in a deployment).
-#include "web_login_sessions.hpp"
+#include "web_login_users.hpp"
 
 #include <instagram/oauth.hpp>
 #ifdef WEB_LOGIN_WITH_POSTGRES
+#include <instagram/oauth/postgres/session_store.hpp>
 #include <instagram/oauth/postgres/token_store.hpp>
 #endif
 #ifdef WEB_LOGIN_WITH_PROMETHEUS
@@ -142,19 +143,25 @@ void log_pass(const RefreshReport& pass) {
 // The storage a sign-in needs, or an error to stop at start-up for.
 struct Storage {
   std::shared_ptr<TokenStore> tokens;
-  std::unique_ptr<WebSessions> sessions;
+  std::shared_ptr<SessionStore> sessions;
+  std::unique_ptr<WebUsers> users;
 };
 
 Result<Storage> open_storage() {
   const std::string database = env_or("INSTAGRAM_DATABASE_URL", "");
-  if (database.empty()) return Storage{std::make_shared<MemoryTokenStore>(), memory_sessions()};
+  if (database.empty()) {
+    return Storage{std::make_shared<MemoryTokenStore>(), std::make_shared<MemorySessionStore>(),
+                   memory_users()};
+  }
 #ifdef WEB_LOGIN_WITH_POSTGRES
   Result<std::shared_ptr<PostgresTokenStore>> tokens =
       PostgresTokenStore::open(database, split_commas(env_or("INSTAGRAM_TOKEN_KEYS", "")));
   if (!tokens) return tokens.error();
-  Result<std::unique_ptr<WebSessions>> sessions = postgres_sessions(database);
+  Result<std::shared_ptr<PostgresSessionStore>> sessions = PostgresSessionStore::open(database);
   if (!sessions) return sessions.error();
-  return Storage{std::move(*tokens), std::move(*sessions)};
+  Result<std::unique_ptr<WebUsers>> users = postgres_users(database);
+  if (!users) return users.error();
+  return Storage{std::move(*tokens), std::move(*sessions), std::move(*users)};
 #else
   return OAuthException(ErrorCategory::invalid_argument,
                         "INSTAGRAM_DATABASE_URL needs web_login built with the PostgreSQL "
@@ -194,8 +201,9 @@ int main(int argc, char** argv) {
     options.ca_file = env_or("INSTAGRAM_CA_FILE", "");
     options.allow_plain_http = true;  // honoured for loopback hosts only, never via a proxy
   }
-  const std::string state_key = env_or("INSTAGRAM_STATE_KEY", "");
-  const StateSigner signer({state_key.empty() ? generate_state() : state_key});
+  const std::string given_state_key = env_or("INSTAGRAM_STATE_KEY", "");
+  const std::string state_key = given_state_key.empty() ? generate_state() : given_state_key;
+  const StateSigner signer({state_key});
   std::vector<std::string> app_secrets{app.client_secret};
   for (std::string& extra : split_commas(env_or("INSTAGRAM_APP_SECRETS", ""))) {
     app_secrets.push_back(std::move(extra));
@@ -203,6 +211,9 @@ int main(int argc, char** argv) {
   const std::string webhook_verify_token = env_or("INSTAGRAM_WEBHOOK_VERIFY_TOKEN", "");
   const std::chrono::seconds session_lifetime(
       std::max(1L, std::atol(env_or("INSTAGRAM_SESSION_SECONDS", "604800"))));
+  // The sign-out form's token: signed for the session's id, so that no store keeps it and a
+  // cross-site POST, which cannot read the page, does not have it.
+  const StateSigner logout_signer({state_key}, session_lifetime);
   const Result<std::shared_ptr<const TokenExchanger>> created =
       TokenExchanger::create_shared(app, options);
   if (!created) {  // fail at start-up, not at the first sign-in
@@ -218,7 +229,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   TokenStore& tokens = *storage->tokens;
-  WebSessions& sessions = *storage->sessions;
+  SessionStore& sessions = *storage->sessions;
+  WebUsers& users = *storage->users;
   // Every instance keeps the stored tokens alive, a pass every INSTAGRAM_REFRESH_SECONDS (10
   // minutes; 0: none, for `instagram-oauth refresh-due` from cron instead). The store's fenced
   // leases refresh each token once however many instances pass at the same time, and its
@@ -258,28 +270,32 @@ int main(int argc, char** argv) {
   // A session cookie this site did not set: refused (and cleared), never looked up.
   const auto session_of =
       [&](const httplib::Request& request,
-          httplib::Response& response) -> std::optional<Result<std::optional<WebSession>>> {
+          httplib::Response& response) -> std::optional<Result<std::optional<Session>>> {
     const std::string id = cookie(request, session_cookie);
-    if (id.empty()) return Result<std::optional<WebSession>>(std::optional<WebSession>());
+    if (id.empty()) return Result<std::optional<Session>>(std::optional<Session>());
     if (!well_formed(id, 43, true)) {
       response.set_header("Set-Cookie", session_cookie + "=" + cookie_flags + "; Max-Age=0");
       page(response, 400, "<p>The session cookie is not one this site set.</p>");
       return std::nullopt;
     }
-    return sessions.find(id);
+    return sessions.load(id);
   };
   server.Get("/", [&](const httplib::Request& request, httplib::Response& response) {
-    const std::optional<Result<std::optional<WebSession>>> found = session_of(request, response);
+    const std::optional<Result<std::optional<Session>>> found = session_of(request, response);
     if (!found) return;
-    const Result<std::optional<WebSession>>& session = *found;
+    const Result<std::optional<Session>>& session = *found;
     if (!session) return storage_failed(response, session.error());
     if (*session) {
+      const Result<std::optional<std::string>> username = users.username((*session)->user_id);
+      if (!username) return storage_failed(response, username.error());
+      const Result<std::string> logout_token = logout_signer.issue((*session)->id);
+      if (!logout_token) return storage_failed(response, logout_token.error());
       return page(response, 200,
-                  "<p>Signed in as @" + html_escape((*session)->username) + " (Instagram user " +
+                  "<p>Signed in as @" + html_escape(username->value_or("")) + " (Instagram user " +
                       html_escape((*session)->user_id) +
                       ").</p><form method=post action=/logout><input type=hidden name=token "
                       "value=\"" +
-                      (*session)->logout_token + "\"><button id=logout>Sign out</button></form>");
+                      html_escape(*logout_token) + "\"><button id=logout>Sign out</button></form>");
     }
     page(response, 200, "<p><a id=login href=\"/login\">Sign in with Instagram</a></p>");
   });
@@ -328,13 +344,11 @@ int main(int argc, char** argv) {
     if (!profile) return refuse(profile.error());
     const Result<void> saved = tokens.save(StoredToken{token->user_id, *kept, {}, {}});
     if (!saved) return storage_failed(response, saved.error());
-    const Result<std::string> session =
-        try_generate_state().and_then([&](const std::string& logout_token) {
-          return sessions.start(WebSession{token->user_id, profile->username, logout_token},
-                                session_lifetime);
-        });
+    const Result<Session> session = users.remember(token->user_id, profile->username).and_then([&] {
+      return sessions.create(token->user_id, session_lifetime);
+    });
     if (!session) return storage_failed(response, session.error());
-    response.set_header("Set-Cookie", session_cookie + "=" + *session + cookie_flags +
+    response.set_header("Set-Cookie", session_cookie + "=" + session->id + cookie_flags +
                                           "; Max-Age=" + std::to_string(session_lifetime.count()));
     response.set_header("Referrer-Policy", "no-referrer");
     response.set_redirect(signed_in->return_to.empty() ? "/" : signed_in->return_to, 303);
@@ -343,16 +357,14 @@ int main(int argc, char** argv) {
   // Sign-out is a POST with the session's own token from the page's form: SameSite=Lax
   // alone would let any page of the same site sign the user out.
   server.Post("/logout", [&](const httplib::Request& request, httplib::Response& response) {
-    const std::optional<Result<std::optional<WebSession>>> found = session_of(request, response);
+    const std::optional<Result<std::optional<Session>>> found = session_of(request, response);
     if (!found) return;
-    const std::string id = cookie(request, session_cookie);
-    const Result<std::optional<WebSession>>& session = *found;
+    const Result<std::optional<Session>>& session = *found;
     if (!session) return storage_failed(response, session.error());
-    if (!*session ||
-        !constant_time_equals((*session)->logout_token, request.get_param_value("token"))) {
+    if (!*session || !logout_signer.verify(request.get_param_value("token"), (*session)->id)) {
       return page(response, 403, "<p>Not signed out: the request did not come from this site.</p>");
     }
-    if (const Result<void> ended = sessions.end(id); !ended) {
+    if (const Result<bool> ended = sessions.remove((*session)->id); !ended) {
       return storage_failed(response, ended.error());
     }
     response.set_header("Set-Cookie", session_cookie + "=" + cookie_flags + "; Max-Age=0");
@@ -372,10 +384,10 @@ int main(int argc, char** argv) {
       response.set_content(to_string(signed_request.error().category()).data(), "text/plain");
       return std::nullopt;
     }
-    const Result<std::size_t> forgotten =
-        tokens.remove(signed_request->user_id).and_then([&](bool) {
-          return sessions.end_user(signed_request->user_id);
-        });
+    const Result<void> forgotten =
+        tokens.remove(signed_request->user_id)
+            .and_then([&](bool) { return sessions.remove_user(signed_request->user_id); })
+            .and_then([&](std::size_t) { return users.forget(signed_request->user_id); });
     if (!forgotten) {
       storage_failed(response, forgotten.error());
       return std::nullopt;
@@ -398,8 +410,7 @@ int main(int argc, char** argv) {
     // The same request again (Meta retrying within its hour) answers the same code.
     const Result<std::string> confirmation =
         try_generate_alphanumeric().and_then([&](const std::string& code) {
-          return sessions.record_deletion(forgotten->user_id, forgotten->issued_at.value_or(0),
-                                          code);
+          return users.record_deletion(forgotten->user_id, forgotten->issued_at.value_or(0), code);
         });
     if (!confirmation) return storage_failed(response, confirmation.error());
     response.set_content(
@@ -412,7 +423,7 @@ int main(int argc, char** argv) {
       return page(response, 400, "<p>That is not a deletion request's code.</p>");
     }
     const Result<std::optional<std::chrono::system_clock::time_point>> deleted =
-        sessions.deletion(code);
+        users.deletion(code);
     if (!deleted) return storage_failed(response, deleted.error());
     if (!*deleted) {
       return page(response, 404,

@@ -1,7 +1,5 @@
-// The sessions of examples/web_login in PostgreSQL (libpq), shared by every instance.
-#include "web_login_sessions.hpp"
-
-#include <instagram/oauth/state.hpp>
+// The users of examples/web_login in PostgreSQL (libpq), shared by every instance.
+#include "web_login_users.hpp"
 
 #include <libpq-fe.h>
 
@@ -20,44 +18,29 @@ struct ResultDeleter {
 };
 using Answer = std::unique_ptr<PGresult, ResultDeleter>;
 
-class PostgresSessions final : public WebSessions {
+class PostgresUsers final : public WebUsers {
  public:
-  explicit PostgresSessions(PGconn* connection) : connection_(connection) {}
-  ~PostgresSessions() override { PQfinish(connection_); }
-  PostgresSessions(const PostgresSessions&) = delete;
-  PostgresSessions& operator=(const PostgresSessions&) = delete;
+  explicit PostgresUsers(PGconn* connection) : connection_(connection) {}
+  ~PostgresUsers() override { PQfinish(connection_); }
+  PostgresUsers(const PostgresUsers&) = delete;
+  PostgresUsers& operator=(const PostgresUsers&) = delete;
 
-  Result<std::string> start(const WebSession& session, std::chrono::seconds lifetime) override {
-    Result<std::string> id = try_generate_state();
-    if (!id) return id;
-    return run("INSERT INTO web_login_sessions (id_hash, user_id, username, logout_token, "
-               "expires_at) VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, $4, "
-               "now() + make_interval(secs => $5::bigint))",
-               {*id, session.user_id, session.username, session.logout_token,
-                std::to_string(lifetime.count())})
-        .transform([&](const Answer&) { return *id; });
-  }
-  Result<std::optional<WebSession>> find(const std::string& id) override {
-    return run("SELECT user_id, username, logout_token FROM web_login_sessions "
-               "WHERE id_hash = sha256(convert_to($1, 'UTF8')) AND expires_at > now()",
-               {id})
-        .transform([](const Answer& answer) {
-          if (PQntuples(answer.get()) == 0) return std::optional<WebSession>();
-          return std::optional<WebSession>(WebSession{PQgetvalue(answer.get(), 0, 0),
-                                                      PQgetvalue(answer.get(), 0, 1),
-                                                      PQgetvalue(answer.get(), 0, 2)});
-        });
-  }
-  Result<void> end(const std::string& id) override {
-    return run("DELETE FROM web_login_sessions WHERE id_hash = sha256(convert_to($1, 'UTF8'))",
-               {id})
+  Result<void> remember(const std::string& user_id, const std::string& username) override {
+    return run("INSERT INTO web_login_users (user_id, username) VALUES ($1, $2) "
+               "ON CONFLICT (user_id) DO UPDATE SET username = EXCLUDED.username",
+               {user_id, username})
         .transform([](const Answer&) {});
   }
-  Result<std::size_t> end_user(const std::string& user_id) override {
-    return run("DELETE FROM web_login_sessions WHERE user_id = $1", {user_id})
+  Result<std::optional<std::string>> username(const std::string& user_id) override {
+    return run("SELECT username FROM web_login_users WHERE user_id = $1", {user_id})
         .transform([](const Answer& answer) {
-          return static_cast<std::size_t>(std::stoul(PQcmdTuples(answer.get())));
+          if (PQntuples(answer.get()) == 0) return std::optional<std::string>();
+          return std::optional<std::string>(PQgetvalue(answer.get(), 0, 0));
         });
+  }
+  Result<void> forget(const std::string& user_id) override {
+    return run("DELETE FROM web_login_users WHERE user_id = $1", {user_id})
+        .transform([](const Answer&) {});
   }
   Result<std::string> record_deletion(const std::string& user_id, std::int64_t issued_at,
                                       const std::string& code) override {
@@ -116,7 +99,7 @@ class PostgresSessions final : public WebSessions {
 
 }  // namespace
 
-Result<std::unique_ptr<WebSessions>> postgres_sessions(const std::string& conninfo) {
+Result<std::unique_ptr<WebUsers>> postgres_users(const std::string& conninfo) {
   PGconn* connection = PQconnectdb(conninfo.c_str());
   if (PQstatus(connection) != CONNECTION_OK) {
     // PQerrorMessage names the host and the reason, never the password.
@@ -130,10 +113,7 @@ Result<std::unique_ptr<WebSessions>> postgres_sessions(const std::string& connin
   const Answer created(PQexec(connection, R"(
 BEGIN;
 SELECT pg_advisory_xact_lock(7274277462);
-CREATE TABLE IF NOT EXISTS web_login_sessions (id_hash bytea PRIMARY KEY, user_id text NOT NULL,
-  username text NOT NULL, logout_token text NOT NULL, started_at timestamptz NOT NULL DEFAULT now());
-ALTER TABLE web_login_sessions ADD COLUMN IF NOT EXISTS expires_at timestamptz NOT NULL
-  DEFAULT now() + interval '7 days';
+CREATE TABLE IF NOT EXISTS web_login_users (user_id text PRIMARY KEY, username text NOT NULL);
 CREATE TABLE IF NOT EXISTS web_login_deletions (code text PRIMARY KEY,
   deleted_at timestamptz NOT NULL DEFAULT now());
 ALTER TABLE web_login_deletions ADD COLUMN IF NOT EXISTS user_id text NOT NULL DEFAULT '';
@@ -147,5 +127,5 @@ COMMIT;)"));
     PQfinish(connection);
     return error;
   }
-  return std::unique_ptr<WebSessions>(std::make_unique<PostgresSessions>(connection));
+  return std::unique_ptr<WebUsers>(std::make_unique<PostgresUsers>(connection));
 }

@@ -162,7 +162,7 @@ test('Meta\'s data deletion removes the user\'s rows and signs every browser out
   await Promise.all([page.waitForNavigation(), page.click('#login')]);
   await Promise.all([page.waitForNavigation(), page.click('#allow')]);
   assert.match(await text(page), /Signed in as @socialsizzle/);
-  assert.notEqual(sql(`SELECT count(*) FROM web_login_sessions WHERE user_id = '${userId}'`), '0');
+  assert.notEqual(sql(`SELECT count(*) FROM instagram_oauth_sessions WHERE user_id = '${userId}'`), '0');
 
   const answer = await fetch(`${front}/instagram/data-deletion`, {
     method: 'POST',
@@ -173,7 +173,7 @@ test('Meta\'s data deletion removes the user\'s rows and signs every browser out
   const { url, confirmation_code: code } = await answer.json();
   assert.equal(url, `${front}/deletion?id=${code}`);
   assert.equal(sql(`SELECT count(*) FROM instagram_oauth_tokens WHERE user_id = '${userId}'`), '0');
-  assert.equal(sql(`SELECT count(*) FROM web_login_sessions WHERE user_id = '${userId}'`), '0');
+  assert.equal(sql(`SELECT count(*) FROM instagram_oauth_sessions WHERE user_id = '${userId}'`), '0');
 
   await page.reload();
   assert.match(await text(page), /Sign in with Instagram/);
