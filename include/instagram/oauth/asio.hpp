@@ -53,8 +53,9 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/error.hpp>
-#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/system_executor.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -103,9 +104,14 @@ template <class T, class Handler>
 class Operation {
  public:
   using Executor = boost::asio::associated_executor_t<Handler>;
+  // The handler's executor, counted as work while it exists (a standard executor's
+  // outstanding_work.tracked): the context stays up while the request is out.
+  using Tracked = std::decay_t<decltype(boost::asio::prefer(
+      std::declval<const Executor&>(), boost::asio::execution::outstanding_work.tracked))>;
 
   Operation(Handler handler, OAuthException* diagnostics)
-      : work_(boost::asio::make_work_guard(boost::asio::get_associated_executor(handler))),
+      : work_(boost::asio::prefer(boost::asio::get_associated_executor(handler),
+                                  boost::asio::execution::outstanding_work.tracked)),
         handler_(std::move(handler)),
         diagnostics_(diagnostics),
         cancellation_(std::make_shared<Cancellation>()) {
@@ -131,24 +137,24 @@ class Operation {
       error = make_error_code(result.error().category());
     }
     if (!result && self->diagnostics_ != nullptr) *self->diagnostics_ = result.error();
-    // The work ends here, after post() returned, never in the handler: post() may still be
-    // waking the context's thread when the handler has run there, and with the work gone the
-    // context could be destroyed under it.
-    boost::asio::executor_work_guard<Executor> work = std::move(self->work_);
-    boost::asio::post(work.get_executor(),
-                      [self = std::move(self), error, value = std::move(value)]() mutable {
-                        // On the handler's executor, where its slot is emitted: cleared
-                        // before the handler runs.
-                        boost::asio::get_associated_cancellation_slot(self->handler_).clear();
-                        Handler handler = std::move(self->handler_);
-                        self.reset();
-                        std::move(handler)(error, std::move(value));
-                      });
+    // The work ends here, on this thread, after post() returned, and last: post() may still
+    // be waking the context's thread when the handler has run there, and once the work is
+    // gone the context (and a strand's state, which this copy may be the last to hold) may
+    // be destroyed. A tracked strand drops its state before its inner executor's work.
+    std::optional<Tracked> work(std::move(self->work_));
+    boost::asio::post(*work, [self = std::move(self), error, value = std::move(value)]() mutable {
+      // On the handler's executor, where its slot is emitted: cleared before the handler
+      // runs.
+      boost::asio::get_associated_cancellation_slot(self->handler_).clear();
+      Handler handler = std::move(self->handler_);
+      self.reset();
+      std::move(handler)(error, std::move(value));
+    });
     work.reset();
   }
 
  private:
-  boost::asio::executor_work_guard<Executor> work_;
+  Tracked work_;
   Handler handler_;
   OAuthException* diagnostics_;
   std::shared_ptr<Cancellation> cancellation_;
