@@ -85,7 +85,9 @@ TEST_CASE("Cancellation wakes what watches it once, at once when already cancell
 TEST_CASE("a request cancelled while it waits for a connection completes cancelled, unsent",
           "[cancellation][http][async]") {
   LatencyServerOptions server_options;
-  server_options.latency = std::chrono::milliseconds(400);
+  // Long enough that the held request is still held when it is cancelled, however slowly a
+  // busy machine gets from the first request's arrival to the cancel.
+  server_options.latency = std::chrono::seconds(2);
   LatencyServer server(server_options);
   const TokenExchanger exchanger(app_for(server), one_connection());
   Outcome first;
