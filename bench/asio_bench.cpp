@@ -40,7 +40,7 @@ TokenExchanger exchanger_for(const Nginx& nginx) {
   config.endpoints.token = nginx.url(Listener::http2, Route::read_body);
   ClientOptions options;
   options.ca_file = nginx.ca_file();
-  return TokenExchanger(config, options);
+  return TokenExchanger::create(config, options).value();
 }
 
 // `coroutines` coroutines on one io_context, each taking the next code until `total` are done.

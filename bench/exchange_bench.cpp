@@ -154,7 +154,7 @@ TokenExchanger exchanger_at(const Nginx& nginx, bool tls, ClientOptions options 
   app.endpoints.token = nginx.url(tls);
   options.allow_plain_http = !tls;
   options.ca_file = nginx.ca_file();
-  return TokenExchanger(app, options);
+  return TokenExchanger::create(app, options).value();
 }
 
 // For callgrind: `requests` exchanges by one client and nothing else. The script runs it with

@@ -200,7 +200,7 @@ int main(int argc, char** argv) {
   // The engine alone: refresh_async kept `in_flight` deep, in two processes, no store.
   const int bare_each = std::max(1, tokens / 5);  // a steady rate needs no more
   const std::vector<ChildReport> bare = in_two_children([&](int child) -> long {
-    const TokenExchanger exchanger(app, options_for(in_flight));
+    const TokenExchanger exchanger = TokenExchanger::create(app, options_for(in_flight)).value();
     return bench::keep_in_flight(bare_each, in_flight,
                                  [&](int i, std::function<void(bool)> ended) {
                                    exchanger.refresh_async(

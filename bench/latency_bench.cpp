@@ -45,7 +45,7 @@ Outcome library_async(const Nginx& nginx, Listener listener, int total, int in_f
                       const ClientOptions& options) {
   AppConfig config = app;
   config.endpoints.token = nginx.url(listener, true);
-  const TokenExchanger exchanger(config, options);
+  const TokenExchanger exchanger = TokenExchanger::create(config, options).value();
   const bench::AsyncRun run =
       bench::keep_in_flight(exchanger, total, in_flight, [](int) { return std::string(code); });
   return {run.succeeded, run.seconds};
@@ -57,7 +57,7 @@ Outcome library_threads(const Nginx& nginx, Listener listener, int total, int th
   config.endpoints.token = nginx.url(listener, true);
   ClientOptions options;
   options.ca_file = nginx.ca_file();
-  const TokenExchanger exchanger(config, options);
+  const TokenExchanger exchanger = TokenExchanger::create(config, options).value();
   std::atomic<int> next{0};
   std::atomic<int> succeeded{0};
   const auto begin = Clock::now();

@@ -65,7 +65,7 @@ Outcome library(const Scenario& scenario, int total, int in_flight) {
   ClientOptions options;
   options.ca_file = scenario.nginx->ca_file();
   if (scenario.listener == Listener::https) options.http_version = HttpVersion::http1_1;
-  const TokenExchanger exchanger(config, options);
+  const TokenExchanger exchanger = TokenExchanger::create(config, options).value();
   const bench::AsyncRun run = bench::keep_in_flight(exchanger, total, in_flight, code_number);
   Outcome outcome{run.succeeded, run.seconds};
   std::this_thread::sleep_for(idle);
@@ -203,7 +203,7 @@ void burst(const Nginx& nginx) {
     options.ca_file = nginx.ca_file();
     options.http_version = HttpVersion::http1_1;
     const std::shared_ptr<HttpTransport> transport = make_curl_transport(options);
-    const TokenExchanger exchanger(config, transport);
+    const TokenExchanger exchanger = TokenExchanger::create(config, transport).value();
     std::atomic<int> succeeded{0};
     std::atomic<int> done{0};
     for (int i = 0; i < 10'000; ++i) {

@@ -222,7 +222,7 @@ int main(int argc, char** argv) {
     std::cerr << (!exchanger ? exchanger.error() : signer.error()).what() << '\n';
     return 2;
   }
-  ProfileClient profiles(app, exchanger->transport());
+  ProfileClient profiles = ProfileClient::create(app, exchanger->transport()).value();
   const Site site{app, std::move(*exchanger), std::move(profiles), RedirectParser(app),
                   std::move(*signer)};
 

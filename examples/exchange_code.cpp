@@ -21,7 +21,13 @@ int main(int argc, char** argv) {
     options.allow_plain_http = true;  // honoured for loopback hosts only
   }
 
-  const TokenExchanger exchanger(app, options);  // share one: it shares its connections
+  // Made once and shared (it shares its connections); an unusable configuration fails here.
+  const Result<TokenExchanger> made = TokenExchanger::create(app, options);
+  if (!made) {
+    std::cerr << made.error().what() << '\n';
+    return 2;
+  }
+  const TokenExchanger& exchanger = *made;
   const Result<AccessToken> token = exchanger.exchange(argv[1]);
   if (!token) {
     std::cerr << token.error().what() << '\n';  // never contains the secret or the code

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
 
   ClientOptions options = instagram.client_options();             // plain http on 127.0.0.1
   options.max_connections = static_cast<std::size_t>(in_flight);  // HTTP/1.1: one per request
-  const TokenExchanger exchanger(instagram.app_config(), options);
+  const TokenExchanger exchanger = TokenExchanger::create(instagram.app_config(), options).value();
 
   std::mutex mutex;
   std::condition_variable finished;

@@ -18,9 +18,11 @@ int main(int argc, char** argv) {
   try {  // value() throws the OAuthException a Result holds: denied, forged, refused
     // The user allows the app; Instagram redirects to …/auth/?code=AQBx-hBsH3…&state=…#_
     const AuthorizationCode code = RedirectParser(app).parse(argv[1], state).value();
-    const TokenExchanger exchanger(app);  // share one: threads and async calls welcome
+    // Made once at start-up and shared: threads and async calls welcome.
+    const TokenExchanger exchanger = TokenExchanger::create(app).value();
     const AccessToken token = exchanger.exchange(code).value();
-    const UserProfile me = ProfileClient(app, exchanger.transport()).me(token.access_token).value();
+    const ProfileClient profiles = ProfileClient::create(app, exchanger.transport()).value();
+    const UserProfile me = profiles.me(token.access_token).value();
     std::cout << "Signed in: @" << me.username << " (" << me.user_id << ")\n";
   } catch (const OAuthException& error) {
     std::cerr << error.what() << '\n';

@@ -203,7 +203,7 @@ int main(int argc, char** argv) {
   }
   const std::string given_state_key = env_or("INSTAGRAM_STATE_KEY", "");
   const std::string state_key = given_state_key.empty() ? generate_state() : given_state_key;
-  const StateSigner signer({state_key});
+  const StateSigner signer = StateSigner::create({state_key}).value();
   std::vector<std::string> app_secrets{app.client_secret};
   for (std::string& extra : split_commas(env_or("INSTAGRAM_APP_SECRETS", ""))) {
     app_secrets.push_back(std::move(extra));
@@ -213,7 +213,7 @@ int main(int argc, char** argv) {
       std::max(1L, std::atol(env_or("INSTAGRAM_SESSION_SECONDS", "604800"))));
   // The sign-out form's token: signed for the session's id, so that no store keeps it and a
   // cross-site POST, which cannot read the page, does not have it.
-  const StateSigner logout_signer({state_key}, session_lifetime);
+  const StateSigner logout_signer = StateSigner::create({state_key}, session_lifetime).value();
   const Result<std::shared_ptr<const TokenExchanger>> created =
       TokenExchanger::create_shared(app, options);
   if (!created) {  // fail at start-up, not at the first sign-in
@@ -221,7 +221,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const TokenExchanger& exchanger = **created;
-  const ProfileClient profiles(app, exchanger.transport());
+  const ProfileClient profiles = ProfileClient::create(app, exchanger.transport()).value();
   const RedirectParser parser(app);
   Result<Storage> storage = open_storage();
   if (!storage) {

@@ -72,9 +72,12 @@ using ProfileAnswer = detail::MaskedAnswer<UserProfile, &read_profile>;
 }  // namespace
 
 ProfileClient::ProfileClient(AppConfig config, const ClientOptions& options)
-    : ProfileClient(std::move(config), make_curl_transport(options)) {}
+    : ProfileClient(Unchecked{}, std::move(config), make_curl_transport(options)) {}
 
 ProfileClient::ProfileClient(AppConfig config, std::shared_ptr<HttpTransport> transport)
+    : ProfileClient(Unchecked{}, std::move(config), std::move(transport)) {}
+
+ProfileClient::ProfileClient(Unchecked, AppConfig config, std::shared_ptr<HttpTransport> transport)
     : client_secret_(std::move(config.client_secret)),
       transport_(std::move(transport)),
       telemetry_(transport_ ? transport_->telemetry() : nullptr),
@@ -97,7 +100,7 @@ Result<ProfileClient> ProfileClient::create(AppConfig config, const ClientOption
 
 Result<ProfileClient> ProfileClient::create(AppConfig config,
                                             std::shared_ptr<HttpTransport> transport) {
-  ProfileClient client(std::move(config), std::move(transport));
+  ProfileClient client(Unchecked{}, std::move(config), std::move(transport));
   if (!client.config_problem_.empty()) {
     return OAuthException(ErrorCategory::invalid_argument, client.config_problem_);
   }

@@ -63,6 +63,10 @@ std::string return_to_problem(std::string_view return_to) {
 }  // namespace
 
 StateSigner::StateSigner(std::vector<std::string> keys, std::chrono::seconds ttl, Clock clock)
+    : StateSigner(Unchecked{}, std::move(keys), ttl, std::move(clock)) {}
+
+StateSigner::StateSigner(Unchecked, std::vector<std::string> keys, std::chrono::seconds ttl,
+                         Clock clock)
     : keys_(std::move(keys)),
       ttl_(ttl),
       clock_(clock ? std::move(clock) : Clock(&std::chrono::system_clock::now)) {
@@ -75,7 +79,7 @@ StateSigner::StateSigner(std::vector<std::string> keys, std::chrono::seconds ttl
 
 Result<StateSigner> StateSigner::create(std::vector<std::string> keys, std::chrono::seconds ttl,
                                         Clock clock) {
-  StateSigner signer(std::move(keys), ttl, std::move(clock));
+  StateSigner signer(Unchecked{}, std::move(keys), ttl, std::move(clock));
   if (!signer.problem_.empty()) {
     return OAuthException(ErrorCategory::invalid_argument, signer.problem_);
   }

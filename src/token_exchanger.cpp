@@ -38,9 +38,13 @@ using TokenAnswer = detail::MaskedAnswer<AccessToken, &read_token_now>;
 }  // namespace
 
 TokenExchanger::TokenExchanger(AppConfig config, const ClientOptions& options)
-    : TokenExchanger(std::move(config), make_curl_transport(options)) {}
+    : TokenExchanger(Unchecked{}, std::move(config), make_curl_transport(options)) {}
 
 TokenExchanger::TokenExchanger(AppConfig config, std::shared_ptr<HttpTransport> transport)
+    : TokenExchanger(Unchecked{}, std::move(config), std::move(transport)) {}
+
+TokenExchanger::TokenExchanger(Unchecked, AppConfig config,
+                               std::shared_ptr<HttpTransport> transport)
     : config_(std::move(config)),
       transport_(std::move(transport)),
       config_problem_(config_problem(config_)),
@@ -70,7 +74,7 @@ Result<TokenExchanger> TokenExchanger::create(AppConfig config, const ClientOpti
 
 Result<TokenExchanger> TokenExchanger::create(AppConfig config,
                                               std::shared_ptr<HttpTransport> transport) {
-  TokenExchanger exchanger(std::move(config), std::move(transport));
+  TokenExchanger exchanger(Unchecked{}, std::move(config), std::move(transport));
   if (!exchanger.config_problem_.empty()) {
     return OAuthException(ErrorCategory::invalid_argument, exchanger.config_problem_);
   }

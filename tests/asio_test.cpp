@@ -67,7 +67,7 @@ TEST_CASE("a handler runs once on its executor, whose io_context runs while the 
   LatencyServerOptions server_options;
   server_options.latency = std::chrono::milliseconds(100);
   LatencyServer server(server_options);
-  const TokenExchanger exchanger(app_for(server), plain_http());
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
   boost::asio::io_context context;
   Seen bound;
   async_exchange(
@@ -102,7 +102,7 @@ TEST_CASE("a handler runs once on its executor, whose io_context runs while the 
 
 TEST_CASE("handlers bound to a strand run in it, on threads that run the context", "[asio]") {
   LatencyServer server;
-  const TokenExchanger exchanger(app_for(server), plain_http());
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
   boost::asio::io_context context;
   auto strand = boost::asio::make_strand(context);
   constexpr int requests = 100;
@@ -130,7 +130,7 @@ TEST_CASE("handlers bound to a strand run in it, on threads that run the context
 
 TEST_CASE("an error found before sending still completes later, never inside the call", "[asio]") {
   LatencyServer server;
-  const TokenExchanger exchanger(app_for(server), plain_http());
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
   boost::asio::io_context context;
   bool returned = false;
   bool returned_first = false;
@@ -153,8 +153,10 @@ TEST_CASE("an error found before sending still completes later, never inside the
 
 TEST_CASE("use_future and deferred; Instagram's message reaches the diagnostics", "[asio]") {
   InstagramMock instagram;
-  const TokenExchanger exchanger(instagram.app_config(), instagram.client_options());
-  const ProfileClient profiles(instagram.app_config(), exchanger.transport());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(instagram.app_config(), instagram.client_options()).value();
+  const ProfileClient profiles =
+      ProfileClient::create(instagram.app_config(), exchanger.transport()).value();
   boost::asio::io_context context;
   auto guard = boost::asio::make_work_guard(context);
   std::thread runner([&] { context.run(); });
@@ -197,8 +199,10 @@ TEST_CASE("use_future and deferred; Instagram's message reaches the diagnostics"
 
 TEST_CASE("a coroutine signs a user in with co_await", "[asio][coroutine]") {
   InstagramMock instagram;
-  const TokenExchanger exchanger(instagram.app_config(), instagram.client_options());
-  const ProfileClient profiles(instagram.app_config(), exchanger.transport());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(instagram.app_config(), instagram.client_options()).value();
+  const ProfileClient profiles =
+      ProfileClient::create(instagram.app_config(), exchanger.transport()).value();
   boost::asio::io_context context;
   std::string greeted;
   boost::system::error_code refused;
@@ -238,7 +242,7 @@ TEST_CASE("the handler's cancellation slot: what waits is aborted unsent, what l
   // busy machine gets from the first request's arrival to the cancel.
   server_options.latency = std::chrono::seconds(2);
   LatencyServer server(server_options);
-  const TokenExchanger exchanger(app_for(server), plain_http(1));
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http(1)).value();
   boost::asio::io_context context;
   Seen first;
   Seen waiting;
@@ -280,7 +284,7 @@ TEST_CASE("cancellations racing completions: each handler once, nothing aborted 
   LatencyServerOptions server_options;
   server_options.latency = std::chrono::milliseconds(2);
   LatencyServer server(server_options);
-  const TokenExchanger exchanger(app_for(server), plain_http(2));
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http(2)).value();
   std::mt19937 random(20261205);
   std::size_t aborted = 0;
   std::size_t answered = 0;

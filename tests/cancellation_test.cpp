@@ -89,7 +89,8 @@ TEST_CASE("a request cancelled while it waits for a connection completes cancell
   // busy machine gets from the first request's arrival to the cancel.
   server_options.latency = std::chrono::seconds(2);
   LatencyServer server(server_options);
-  const TokenExchanger exchanger(app_for(server), one_connection());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(app_for(server), one_connection()).value();
   Outcome first;
   exchanger.exchange_async("AQB-first", first.callback());
   wait_until([&] { return server.requests() == 1; });
@@ -114,7 +115,8 @@ TEST_CASE("a request cancelled while it waits for a connection completes cancell
 TEST_CASE("a request cancelled before it is handed over is never sent",
           "[cancellation][http][async]") {
   LatencyServer server;
-  const TokenExchanger exchanger(app_for(server), one_connection());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(app_for(server), one_connection()).value();
   auto cancellation = std::make_shared<Cancellation>();
   cancellation->cancel();
   Outcome outcome;
@@ -134,7 +136,8 @@ TEST_CASE("a request already sent completes as it ends: a cancellation cannot un
   LatencyServerOptions server_options;
   server_options.latency = std::chrono::milliseconds(200);
   LatencyServer server(server_options);
-  const TokenExchanger exchanger(app_for(server), one_connection());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(app_for(server), one_connection()).value();
   auto cancellation = std::make_shared<Cancellation>();
   Outcome outcome;
   exchanger.exchange_async("AQB-sent", outcome.callback(), cancellation);
@@ -161,7 +164,7 @@ TEST_CASE("cancellations racing the engine: each callback once, nothing cancelle
   ClientOptions options;
   options.allow_plain_http = true;
   options.max_connections = 4;
-  const TokenExchanger exchanger(app_for(server), options);
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), options).value();
   std::mt19937 random(20261205);
   constexpr int rounds = 20;
   constexpr int per_round = 50;

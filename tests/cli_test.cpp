@@ -1051,7 +1051,7 @@ TEST_CASE("two processes refresh the same 2,000 due tokens at once, each exactly
               connection_args(mock)),
       environment);
   // This process: the library, at the same time.
-  auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
+  auto exchanger = TokenExchanger::create_shared(mock.app_config(), mock.client_options()).value();
   RefresherOptions fifty;
   fifty.max_in_flight = 50;
   const RefreshReport here = TokenRefresher(exchanger, store, fifty).run_once().value();
@@ -1097,7 +1097,7 @@ TEST_CASE("a cron pass tried from a shell: the look-alike's day passes at SIGUSR
   REQUIRE(window->status == 302);
   const AuthorizationCode code =
       RedirectParser(app).parse(window->get_header_value("Location"), "s-1").value();
-  const TokenExchanger exchanger(app, plain_http);
+  const TokenExchanger exchanger = TokenExchanger::create(app, plain_http).value();
   const AccessToken short_lived = exchanger.exchange(code.code).value();
   const AccessToken long_lived =
       exchanger.exchange_for_long_lived(short_lived.access_token).value();
@@ -1225,8 +1225,8 @@ struct Fleet {
     }
     return count;
   }
-  std::shared_ptr<TokenExchanger> exchanger() const {
-    return std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
+  std::shared_ptr<const TokenExchanger> exchanger() const {
+    return TokenExchanger::create_shared(mock.app_config(), mock.client_options()).value();
   }
 
   testing::PostgresServer server;

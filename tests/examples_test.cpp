@@ -662,7 +662,8 @@ TEST_CASE(
   REQUIRE(kept);
   CHECK(!kept->reauthorization_needed);
   CHECK(kept->token.expires_in == std::chrono::seconds(5183944));
-  const ProfileClient profiles(mock.app_config(), mock.client_options());
+  const ProfileClient profiles =
+      ProfileClient::create(mock.app_config(), mock.client_options()).value();
   CHECK(profiles.me(kept->token.access_token).value().username == "socialsizzle");
   // Neither the token nor the session's id is in the database in clear.
   const std::string dump = database.dump();

@@ -172,7 +172,7 @@ TokenExchanger exchanger_for(const Nginx& nginx, testing::Listener listener,
   AppConfig app = testing::sample_app();
   app.endpoints.token = nginx.url(listener, true);
   options.ca_file = nginx.ca_file();
-  return TokenExchanger(app, options);
+  return TokenExchanger::create(app, options).value();
 }
 
 // The sample app against the HTTP/2 look-alike, trusting its CA.
@@ -180,7 +180,7 @@ TokenExchanger exchanger_for(const Http2Server& server, ClientOptions options = 
   AppConfig app = testing::sample_app();
   app.endpoints = server.endpoints();
   options.ca_file = server.ca_file();
-  return TokenExchanger(app, options);
+  return TokenExchanger::create(app, options).value();
 }
 
 // The connections nginx accepted while `total` exchanges ran at once against `listener`
@@ -213,7 +213,7 @@ TEST_CASE("1,000 async exchanges, 200 in flight from one thread, each callback o
   LatencyServerOptions server_options;
   server_options.latency = std::chrono::milliseconds(50);
   LatencyServer server(server_options);
-  const TokenExchanger exchanger(app_for(server), plain_http());
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
   Collected collected;
   constexpr int total = 1000;
   // Each callback starts the next exchange: the window stays full from the engine thread.
@@ -265,7 +265,7 @@ TEST_CASE("over HTTP/2, a server that answers before reading the body loses no s
   app.endpoints.token = nginx.url(testing::Listener::http2, false);
   ClientOptions options;
   options.ca_file = nginx.ca_file();
-  const TokenExchanger exchanger(app, options);
+  const TokenExchanger exchanger = TokenExchanger::create(app, options).value();
   Collected collected;
   constexpr int total = 4000;
   keep_in_flight(exchanger, collected, total, 200);
@@ -311,7 +311,7 @@ TEST_CASE("connections rotated by the server lose no sign-in and send no code tw
     options.ca_file = nginx.ca_file();
     options.max_connections = 1;
     const std::shared_ptr<HttpTransport> transport = make_curl_transport(options);
-    const TokenExchanger exchanger(app, transport);
+    const TokenExchanger exchanger = TokenExchanger::create(app, transport).value();
     Collected collected;
     keep_in_flight(exchanger, collected, 1000, 100);
     CHECK(collected.called_more_than_once() == 0);
@@ -393,7 +393,7 @@ TEST_CASE("64 threads calling the blocking exchange overlap on the one engine", 
   LatencyServerOptions server_options;
   server_options.latency = std::chrono::milliseconds(100);
   LatencyServer server(server_options);
-  const TokenExchanger exchanger(app_for(server), plain_http());
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
   std::atomic<int> exact{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 64; ++t) {
@@ -413,7 +413,7 @@ TEST_CASE("8 threads with max_connections 8 keep their 8 connections", "[http]")
   LatencyServer server;
   ClientOptions options = plain_http();
   options.max_connections = 8;
-  const TokenExchanger exchanger(app_for(server), options);
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), options).value();
   std::atomic<int> exact{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
@@ -441,7 +441,7 @@ TEST_CASE("a request the server read and then died on is not sent again", "[http
     LatencyServer server(server_options);
     ClientOptions options = plain_http();
     if (multipart) options.form_encoding = FormEncoding::multipart;
-    const TokenExchanger exchanger(app_for(server), options);
+    const TokenExchanger exchanger = TokenExchanger::create(app_for(server), options).value();
     REQUIRE(exchanger.exchange("AQB-first"));
     CHECK(failure_of(exchanger.exchange("AQB-second")) == Failure{ErrorCategory::transport, says});
     CHECK(server.times_seen("AQB-second") == 1);
@@ -453,7 +453,7 @@ TEST_CASE("a request the server read and then died on is not sent again", "[http
     LatencyServerOptions server_options;
     server_options.die_after_reading = 2;
     LatencyServer server(server_options);
-    const TokenExchanger exchanger(app_for(server), plain_http());
+    const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
     const auto call = [&](const std::string& token) {
       return refresh ? exchanger.refresh(token) : exchanger.exchange_for_long_lived(token);
     };
@@ -519,7 +519,7 @@ TEST_CASE("a server closing idle connections just works, and nothing arrives twi
   LatencyServerOptions server_options;
   server_options.idle_timeout = std::chrono::milliseconds(50);
   LatencyServer server(server_options);
-  const TokenExchanger exchanger(app_for(server), plain_http());
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
   REQUIRE(exchanger.exchange("AQB-before"));
   wait_until([&] { return server.connections() == 1 && server.requests() == 1; });
   // Past the server's idle limit: the connection it closed is noticed, a new one is made.
@@ -539,7 +539,7 @@ TEST_CASE("the server going away with 100 in flight: every callback once, nothin
   LatencyServer server(server_options);
   ClientOptions options = plain_http();
   options.max_connections = 100;
-  const TokenExchanger exchanger(app_for(server), options);
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), options).value();
   Collected collected;
   start_at_once(exchanger, collected, 100);
   wait_until([&] { return server.requests() == 100; });
@@ -560,7 +560,7 @@ TEST_CASE(
   Collected collected;
   std::future<Result<AccessToken>> waited_later;
   {
-    const TokenExchanger exchanger(app_for(server), plain_http());
+    const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
     start_at_once(exchanger, collected, 500);
     waited_later = exchanger.exchange_async("AQB-future");
     // HTTP/1.1 on max_connections (64): the server holds the 64 it read, the rest wait.
@@ -583,7 +583,7 @@ TEST_CASE("stats() says exactly what the engine holds, and what a burst left", "
   ClientOptions options = plain_http();
   options.max_connections = 8;
   const std::shared_ptr<HttpTransport> transport = make_curl_transport(options);
-  const TokenExchanger exchanger(app_for(server), transport);
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), transport).value();
   Collected collected;
   start_at_once(exchanger, collected, 20);
   // The server holds what it read: 8 on the wire, 12 waiting for a connection.
@@ -613,7 +613,7 @@ TEST_CASE("a burst's handles are freed past twice max_connections", "[http][stat
   ClientOptions options = plain_http();
   options.max_connections = 4;
   const std::shared_ptr<HttpTransport> transport = make_curl_transport(options);
-  const TokenExchanger exchanger(app_for(server), transport);
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), transport).value();
   Collected collected;
   start_at_once(exchanger, collected, 1000);
   REQUIRE(collected.wait_for(1000));
@@ -629,7 +629,7 @@ TEST_CASE("a transport made before fork() fails at once in the child, and a new 
           "[http][fork]") {
   LatencyServer server;
   const std::shared_ptr<HttpTransport> transport = make_curl_transport(plain_http());
-  const TokenExchanger exchanger(app_for(server), transport);
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), transport).value();
   REQUIRE(exchanger.exchange("AQB-parent"));  // the engine runs, with a connection open
   const pid_t child = fork();
   if (child == 0) {
@@ -641,7 +641,7 @@ TEST_CASE("a transport made before fork() fails at once in the child, and a new 
                                  "the child: make a new one after fork()"}) {
       _exit(1);
     }
-    const TokenExchanger fresh(app_for(server), plain_http());
+    const TokenExchanger fresh = TokenExchanger::create(app_for(server), plain_http()).value();
     const Result<AccessToken> token = fresh.exchange("AQB-fresh");
     _exit(token && token->access_token == "IGQVJAQB-fresh" ? 0 : 2);
   }
@@ -662,7 +662,7 @@ TEST_CASE("more than max_in_flight is cancelled at once, naming the limit", "[ht
   LatencyServer server(server_options);
   ClientOptions options = plain_http();
   options.max_in_flight = 10;
-  const TokenExchanger exchanger(app_for(server), options);
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), options).value();
   Collected collected;
   start_at_once(exchanger, collected, 15);
   // The five over the limit were answered before exchange_async returned.
@@ -685,7 +685,7 @@ TEST_CASE("more than max_in_flight is cancelled at once, naming the limit", "[ht
 
 TEST_CASE("a callback that throws does not stop the engine", "[http][async]") {
   LatencyServer server;
-  const TokenExchanger exchanger(app_for(server), plain_http());
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
   std::promise<void> thrown;
   exchanger.exchange_async("AQB-throws", [&thrown](Result<AccessToken>) {
     thrown.set_value();
@@ -752,12 +752,10 @@ TEST_CASE("time limits of 0 or less are refused: they would mean none", "[http][
     const Failure connect_refused{
         ErrorCategory::invalid_argument,
         "ClientOptions::connect_timeout must be positive (0 or less would mean no limit)"};
-    CHECK(failure_of(TokenExchanger(app_for(server), connect).exchange("AQB-x")) ==
-          connect_refused);
     CHECK(failure_of(TokenExchanger::create(app_for(server), connect)) == connect_refused);
     ClientOptions total = plain_http();
     total.total_timeout = std::chrono::milliseconds(limit);
-    CHECK(failure_of(TokenExchanger(app_for(server), total).exchange("AQB-x")) ==
+    CHECK(failure_of(TokenExchanger::create(app_for(server), total)) ==
           Failure{ErrorCategory::invalid_argument,
                   "ClientOptions::total_timeout must be positive (0 or less would mean no "
                   "limit)"});
@@ -809,7 +807,8 @@ TEST_CASE("plain http never goes through a proxy, configured or from the environ
   ClientOptions configured = plain_http();
   configured.proxy = proxy.base_url();
   for (const ClientOptions& options : {plain_http(), configured}) {
-    const Result<AccessToken> token = TokenExchanger(app_for(server), options).exchange("AQB-p");
+    const Result<AccessToken> token =
+        TokenExchanger::create(app_for(server), options).value().exchange("AQB-p");
     REQUIRE(token);
     CHECK(token->access_token == "IGQVJAQB-p");
   }
@@ -824,7 +823,8 @@ TEST_CASE("https goes through the configured proxy, its credentials never show",
   config.endpoints.token = "https://instagram.invalid/oauth/access_token";  // never resolves
   ClientOptions options;
   options.proxy = "http://alice:Pr0xyPassw0rd@" + proxy.base_url().substr(7);
-  const Result<AccessToken> token = TokenExchanger(config, options).exchange("AQBx-code");
+  const Result<AccessToken> token =
+      TokenExchanger::create(config, options).value().exchange("AQBx-code");
   CHECK(failure_of(token).category == ErrorCategory::transport);
   CHECK(proxy.first_line() == "CONNECT instagram.invalid:443 HTTP/1.1");
   CHECK(std::string(token.error().what()).find("Pr0xyPassw0rd") == std::string::npos);
@@ -832,7 +832,8 @@ TEST_CASE("https goes through the configured proxy, its credentials never show",
   for (const char* variable : {"https_proxy", "HTTPS_PROXY"}) {
     INFO(variable);
     const ScopedEnvironment environment(variable, "htttp://alice:Pr0xyPassw0rd@127.0.0.1:9");
-    const Result<AccessToken> odd = TokenExchanger(config, ClientOptions{}).exchange("AQBx-code");
+    const Result<AccessToken> odd =
+        TokenExchanger::create(config, ClientOptions{}).value().exchange("AQBx-code");
     REQUIRE_FALSE(odd);
     const std::string what = odd.error().what();
     INFO(what);
@@ -841,14 +842,16 @@ TEST_CASE("https goes through the configured proxy, its credentials never show",
   }
   ClientOptions odd_scheme;
   odd_scheme.proxy = "htttp://alice:Pr0xyPassw0rd@127.0.0.1:9";
-  const Result<AccessToken> odd = TokenExchanger(config, odd_scheme).exchange("AQBx-code");
+  const Result<AccessToken> odd =
+      TokenExchanger::create(config, odd_scheme).value().exchange("AQBx-code");
   REQUIRE_FALSE(odd);
   CHECK(std::string(odd.error().what()).find("Pr0xyPassw0rd") == std::string::npos);
 }
 
 TEST_CASE("every fault the look-alike serves maps to its category", "[exchange][faults]") {
   InstagramMock mock;
-  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(mock.app_config(), mock.client_options()).value();
   const auto fail_with = [&](Fault fault) {
     mock.set_fault(fault);
     const std::string code = mock.issue_code();
@@ -903,8 +906,9 @@ TEST_CASE("every fault the look-alike serves maps to its category", "[exchange][
 TEST_CASE("a 307 is not followed and the secret goes nowhere else", "[exchange][faults]") {
   InstagramMock mock;
   mock.set_fault(Fault::redirect_307);
-  const Result<AccessToken> token =
-      TokenExchanger(mock.app_config(), mock.client_options()).exchange(mock.issue_code());
+  const Result<AccessToken> token = TokenExchanger::create(mock.app_config(), mock.client_options())
+                                        .value()
+                                        .exchange(mock.issue_code());
   REQUIRE_FALSE(token);
   CHECK(token.error().category() == ErrorCategory::invalid_response);
   CHECK(token.error().http_status() == 307);
@@ -919,7 +923,7 @@ TEST_CASE("a stalled server times out: libcurl gives up, not the server", "[exch
   mock.set_fault(Fault::stall);
   ClientOptions options = mock.client_options();
   options.total_timeout = std::chrono::milliseconds(300);
-  const TokenExchanger exchanger(mock.app_config(), options);
+  const TokenExchanger exchanger = TokenExchanger::create(mock.app_config(), options).value();
   const Result<AccessToken> token = exchanger.exchange(mock.issue_code());
   REQUIRE_FALSE(token);
   CHECK(token.error().category() == ErrorCategory::timeout);
@@ -936,7 +940,8 @@ TEST_CASE("a connection reset after the request is a transport error saying so",
   config.endpoints.token = reset.base_url() + "/oauth/access_token";
   ClientOptions options;
   options.allow_plain_http = true;
-  const Result<AccessToken> token = TokenExchanger(config, options).exchange("AQBx-code");
+  const Result<AccessToken> token =
+      TokenExchanger::create(config, options).value().exchange("AQBx-code");
   REQUIRE_FALSE(token);
   CHECK(failure_of(token) == Failure{ErrorCategory::transport, request_may_have_been_used});
 }
@@ -951,7 +956,8 @@ TEST_CASE("nothing listening is a transport error", "[exchange][faults]") {
   config.endpoints.token = "http://127.0.0.1:" + std::to_string(port) + "/oauth/access_token";
   ClientOptions options;
   options.allow_plain_http = true;
-  const Result<AccessToken> token = TokenExchanger(config, options).exchange("AQBx-code");
+  const Result<AccessToken> token =
+      TokenExchanger::create(config, options).value().exchange("AQBx-code");
   REQUIRE_FALSE(token);
   CHECK(token.error().category() == ErrorCategory::transport);
   CHECK(token.error().error_message().find("(libcurl error 7)") != std::string::npos);
@@ -965,7 +971,7 @@ TEST_CASE("an untrusted certificate and a wrong host name are transport errors",
   ClientOptions system_store = mock.client_options();
   system_store.ca_file.clear();  // the system store does not know the test CA
   const Result<AccessToken> untrusted =
-      TokenExchanger(mock.app_config(), system_store).exchange(mock.issue_code());
+      TokenExchanger::create(mock.app_config(), system_store).value().exchange(mock.issue_code());
   REQUIRE_FALSE(untrusted);
   CHECK(untrusted.error().category() == ErrorCategory::transport);
   CHECK(untrusted.error().error_message().find("(libcurl error 60)") != std::string::npos);
@@ -974,7 +980,8 @@ TEST_CASE("an untrusted certificate and a wrong host name are transport errors",
   other_name.certificate_names = {"wrong.example"};
   InstagramMock wrong_host(other_name);
   const Result<AccessToken> named =
-      TokenExchanger(wrong_host.app_config(), wrong_host.client_options())
+      TokenExchanger::create(wrong_host.app_config(), wrong_host.client_options())
+          .value()
           .exchange(wrong_host.issue_code());
   REQUIRE_FALSE(named);
   CHECK(named.error().category() == ErrorCategory::transport);
@@ -987,7 +994,7 @@ TEST_CASE("plain http is refused unless allowed, and then only for loopback", "[
   ClientOptions options = mock.client_options();
   options.allow_plain_http = false;
   const Result<AccessToken> refused =
-      TokenExchanger(mock.app_config(), options).exchange(mock.issue_code());
+      TokenExchanger::create(mock.app_config(), options).value().exchange(mock.issue_code());
   REQUIRE_FALSE(refused);
   CHECK(refused.error().category() == ErrorCategory::invalid_argument);
   CHECK(refused.error().error_message() ==
@@ -1002,7 +1009,7 @@ TEST_CASE("an answer over max_response_bytes is refused", "[exchange]") {
   ClientOptions options = mock.client_options();
   options.max_response_bytes = 16;
   const Result<AccessToken> token =
-      TokenExchanger(mock.app_config(), options).exchange(mock.issue_code());
+      TokenExchanger::create(mock.app_config(), options).value().exchange(mock.issue_code());
   REQUIRE_FALSE(token);
   CHECK(token.error().category() == ErrorCategory::invalid_response);
   CHECK(token.error().error_message() == "the answer is larger than max_response_bytes (16 bytes)");
@@ -1010,11 +1017,13 @@ TEST_CASE("an answer over max_response_bytes is refused", "[exchange]") {
 
 TEST_CASE("the user agent is ours unless one is given", "[exchange]") {
   InstagramMock mock;
-  REQUIRE(TokenExchanger(mock.app_config(), mock.client_options()).exchange(mock.issue_code()));
+  REQUIRE(TokenExchanger::create(mock.app_config(), mock.client_options())
+              .value()
+              .exchange(mock.issue_code()));
   CHECK(mock.last_header("User-Agent") == std::string("instagram-oauth-cpp/") + version);
   ClientOptions options = mock.client_options();
   options.user_agent = "my-app/2.0";
-  REQUIRE(TokenExchanger(mock.app_config(), options).exchange(mock.issue_code()));
+  REQUIRE(TokenExchanger::create(mock.app_config(), options).value().exchange(mock.issue_code()));
   CHECK(mock.last_header("User-Agent") == "my-app/2.0");
 }
 
@@ -1022,11 +1031,10 @@ TEST_CASE("a user agent with a line break is refused before any request", "[exch
   InstagramMock mock;
   ClientOptions options = mock.client_options();
   options.user_agent = "my-app\r\nX-Injected: 1";
-  const Result<AccessToken> token =
-      TokenExchanger(mock.app_config(), options).exchange(mock.issue_code());
-  REQUIRE_FALSE(token);
-  CHECK(token.error().category() == ErrorCategory::invalid_argument);
-  CHECK(token.error().error_message() ==
+  const Result<TokenExchanger> exchanger = TokenExchanger::create(mock.app_config(), options);
+  REQUIRE_FALSE(exchanger);
+  CHECK(exchanger.error().category() == ErrorCategory::invalid_argument);
+  CHECK(exchanger.error().error_message() ==
         "ClientOptions::user_agent must not contain control characters");
   CHECK(mock.requests() == 0);
 }
@@ -1042,7 +1050,8 @@ TEST_CASE("URLs other than http(s) are refused", "[exchange]") {
 TEST_CASE("a compressed answer is not decoded, and a byte-a-second server times out",
           "[http][faults][security]") {
   InstagramMock mock;
-  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(mock.app_config(), mock.client_options()).value();
   mock.set_fault(Fault::gzip_json);
   // No Accept-Encoding is sent and nothing is inflated: a compressed bomb stays its size.
   const Result<AccessToken> gzipped = exchanger.exchange(mock.issue_code());
@@ -1055,7 +1064,7 @@ TEST_CASE("a compressed answer is not decoded, and a byte-a-second server times 
   ClientOptions options = mock.client_options();
   options.total_timeout = std::chrono::milliseconds(1500);
   const Result<AccessToken> dripped =
-      TokenExchanger(mock.app_config(), options).exchange(mock.issue_code());
+      TokenExchanger::create(mock.app_config(), options).value().exchange(mock.issue_code());
   REQUIRE_FALSE(dripped);
   CHECK(dripped.error().category() == ErrorCategory::timeout);
 }

@@ -78,7 +78,7 @@ TEST_CASE("needs_reauthorization: code 190 and its subcodes, nothing else", "[li
 TEST_CASE("TokenKeeper: 16 threads, one refresh at the look-alike, the new token for all",
           "[lifecycle][concurrency]") {
   InstagramMock mock;
-  auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
+  auto exchanger = TokenExchanger::create_shared(mock.app_config(), mock.client_options()).value();
   const AccessToken short_lived = exchanger->exchange(mock.issue_code()).value();
   AccessToken long_lived = exchanger->exchange_for_long_lived(short_lived.access_token).value();
   // 55 days later at both ends: the look-alike's clock and the keeper's.
@@ -115,7 +115,7 @@ TEST_CASE("TokenKeeper: 16 threads, one refresh at the look-alike, the new token
 TEST_CASE("TokenKeeper: young tokens are left alone, expired ones fail without a request",
           "[lifecycle]") {
   InstagramMock mock;
-  auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
+  auto exchanger = TokenExchanger::create_shared(mock.app_config(), mock.client_options()).value();
   const Clock::time_point received = Clock::now();
   TokenKeeper young(exchanger, long_lived_at(received), {}, {}, [&] { return received + 23h; });
   CHECK(young.get().value().access_token == "IGQWR-long-lived");
@@ -131,7 +131,7 @@ TEST_CASE("TokenKeeper: young tokens are left alone, expired ones fail without a
 
 TEST_CASE("TokenKeeper: a refresh answered 190/463 needs a new login", "[lifecycle]") {
   InstagramMock mock;
-  auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
+  auto exchanger = TokenExchanger::create_shared(mock.app_config(), mock.client_options()).value();
   const Clock::time_point received = Clock::now();
   mock.fail_with_api_error("Error validating access token: Session has expired", 190, 463);
   int persisted = 0;
@@ -166,7 +166,7 @@ TEST_CASE("TokenKeeper: during an outage it asks again after retry_after, doubli
           "[lifecycle]") {
   auto transport = std::make_shared<testing::StubTransport>(
       OAuthException(ErrorCategory::transport, "Couldn't connect to server"));
-  auto exchanger = std::make_shared<TokenExchanger>(testing::sample_app(), transport);
+  auto exchanger = TokenExchanger::create_shared(testing::sample_app(), transport).value();
   const Clock::time_point received = Clock::now();
   Clock::time_point now = received + 55 * 24h;
   int persisted = 0;
@@ -197,7 +197,7 @@ TEST_CASE("TokenKeeper: a refresh answer without expires_in is refused, the old 
           "[lifecycle]") {
   // Accepted, such a token would never be due again and would be handed out once dead.
   auto transport = std::make_shared<testing::StubTransport>(refreshed_answer(false));
-  auto exchanger = std::make_shared<TokenExchanger>(testing::sample_app(), transport);
+  auto exchanger = TokenExchanger::create_shared(testing::sample_app(), transport).value();
   const Clock::time_point received = Clock::now();
   Clock::time_point now = received + 55 * 24h;
   int persisted = 0;

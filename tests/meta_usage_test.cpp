@@ -94,7 +94,8 @@ TEST_CASE("meta_usage_of reads both headers, the highest of each figure, absent 
 TEST_CASE("an exchange's answer with Meta's usage: the error carries it, the exchanger keeps it",
           "[meta_usage][token_exchanger]") {
   testing::InstagramMock mock;
-  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(mock.app_config(), mock.client_options()).value();
   CHECK_FALSE(exchanger.meta_usage().has_value());
   const AccessToken short_lived = exchanger.exchange(mock.issue_code()).value();
   CHECK_FALSE(exchanger.meta_usage().has_value());  // the token endpoint sends none

@@ -162,7 +162,7 @@ TEST_CASE(
   const auto store = open_store(server);
   testing::save_issued(mock, *store, 20, store->now() - 55 * 24h);
   mock.advance_clock(55 * 24h);
-  auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
+  auto exchanger = TokenExchanger::create_shared(mock.app_config(), mock.client_options()).value();
   RefresherOptions refresher_options;
   refresher_options.max_in_flight = 20;
   refresher_options.lease = 4s;
@@ -210,7 +210,8 @@ TEST_CASE("a row no key opens is set aside, and every other token is refreshed i
   testing::save_issued(mock, *store, 10, store->now() - 55 * 24h);
   // Sealed with a key this store is not given (a key dropped too early).
   const auto stranger = open_store(server, {key_b});
-  const TokenExchanger issuing(mock.app_config(), mock.client_options());
+  const TokenExchanger issuing =
+      TokenExchanger::create(mock.app_config(), mock.client_options()).value();
   const std::string stranger_token =
       issuing.exchange_for_long_lived(issuing.exchange(mock.issue_code()).value().access_token)
           .value()
@@ -220,7 +221,7 @@ TEST_CASE("a row no key opens is set aside, and every other token is refreshed i
                                            stranger_token))
               .has_value());
   mock.advance_clock(55 * 24h);
-  auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
+  auto exchanger = TokenExchanger::create_shared(mock.app_config(), mock.client_options()).value();
   std::vector<RefreshEvent> unreadable;
   RefresherOptions options;
   options.on_event = [&](const RefreshEvent& event) {
@@ -260,7 +261,7 @@ TEST_CASE("a deletion and a new login while their refreshes are out both win ove
   const auto store = open_store(server);
   testing::save_issued(mock, *store, 3, store->now() - 55 * 24h);
   mock.advance_clock(55 * 24h);
-  auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
+  auto exchanger = TokenExchanger::create_shared(mock.app_config(), mock.client_options()).value();
   std::vector<RefreshEvent> superseded;
   RefresherOptions options;
   options.on_event = [&](const RefreshEvent& event) {
@@ -302,7 +303,7 @@ TEST_CASE("passes longer than their leases, on two instances: each token refresh
   testing::save_issued(mock, *first_store, 300, first_store->now() - 55 * 24h);
   mock.advance_clock(55 * 24h);
   mock.set_latency(40ms);
-  auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
+  auto exchanger = TokenExchanger::create_shared(mock.app_config(), mock.client_options()).value();
   RefresherOptions options;
   options.max_in_flight = 4;  // 300 at 4 at a time: a pass of seconds, each lease 2 s
   options.lease = 2s;

@@ -22,7 +22,8 @@ namespace {
 
 // A user who signed in on `mock`: a short-lived token.
 std::string signed_in(InstagramMock& mock) {
-  return TokenExchanger(mock.app_config(), mock.client_options())
+  return TokenExchanger::create(mock.app_config(), mock.client_options())
+      .value()
       .exchange(mock.issue_code())
       .value()
       .access_token;
@@ -31,7 +32,9 @@ std::string signed_in(InstagramMock& mock) {
 Result<UserProfile> profile_from(int status, std::string body) {
   const auto stub =
       std::make_shared<testing::StubTransport>(testing::json_answer(status, std::move(body)));
-  return ProfileClient(testing::InstagramMock().app_config(), stub).me("IGQVJ-token-0123");
+  return ProfileClient::create(testing::InstagramMock().app_config(), stub)
+      .value()
+      .me("IGQVJ-token-0123");
 }
 
 }  // namespace
@@ -44,7 +47,8 @@ TEST_CASE("/me in both shapes, every field exact, ids above 2^53", "[profile]") 
     options.profile_shape = shape;
     options.user_id = "17841405793187219";  // odd: a double would make it …220
     InstagramMock mock(options);
-    const ProfileClient client(mock.app_config(), mock.client_options());
+    const ProfileClient client =
+        ProfileClient::create(mock.app_config(), mock.client_options()).value();
     const std::string token = signed_in(mock);
     const Result<UserProfile> profile =
         client.me(token, {"user_id", "username", "name", "account_type", "profile_picture_url",
@@ -74,21 +78,22 @@ TEST_CASE("/me is versioned by graph_version, or unversioned", "[profile]") {
   AppConfig config = mock.app_config();
   const auto stub = std::make_shared<testing::StubTransport>(
       testing::json_answer(200, R"({"id":"1","username":"u"})"));
-  REQUIRE(ProfileClient(config, stub).me(token));
+  REQUIRE(ProfileClient::create(config, stub).value().me(token));
   config.endpoints.graph_version.clear();
-  REQUIRE(ProfileClient(config, stub).me(token));
+  REQUIRE(ProfileClient::create(config, stub).value().me(token));
   REQUIRE(stub->requests.size() == 2);
   CHECK(stub->requests[0].url.rfind(mock.base_url() + "/v25.0/me?fields=user_id%2Cusername%2C",
                                     0) == 0);
   CHECK(stub->requests[1].url.rfind(mock.base_url() + "/me?fields=", 0) == 0);
   CHECK(stub->requests[0].method == HttpMethod::get);
   // And the real look-alike answers unversioned too.
-  REQUIRE(ProfileClient(config, mock.client_options()).me(token));
+  REQUIRE(ProfileClient::create(config, mock.client_options()).value().me(token));
 }
 
 TEST_CASE("graph errors on /me map like every other error, the token masked", "[profile]") {
   InstagramMock mock;
-  const ProfileClient client(mock.app_config(), mock.client_options());
+  const ProfileClient client =
+      ProfileClient::create(mock.app_config(), mock.client_options()).value();
   const Result<UserProfile> bogus = client.me("IGQWR-not-a-token-of-ours");
   REQUIRE_FALSE(bogus);
   CHECK(failure_of(bogus) ==
@@ -104,8 +109,9 @@ TEST_CASE("graph errors on /me map like every other error, the token masked", "[
       profile_from(500, R"(<html>token IGQVJ-token-0123 was refused</html>)");
   REQUIRE_FALSE(echo);
   CHECK(echo.error().body_excerpt() == "<html>token (redacted) was refused</html>");
-  CHECK(failure_of(ProfileClient(mock.app_config(), mock.client_options()).me("")) ==
-        Failure{ErrorCategory::invalid_argument, "access token is empty"});
+  CHECK(
+      failure_of(ProfileClient::create(mock.app_config(), mock.client_options()).value().me("")) ==
+      Failure{ErrorCategory::invalid_argument, "access token is empty"});
 }
 
 TEST_CASE("/me mapping: missing fields, counts as strings, bad ids refused", "[profile]") {
@@ -137,8 +143,10 @@ TEST_CASE("/me mapping: missing fields, counts as strings, bad ids refused", "[p
 
 TEST_CASE("me_async shares the exchanger's transport and delivers once", "[profile][async]") {
   InstagramMock mock;
-  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
-  const ProfileClient client(mock.app_config(), exchanger.transport());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(mock.app_config(), mock.client_options()).value();
+  const ProfileClient client =
+      ProfileClient::create(mock.app_config(), exchanger.transport()).value();
   const std::string token = exchanger.exchange(mock.issue_code()).value().access_token;
   const Result<UserProfile> profile = client.me_async(token).get();
   REQUIRE(profile);
@@ -163,3 +171,21 @@ TEST_CASE("ProfileClient::create refuses an unusable configuration at start-up",
   CHECK(testing::failure_of(ProfileClient::create(testing::sample_app(), nullptr)) ==
         testing::Failure{ErrorCategory::invalid_argument, "the transport is null"});
 }
+
+// The deprecated constructor keeps its behaviour until it is removed: an unusable
+// configuration is reported by every call, and nothing is sent.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+TEST_CASE("ProfileClient's deprecated constructor: an unusable configuration fails every call",
+          "[profile]") {
+  const auto stub = std::make_shared<testing::StubTransport>(testing::json_answer(200, "{}"));
+  AppConfig app = testing::sample_app();
+  app.endpoints.graph = "http://graph.example.com";
+  const ProfileClient client(app, stub);
+  const Result<UserProfile> profile = client.me("IGQWR");
+  REQUIRE_FALSE(profile);
+  CHECK(profile.error().category() == ErrorCategory::invalid_argument);
+  CHECK(profile.error().error_message().find("endpoints.graph") != std::string::npos);
+  CHECK(stub->requests.empty());
+}
+#pragma GCC diagnostic pop

@@ -44,7 +44,7 @@ TEST_CASE("a scrape shows each request, refresh outcome, webhook check and Meta'
   testing::InstagramMock mock;
   ClientOptions options = mock.client_options();
   options.telemetry = telemetry;
-  const auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), options);
+  const auto exchanger = TokenExchanger::create_shared(mock.app_config(), options).value();
   const AccessToken short_lived = exchanger->exchange(mock.issue_code()).value();
   CHECK(exchanger->exchange("used-up").error().category() == ErrorCategory::api);
   MetaUsage usage;

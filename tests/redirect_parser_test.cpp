@@ -284,7 +284,7 @@ TEST_CASE("the parser keeps no reference to the AppConfig", "[parser]") {
 
 TEST_CASE("parse(redirect, signer, binding): the code and the return_to of a signed state",
           "[redirect]") {
-  const StateSigner signer({std::string(32, 'k')});
+  const StateSigner signer = StateSigner::create({std::string(32, 'k')}).value();
   const RedirectParser parser(sample_app());
   const std::string state = signer.issue("binding-of-this-browser", "/settings").value();
   const std::string base = sample_app().redirect_uri;
@@ -311,7 +311,7 @@ TEST_CASE("parse(redirect, signer, binding): the code and the return_to of a sig
       base + "?error=access_denied&error_reason=user_denied&state=" + detail::percent_encode(state);
   CHECK(testing::failure_of(parser.parse(denied, signer, "binding-of-this-browser")).category ==
         ErrorCategory::authorization_denied);
-  const StateSigner other({std::string(32, 'o')});
+  const StateSigner other = StateSigner::create({std::string(32, 'o')}).value();
   CHECK(testing::failure_of(parser.parse(redirect, other, "binding-of-this-browser")).category ==
         ErrorCategory::state_mismatch);
 }

@@ -35,8 +35,9 @@ void check_masked(const OAuthException& error, const std::string& secret) {
 }
 
 Result<AccessToken> refresh_with(const std::string& token, int status, std::string body) {
-  return TokenExchanger(sample_app(), std::make_shared<StubTransport>(
-                                          testing::json_answer(status, std::move(body))))
+  return TokenExchanger::create(sample_app(), std::make_shared<StubTransport>(
+                                                  testing::json_answer(status, std::move(body))))
+      .value()
       .refresh(token);
 }
 

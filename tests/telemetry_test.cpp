@@ -63,8 +63,8 @@ TEST_CASE("each endpoint's request is measured: its status, its error's category
   options.telemetry = recorder;
   const std::shared_ptr<HttpTransport> transport = make_curl_transport(options);
   CHECK(transport->telemetry() == recorder);
-  const TokenExchanger exchanger(mock.app_config(), transport);
-  const ProfileClient profiles(mock.app_config(), transport);
+  const TokenExchanger exchanger = TokenExchanger::create(mock.app_config(), transport).value();
+  const ProfileClient profiles = ProfileClient::create(mock.app_config(), transport).value();
 
   const AccessToken short_lived = exchanger.exchange(mock.issue_code()).value();
   const AccessToken long_lived =
@@ -101,7 +101,7 @@ TEST_CASE("Meta's usage reaches the telemetry; a transport error has no status",
   const auto recorder = std::make_shared<Recorder>();
   ClientOptions options = mock.client_options();
   options.telemetry = recorder;
-  const TokenExchanger exchanger(mock.app_config(), options);
+  const TokenExchanger exchanger = TokenExchanger::create(mock.app_config(), options).value();
   const AccessToken short_lived = exchanger.exchange(mock.issue_code()).value();
   MetaUsage usage;
   usage.call_count = 81;
@@ -111,7 +111,7 @@ TEST_CASE("Meta's usage reaches the telemetry; a transport error has no status",
 
   AppConfig nowhere = mock.app_config();
   nowhere.endpoints = nowhere.endpoints.at("http://127.0.0.1:1");
-  const TokenExchanger unreachable(nowhere, options);
+  const TokenExchanger unreachable = TokenExchanger::create(nowhere, options).value();
   CHECK(unreachable.exchange("code").error().category() == ErrorCategory::transport);
 
   std::lock_guard<std::mutex> lock(recorder->mutex);
@@ -128,7 +128,7 @@ TEST_CASE("a telemetry that throws changes no answer", "[telemetry]") {
   testing::InstagramMock mock;
   ClientOptions options = mock.client_options();
   options.telemetry = std::make_shared<Throwing>();
-  const TokenExchanger exchanger(mock.app_config(), options);
+  const TokenExchanger exchanger = TokenExchanger::create(mock.app_config(), options).value();
   MetaUsage usage;
   usage.call_count = 10;
   mock.set_meta_usage(usage);
@@ -157,7 +157,7 @@ TEST_CASE("webhook checks and refresh outcomes are told", "[telemetry][refresher
   const auto told = std::make_shared<Recorder>();
   ClientOptions options = mock.client_options();
   options.telemetry = told;
-  const auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), options);
+  const auto exchanger = TokenExchanger::create_shared(mock.app_config(), options).value();
   const auto store = std::make_shared<MemoryTokenStore>();
   testing::save_issued(mock, *store, 3,
                        std::chrono::system_clock::now() - std::chrono::hours(55 * 24));

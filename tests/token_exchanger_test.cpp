@@ -38,7 +38,8 @@ TEST_CASE("a code is exchanged for a token over HTTP and HTTPS", "[exchange]") {
   for (const bool tls : {false, true}) {
     INFO("tls=" << tls);
     InstagramMock mock(mock_options(tls));
-    const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+    const TokenExchanger exchanger =
+        TokenExchanger::create(mock.app_config(), mock.client_options()).value();
     const Result<AccessToken> token = exchanger.exchange(mock.issue_code());
     REQUIRE(token);
     CHECK(token->access_token.rfind("IGQVJ", 0) == 0);
@@ -52,7 +53,8 @@ TEST_CASE("an odd user_id above 2^53 arrives exactly", "[exchange]") {
   MockOptions options;
   options.user_id = "17841405793187219";
   InstagramMock mock(options);
-  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(mock.app_config(), mock.client_options()).value();
   for (const SuccessShape shape : {SuccessShape::flat, SuccessShape::string_user_id,
                                    SuccessShape::data, SuccessShape::permissions_array}) {
     mock.set_shape(shape);
@@ -70,7 +72,7 @@ TEST_CASE("multipart form bodies, as the document's curl -F", "[exchange]") {
   InstagramMock mock;
   ClientOptions options = mock.client_options();
   options.form_encoding = FormEncoding::multipart;
-  const TokenExchanger exchanger(mock.app_config(), options);
+  const TokenExchanger exchanger = TokenExchanger::create(mock.app_config(), options).value();
   REQUIRE(exchanger.exchange(mock.issue_code()));
   CHECK(mock.last_header("Content-Type").rfind("multipart/form-data; boundary=", 0) == 0);
   REQUIRE(exchanger.exchange(mock.issue_code()));
@@ -78,7 +80,8 @@ TEST_CASE("multipart form bodies, as the document's curl -F", "[exchange]") {
 
 TEST_CASE("a reused code gives the document's error", "[exchange]") {
   InstagramMock mock;
-  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(mock.app_config(), mock.client_options()).value();
   const std::string code = mock.issue_code();
   REQUIRE(exchanger.exchange(code));
   const Result<AccessToken> again = exchanger.exchange(code);
@@ -93,7 +96,8 @@ TEST_CASE("a reused code gives the document's error", "[exchange]") {
 
 TEST_CASE("a code older than an hour has expired", "[exchange]") {
   InstagramMock mock;
-  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(mock.app_config(), mock.client_options()).value();
   const std::string code = mock.issue_code();
   mock.advance_clock(std::chrono::minutes(61));
   const Result<AccessToken> token = exchanger.exchange(code);
@@ -106,7 +110,7 @@ TEST_CASE("a changed redirect_uri or client secret is rejected", "[exchange]") {
   AppConfig config = mock.app_config();
   config.redirect_uri = "https://socialsizzle.herokuapp.com/auth";
   const Result<AccessToken> moved =
-      TokenExchanger(config, mock.client_options()).exchange(mock.issue_code());
+      TokenExchanger::create(config, mock.client_options()).value().exchange(mock.issue_code());
   REQUIRE_FALSE(moved);
   CHECK(moved.error().category() == ErrorCategory::api);
   CHECK(moved.error().error_message() ==
@@ -117,7 +121,7 @@ TEST_CASE("a changed redirect_uri or client secret is rejected", "[exchange]") {
   config = mock.app_config();
   config.client_secret = "not-the-secret";
   const Result<AccessToken> wrong =
-      TokenExchanger(config, mock.client_options()).exchange(mock.issue_code());
+      TokenExchanger::create(config, mock.client_options()).value().exchange(mock.issue_code());
   REQUIRE_FALSE(wrong);
   CHECK(wrong.error().error_message() == "Error validating client secret.");
   CHECK(std::string(wrong.error().what()).find("not-the-secret") == std::string::npos);
@@ -126,7 +130,8 @@ TEST_CASE("a changed redirect_uri or client secret is rejected", "[exchange]") {
 TEST_CASE("long-lived exchange and refresh against graph", "[exchange]") {
   for (const bool tls : {false, true}) {
     InstagramMock mock(mock_options(tls));
-    const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+    const TokenExchanger exchanger =
+        TokenExchanger::create(mock.app_config(), mock.client_options()).value();
     const Result<AccessToken> short_lived = exchanger.exchange(mock.issue_code());
     REQUIRE(short_lived);
     const Result<AccessToken> long_lived =
@@ -171,8 +176,9 @@ TEST_CASE("the Instagram Login preset runs the same flow", "[exchange]") {
   options.shape = SuccessShape::data;
   options.permissions = "instagram_business_basic,instagram_business_manage_messages";
   InstagramMock mock(options);
-  const Result<AccessToken> token =
-      TokenExchanger(mock.app_config(), mock.client_options()).exchange(mock.issue_code());
+  const Result<AccessToken> token = TokenExchanger::create(mock.app_config(), mock.client_options())
+                                        .value()
+                                        .exchange(mock.issue_code());
   REQUIRE(token);
   CHECK(token->permissions ==
         std::vector<std::string>{"instagram_business_basic", "instagram_business_manage_messages"});
@@ -183,7 +189,7 @@ TEST_CASE("8 threads x 250 exchanges share one TokenExchanger and the pool's con
   InstagramMock mock;
   ClientOptions options = mock.client_options();
   options.max_connections = 4;
-  const TokenExchanger exchanger(mock.app_config(), options);
+  const TokenExchanger exchanger = TokenExchanger::create(mock.app_config(), options).value();
   constexpr int threads = 8;
   constexpr int per_thread = 250;
   std::vector<std::vector<std::string>> codes(threads);
@@ -218,7 +224,8 @@ TEST_CASE("1,000 sequential exchanges use one connection, over HTTP and HTTPS", 
     testing::MockOptions mock_options;
     mock_options.tls = tls;
     InstagramMock mock(mock_options);
-    const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+    const TokenExchanger exchanger =
+        TokenExchanger::create(mock.app_config(), mock.client_options()).value();
     int succeeded = 0;
     for (int i = 0; i < 1000; ++i)
       succeeded += exchanger.exchange(mock.issue_code()).has_value() ? 1 : 0;
@@ -230,7 +237,8 @@ TEST_CASE("1,000 sequential exchanges use one connection, over HTTP and HTTPS", 
 
 TEST_CASE("exchange_async takes the parser's AuthorizationCode as exchange does", "[exchange]") {
   InstagramMock mock;
-  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(mock.app_config(), mock.client_options()).value();
   const AuthorizationCode code =
       RedirectParser(mock.app_config())
           .parse(mock.app_config().redirect_uri + "?code=" + mock.issue_code() + "&state=s", "s")

@@ -38,7 +38,7 @@ struct DueTokens {
   explicit DueTokens(int count, const testing::MockOptions& options = {},
                      const ClientOptions& client = {})
       : mock(options),
-        exchanger(std::make_shared<TokenExchanger>(mock.app_config(), client_options(client))),
+        exchanger(TokenExchanger::create_shared(mock.app_config(), client_options(client)).value()),
         old(testing::save_issued(mock, *store, count, Clock::now())) {
     advance(55 * 24h);
   }
@@ -60,7 +60,7 @@ struct DueTokens {
   std::shared_ptr<std::atomic<long long>> offset = std::make_shared<std::atomic<long long>>(0);
   std::shared_ptr<MemoryTokenStore> store = std::make_shared<MemoryTokenStore>(
       [offset = offset] { return Clock::now() + std::chrono::seconds(offset->load()); });
-  std::shared_ptr<TokenExchanger> exchanger;
+  std::shared_ptr<const TokenExchanger> exchanger;
   std::vector<std::string> old;  // the tokens as issued, user 17841400000000000 first
 };
 
@@ -383,7 +383,7 @@ TEST_CASE("a refresher without an exchanger or a store, or with no room, is refu
   CHECK(failure_of(TokenRefresher(nullptr, store).fresh("17841405793187218")) ==
         Failure{ErrorCategory::invalid_argument, "TokenRefresher needs an exchanger and a store"});
   InstagramMock mock;
-  auto exchanger = std::make_shared<TokenExchanger>(mock.app_config(), mock.client_options());
+  auto exchanger = TokenExchanger::create_shared(mock.app_config(), mock.client_options()).value();
   CHECK(failure_of(TokenRefresher(exchanger, store, in_flight(0)).run_once()) ==
         Failure{ErrorCategory::invalid_argument,
                 "TokenRefresher's max_in_flight and lease must be positive"});
@@ -571,7 +571,8 @@ TEST_CASE(
   // leases just taken run out.
   due.advance(301s);
   const auto other =
-      std::make_shared<TokenExchanger>(due.mock.app_config(), due.client_options(ClientOptions{}));
+      TokenExchanger::create_shared(due.mock.app_config(), due.client_options(ClientOptions{}))
+          .value();
   CHECK(TokenRefresher(other, due.store).run_once().value().refreshed == 10);
 }
 

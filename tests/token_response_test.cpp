@@ -19,7 +19,8 @@ using testing::StubTransport;
 namespace {
 
 Result<AccessToken> exchange_with(HttpResponse answer, std::string_view code = "AQBx-hBsH3...") {
-  return TokenExchanger(sample_app(), std::make_shared<StubTransport>(std::move(answer)))
+  return TokenExchanger::create(sample_app(), std::make_shared<StubTransport>(std::move(answer)))
+      .value()
       .exchange(code);
 }
 
@@ -227,7 +228,7 @@ TEST_CASE("secrets are masked out of excerpts and messages", "[mapping][secrets]
 TEST_CASE("the exchange sends the document's five fields as a POST", "[mapping]") {
   auto transport =
       std::make_shared<StubTransport>(json_answer(200, R"({"access_token":"t","user_id":1})"));
-  const TokenExchanger exchanger(sample_app(), transport);
+  const TokenExchanger exchanger = TokenExchanger::create(sample_app(), transport).value();
   REQUIRE(exchanger.exchange(AuthorizationCode{"AQBx-hBsH3...", std::nullopt}));
   REQUIRE(transport->requests.size() == 1);
   const HttpRequest& request = transport->requests.front();
@@ -246,7 +247,7 @@ TEST_CASE("long-lived exchange and refresh are GETs on graph", "[mapping]") {
       json_answer(200, R"({"access_token":"IGQWR","token_type":"bearer","expires_in":5183944})"));
   AppConfig config = sample_app();
   config.endpoints.graph = "https://graph.instagram.com/";
-  const TokenExchanger exchanger(config, transport);
+  const TokenExchanger exchanger = TokenExchanger::create(config, transport).value();
   REQUIRE(exchanger.exchange_for_long_lived("IGQVJ+a/b"));
   REQUIRE(exchanger.refresh("IGQWR"));
   REQUIRE(transport->requests.size() == 2);
@@ -260,10 +261,11 @@ TEST_CASE("long-lived exchange and refresh are GETs on graph", "[mapping]") {
   CHECK(transport->requests[1].form.empty());
 }
 
-TEST_CASE("empty inputs and unusable configurations fail locally, sending nothing", "[mapping]") {
+TEST_CASE("empty inputs fail locally, and create() refuses unusable configurations; nothing sent",
+          "[mapping]") {
   auto transport = std::make_shared<StubTransport>(json_answer(200, "{}"));
-  const TokenExchanger exchanger(sample_app(), transport);
-  const auto message_of = [](const Result<AccessToken>& result) {
+  const TokenExchanger exchanger = TokenExchanger::create(sample_app(), transport).value();
+  const auto message_of = [](const auto& result) {
     const testing::Failure failure = testing::failure_of(result);
     CHECK(failure.category == ErrorCategory::invalid_argument);
     return failure.message;
@@ -274,28 +276,49 @@ TEST_CASE("empty inputs and unusable configurations fail locally, sending nothin
 
   AppConfig config = sample_app();
   config.client_secret.clear();
-  CHECK(message_of(TokenExchanger(config, transport).exchange("c")) == "client_secret is empty");
+  CHECK(message_of(TokenExchanger::create(config, transport)) == "client_secret is empty");
   config = sample_app();
   config.client_id = "abc";
-  CHECK(message_of(TokenExchanger(config, transport).exchange("c")) ==
+  CHECK(message_of(TokenExchanger::create(config, transport)) ==
         "client_id must be a numeric string (the Instagram App ID)");
   config = sample_app();
   config.endpoints.token = "http://api.instagram.com/oauth/access_token";
-  CHECK(message_of(TokenExchanger(config, transport).exchange("c")) ==
+  CHECK(message_of(TokenExchanger::create(config, transport)) ==
         "endpoints.token must use https (http is allowed only for 127.0.0.1, ::1 and localhost)");
   config = sample_app();
   config.endpoints.graph = "graph.instagram.com";
-  CHECK(message_of(TokenExchanger(config, transport).refresh("t")) ==
+  CHECK(message_of(TokenExchanger::create(config, transport)) ==
         "endpoints.graph must be an absolute URL such as https://example.com/auth/");
-  CHECK(message_of(TokenExchanger(sample_app(), std::shared_ptr<HttpTransport>()).exchange("c")) ==
+  CHECK(message_of(TokenExchanger::create(sample_app(), std::shared_ptr<HttpTransport>())) ==
         "the transport is null");
   CHECK(transport->requests.empty());
 }
 
+// The deprecated constructors keep their behaviour until they are removed: an unusable
+// configuration is reported by every call, and nothing is sent.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+TEST_CASE("TokenExchanger's deprecated constructors: an unusable configuration fails every call",
+          "[mapping]") {
+  auto transport = std::make_shared<StubTransport>(json_answer(200, "{}"));
+  AppConfig config = sample_app();
+  config.client_secret.clear();
+  const TokenExchanger exchanger(config, transport);
+  const testing::Failure empty_secret{ErrorCategory::invalid_argument, "client_secret is empty"};
+  CHECK(testing::failure_of(exchanger.exchange("c")) == empty_secret);
+  CHECK(testing::failure_of(exchanger.refresh("t")) == empty_secret);
+  CHECK(testing::failure_of(
+            TokenExchanger(sample_app(), std::shared_ptr<HttpTransport>()).exchange("c")) ==
+        testing::Failure{ErrorCategory::invalid_argument, "the transport is null"});
+  CHECK(transport->requests.empty());
+}
+#pragma GCC diagnostic pop
+
 TEST_CASE("a transport's error is passed on with secrets masked", "[mapping][secrets]") {
   auto transport = std::make_shared<StubTransport>(OAuthException(
       ErrorCategory::transport, "could not reach https://x/?client_secret=eb8c7-sample-secret"));
-  const Result<AccessToken> token = TokenExchanger(sample_app(), transport).exchange("code");
+  const Result<AccessToken> token =
+      TokenExchanger::create(sample_app(), transport).value().exchange("code");
   REQUIRE_FALSE(token);
   CHECK(token.error().category() == ErrorCategory::transport);
   CHECK(token.error().error_message() == "could not reach https://x/?client_secret=(redacted)");
@@ -375,13 +398,15 @@ class ThrowingTransport final : public HttpTransport {
 
 TEST_CASE("a transport that throws is turned into an error, nothing else escapes", "[mapping]") {
   const Result<AccessToken> oauth =
-      TokenExchanger(sample_app(), std::make_shared<ThrowingTransport>(true))
+      TokenExchanger::create(sample_app(), std::make_shared<ThrowingTransport>(true))
+          .value()
           .exchange("AQBx-SECRET-CODE");
   REQUIRE_FALSE(oauth);
   CHECK(oauth.error().category() == ErrorCategory::timeout);
   CHECK(oauth.error().error_message() == "gave up on (redacted)");
   const Result<AccessToken> other =
-      TokenExchanger(sample_app(), std::make_shared<ThrowingTransport>(false))
+      TokenExchanger::create(sample_app(), std::make_shared<ThrowingTransport>(false))
+          .value()
           .exchange("AQBx-SECRET-CODE");
   REQUIRE_FALSE(other);
   CHECK(other.error().category() == ErrorCategory::transport);

@@ -9,7 +9,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace instagram::oauth;
-  static const StateSigner signer({std::string(32, 'k'), std::string(40, 'q')});
+  static const StateSigner signer =
+      StateSigner::create({std::string(32, 'k'), std::string(40, 'q')}).value();
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const Result<std::string> verified = signer.verify(text, "fuzz-binding");
   if (verified) __builtin_trap();

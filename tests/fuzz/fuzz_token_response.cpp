@@ -24,18 +24,18 @@ bool leaks(const std::string& text) {
   return text.find(client_secret) != std::string::npos || text.find(code) != std::string::npos;
 }
 
+TokenExchanger make_exchanger(std::shared_ptr<HttpTransport> transport) {
+  AppConfig app = testing::sample_app();
+  app.client_secret = client_secret;
+  return TokenExchanger::create(std::move(app), std::move(transport)).value();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   static const auto transport = std::make_shared<testing::StubTransport>(HttpResponse{});
-  static const TokenExchanger exchanger(
-      [] {
-        AppConfig app = testing::sample_app();
-        app.client_secret = client_secret;
-        return app;
-      }(),
-      transport);
+  static const TokenExchanger exchanger = make_exchanger(transport);
   static const int statuses[] = {200, 400, 401, 403, 404, 500, 502, 504};
   transport->answer.status = statuses[data[0] % 8];
   transport->answer.content_type = "application/json";

@@ -37,7 +37,8 @@ inline StoredToken stored_token(const std::string& user_id,
 // saved received at `received` for users 17841400000000000 + i; their tokens, in order.
 inline std::vector<std::string> save_issued(InstagramMock& mock, TokenStore& store, int count,
                                             std::chrono::system_clock::time_point received) {
-  const TokenExchanger exchanger(mock.app_config(), mock.client_options());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(mock.app_config(), mock.client_options()).value();
   std::vector<std::string> tokens;
   for (int i = 0; i < count; ++i) {
     const AccessToken short_lived = exchanger.exchange(mock.issue_code()).value();

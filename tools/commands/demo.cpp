@@ -44,7 +44,9 @@ int run_demo() {
   const AppConfig config = mock->app_config();
   ClientOptions client;
   client.ca_file = mock->ca_file();
-  const TokenExchanger exchanger(config, client);
+  const Result<TokenExchanger> made = TokenExchanger::create(config, client);
+  if (!made) return report(made.error());
+  const TokenExchanger& exchanger = *made;
 
   std::cout
       << "instagram-oauth demo: signing a user in with Instagram, end to end, on this machine.\n"
@@ -87,7 +89,9 @@ int run_demo() {
             << ".\n";
 
   step(4, "Who signed in (GET graph.instagram.com/v25.0/me)");
-  const ProfileClient profiles(config, exchanger.transport());
+  const Result<ProfileClient> profiles_made = ProfileClient::create(config, exchanger.transport());
+  if (!profiles_made) return report(profiles_made.error());
+  const ProfileClient& profiles = *profiles_made;
   const Result<UserProfile> profile = profiles.me(short_lived->access_token);
   if (!profile) return report(profile.error());
   std::cout << "  @" << profile->username << " (" << profile->name << ", " << profile->account_type

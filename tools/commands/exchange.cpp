@@ -31,8 +31,10 @@ int run_exchange(const ExchangeArgs& args) {
     if (!parsed) return report(parsed.error());
     code = std::move(parsed->code);
   }
-  const TokenExchanger exchanger(config, args.connection.client_options());
-  return print_result(exchanger.exchange(code), args.output);
+  const Result<TokenExchanger> exchanger =
+      TokenExchanger::create(config, args.connection.client_options());
+  if (!exchanger) return report(exchanger.error());
+  return print_result(exchanger->exchange(code), args.output);
 }
 
 }  // namespace

@@ -84,6 +84,10 @@ int run_login(const LoginArgs& args) {
   const std::optional<AppConfig> app = app_with_secret(args.connection);
   if (!app) return usage;
   const AppConfig& config = *app;
+  // Made before the user is sent anywhere: an unusable configuration is said at once.
+  const Result<TokenExchanger> exchanger =
+      TokenExchanger::create(config, args.connection.client_options());
+  if (!exchanger) return report(exchanger.error());
   std::string state = args.state;
   if (state.empty()) {
     const Result<std::string> generated = try_generate_state();
@@ -117,13 +121,14 @@ int run_login(const LoginArgs& args) {
   }
   if (!*code) return report(code->error());
   std::cout << "State checked; trading the code for a token." << std::endl;
-  const TokenExchanger exchanger(config, args.connection.client_options());
-  const Result<AccessToken> token = exchanger.exchange(**code);
+  const Result<AccessToken> token = exchanger->exchange(**code);
   if (!token || args.output.json) return print_result(token, args.output);
   const int printed = print_result(token, args.output);
   // Who signed in; the token is already printed, so a failure here is reported after it.
   const Result<UserProfile> profile =
-      ProfileClient(config, exchanger.transport()).me(token->access_token);
+      ProfileClient::create(config, exchanger->transport()).and_then([&](const ProfileClient& p) {
+        return p.me(token->access_token);
+      });
   if (!profile) return report(profile.error());
   print_profile(std::cout, *profile, args.output);
   return printed;

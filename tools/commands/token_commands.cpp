@@ -62,9 +62,12 @@ int run_token_call(const TokenArgs& args, bool refresh) {
     }
     std::cout << "refresh due: refreshing\n";
   }
-  const TokenExchanger exchanger(*config, args.connection.client_options());
+  const Result<TokenExchanger> exchanger =
+      TokenExchanger::create(*config, args.connection.client_options());
+  if (!exchanger) return report(exchanger.error());
   return print_result(
-      refresh ? exchanger.refresh(*token) : exchanger.exchange_for_long_lived(*token), args.output);
+      refresh ? exchanger->refresh(*token) : exchanger->exchange_for_long_lived(*token),
+      args.output);
 }
 
 int run_long_lived(const TokenArgs& args) {
@@ -81,7 +84,8 @@ int run_me(const TokenArgs& args) {
   const std::optional<std::string> token = token_from(args);
   if (!token) return usage;
   const Result<UserProfile> profile =
-      ProfileClient(*config, args.connection.client_options()).me(*token);
+      ProfileClient::create(*config, args.connection.client_options())
+          .and_then([&](const ProfileClient& profiles) { return profiles.me(*token); });
   if (!profile) return report(profile.error());
   print_profile(std::cout, *profile, args.output);
   return success;

@@ -70,8 +70,9 @@ struct TransportStats {
 ///
 /// @code
 /// std::shared_ptr<HttpTransport> transport = make_curl_transport(options);
-/// TokenExchanger exchanger(app, transport);
-/// ProfileClient profiles(app, transport);  // one engine and its connections for both
+/// // One engine and its connections for both clients:
+/// TokenExchanger exchanger = TokenExchanger::create(app, transport).value();
+/// ProfileClient profiles = ProfileClient::create(app, transport).value();
 /// metrics.gauge("instagram.in_flight", transport->stats()->in_flight);
 /// @endcode
 class INSTAGRAM_OAUTH_EXPORT HttpTransport {

@@ -58,10 +58,13 @@ class INSTAGRAM_OAUTH_EXPORT ProfileClient {
   using Callback = std::function<void(Result<UserProfile>)>;
 
   /// @{
-  /// A client with a transport of its own (`options`) or a shared one; an unusable
-  /// configuration fails each call with invalid_argument (create() fails at once instead).
-  explicit ProfileClient(AppConfig config, const ClientOptions& options = {});
-  ProfileClient(AppConfig config, std::shared_ptr<HttpTransport> transport);
+  /// Deprecated: use create(). A client with a transport of its own (`options`) or a shared
+  /// one; an unusable configuration fails each call with invalid_argument, at the first
+  /// sign-in instead of at start-up.
+  [[deprecated("use ProfileClient::create()")]] explicit ProfileClient(
+      AppConfig config, const ClientOptions& options = {});
+  [[deprecated("use ProfileClient::create()")]] ProfileClient(
+      AppConfig config, std::shared_ptr<HttpTransport> transport);
   /// @}
 
   /// The same, but an unusable configuration (graph URL, options, a null transport) is an
@@ -84,6 +87,8 @@ class INSTAGRAM_OAUTH_EXPORT ProfileClient {
   /// @}
 
  private:
+  struct Unchecked {};  ///< create()'s way in: the configuration is checked after
+  ProfileClient(Unchecked, AppConfig config, std::shared_ptr<HttpTransport> transport);
   Result<HttpRequest> request(std::string_view access_token, const std::string& fields) const;
 
   std::string client_secret_;  ///< masked too, should an answer echo it

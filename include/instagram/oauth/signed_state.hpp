@@ -29,11 +29,13 @@ class INSTAGRAM_OAUTH_EXPORT StateSigner {
   /// The time source: system_clock::now unless a test gives its own.
   using Clock = std::function<std::chrono::system_clock::time_point()>;
 
-  /// keys[0] signs, every key verifies (rotation: add the new key first, drop the old one
-  /// after ttl). Each key ≥ 32 bytes. An unusable set of keys or ttl makes every call fail
-  /// with invalid_argument. `clock` is for tests; empty: system_clock::now.
-  explicit StateSigner(std::vector<std::string> keys,
-                       std::chrono::seconds ttl = std::chrono::minutes(10), Clock clock = {});
+  /// Deprecated: use create(). keys[0] signs, every key verifies (rotation: add the new key
+  /// first, drop the old one after ttl). Each key ≥ 32 bytes. An unusable set of keys or ttl
+  /// makes every call fail with invalid_argument. `clock` is for tests; empty:
+  /// system_clock::now.
+  [[deprecated("use StateSigner::create()")]] explicit StateSigner(
+      std::vector<std::string> keys, std::chrono::seconds ttl = std::chrono::minutes(10),
+      Clock clock = {});
 
   /// The same, but unusable keys or ttl are an invalid_argument here, at start-up, instead
   /// of at the first login. Thread-safe.
@@ -55,6 +57,8 @@ class INSTAGRAM_OAUTH_EXPORT StateSigner {
   Result<std::string> verify(std::string_view state, std::string_view browser_binding) const;
 
  private:
+  struct Unchecked {};  ///< create()'s way in: the keys are checked after
+  StateSigner(Unchecked, std::vector<std::string> keys, std::chrono::seconds ttl, Clock clock);
   std::vector<std::string> keys_;
   std::chrono::seconds ttl_;
   Clock clock_;

@@ -52,10 +52,12 @@ class INSTAGRAM_OAUTH_EXPORT TokenExchanger {
   using Callback = std::function<void(Result<AccessToken>)>;
 
   /// @{
-  /// A transport of its own (`options`) or a shared one. Constructors cannot fail: an
-  /// unusable configuration is reported by every call.
-  explicit TokenExchanger(AppConfig config, const ClientOptions& options = {});
-  TokenExchanger(AppConfig config, std::shared_ptr<HttpTransport> transport);
+  /// Deprecated: use create(). These cannot fail, so an unusable configuration is found only
+  /// by every call, at the first user's sign-in instead of at start-up.
+  [[deprecated("use TokenExchanger::create()")]] explicit TokenExchanger(
+      AppConfig config, const ClientOptions& options = {});
+  [[deprecated("use TokenExchanger::create()")]] TokenExchanger(
+      AppConfig config, std::shared_ptr<HttpTransport> transport);
   /// @}
 
   /// @{
@@ -114,6 +116,8 @@ class INSTAGRAM_OAUTH_EXPORT TokenExchanger {
   std::optional<MetaUsage> meta_usage() const;
 
  private:
+  struct Unchecked {};  ///< create()'s way in: the configuration is checked after
+  TokenExchanger(Unchecked, AppConfig config, std::shared_ptr<HttpTransport> transport);
   /// The request for a code or token, or why none can be made.
   Result<HttpRequest> code_request(std::string_view code) const;
   Result<HttpRequest> graph_request(const std::string& url_prefix, std::string_view token) const;

@@ -13,7 +13,7 @@ int main() {
   app.client_id = "990602627938098";
   app.client_secret = "consumer-secret";
   app.redirect_uri = "https://socialsizzle.herokuapp.com/auth/";
-  const TokenExchanger exchanger(app);
+  const TokenExchanger exchanger = TokenExchanger::create(app).value();
   boost::asio::io_context context;
   OAuthException diagnostics(ErrorCategory::system, "untouched");
   bool refused = false;

@@ -9,10 +9,12 @@
 int main() {
   using namespace instagram::oauth;
   testing::InstagramMock instagram;
-  const TokenExchanger exchanger(instagram.app_config(), instagram.client_options());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(instagram.app_config(), instagram.client_options()).value();
   const Result<UserProfile> profile =
       exchanger.exchange(instagram.issue_code()).and_then([&](const AccessToken& token) {
-        return ProfileClient(instagram.app_config(), instagram.client_options())
+        return ProfileClient::create(instagram.app_config(), instagram.client_options())
+            .value()
             .me(token.access_token);
       });
   const Result<SignedRequest> deletion =

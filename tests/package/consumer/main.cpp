@@ -18,7 +18,9 @@ int main() {
     return 1;
   }
   // An empty code fails locally: no network needed, yet the exchanger is linked.
-  const Result<AccessToken> token = TokenExchanger(config).exchange("");
+  const Result<TokenExchanger> exchanger = TokenExchanger::create(config);
+  if (!exchanger) return 1;
+  const Result<AccessToken> token = exchanger->exchange("");
   if (token || token.error().category() != ErrorCategory::invalid_argument) return 1;
   std::cout << "instagram-oauth " << version << " consumed: " << token.error().what() << '\n';
   return 0;

@@ -108,7 +108,8 @@ struct MockOptions {
 ///
 /// @code
 /// testing::InstagramMock instagram;  // a free port, plain http
-/// TokenExchanger exchanger(instagram.app_config(), instagram.client_options());
+/// TokenExchanger exchanger =
+///     TokenExchanger::create(instagram.app_config(), instagram.client_options()).value();
 /// Result<AccessToken> token = exchanger.exchange(instagram.issue_code());
 /// instagram.set_fault(testing::Fault::html_502);  // the next answers: a proxy's error page
 /// @endcode
