@@ -140,9 +140,10 @@ class Operation {
     // The work ends here, on this thread, after post() returned, and last: post() may still
     // be waking the context's thread when the handler has run there, and once the work is
     // gone the context (and a strand's state, which this copy may be the last to hold) may
-    // be destroyed. A tracked strand drops its state before its inner executor's work.
-    std::optional<Tracked> work(std::move(self->work_));
-    boost::asio::post(*work, [self = std::move(self), error, value = std::move(value)]() mutable {
+    // be destroyed. A tracked strand drops its state before its inner executor's work. (A
+    // moved-from tracked executor counts no work.)
+    const Tracked work(std::move(self->work_));
+    boost::asio::post(work, [self = std::move(self), error, value = std::move(value)]() mutable {
       // On the handler's executor, where its slot is emitted: cleared before the handler
       // runs.
       boost::asio::get_associated_cancellation_slot(self->handler_).clear();
@@ -150,8 +151,7 @@ class Operation {
       self.reset();
       std::move(handler)(error, std::move(value));
     });
-    work.reset();
-  }
+  }  // `work` ends here
 
  private:
   Tracked work_;
