@@ -8,6 +8,7 @@
 #include <instagram/oauth/detail/checks.hpp>
 #include <instagram/oauth/detail/proxy.hpp>
 #include <instagram/oauth/detail/url.hpp>
+#include <instagram/oauth/event_loop.hpp>
 #include <instagram/oauth/http.hpp>
 #include <instagram/oauth/version.hpp>
 
@@ -243,10 +244,15 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return bytes;
 }
 
-class Engine {
+// One multi handle and everything that goes with it. It waits on its own thread (run()), or
+// an EventLoop drives it: then the loop waits for libcurl's sockets and timer and calls
+// socket_ready()/timer_expired(), and work handed over from other threads is posted to it.
+// Either way its state is touched by one thread at a time, the engine thread or the loop.
+class Engine final : public EventLoop::Driven, public std::enable_shared_from_this<Engine> {
  public:
-  explicit Engine(const ClientOptions& options)
-      : options_(options),
+  explicit Engine(const ClientOptions& options, std::shared_ptr<EventLoop> loop = nullptr)
+      : loop_(std::move(loop)),
+        options_(options),
         answer_context_{options.max_response_bytes, detail::proxy_credentials(options.proxy)} {
     const std::string agent = options.user_agent.empty() ? std::string("instagram-oauth-cpp/") +
                                                                INSTAGRAM_OAUTH_VERSION_STRING
@@ -275,8 +281,12 @@ class Engine {
   }
 
   ~Engine() {
-    // Only the engine thread adds handles; it has finished, so none is in the multi handle.
+    // Only the engine thread (or loop) adds handles; it has finished (shut_down() ran), so
+    // none is in the multi handle.
     for (auto& transfer : idle_) transfer->easy.reset();
+    // The multi handle's clean-up closes the pooled connections, telling on_socket first.
+    multi_.reset();
+    if (loop_) loop_->drive(nullptr);
   }
 
   Engine(const Engine&) = delete;
@@ -300,7 +310,7 @@ class Engine {
       }
     }
     if (!refusal.empty()) return complete(done, cancelled(std::move(refusal)));
-    curl_multi_wakeup(multi_.get());
+    wake();
   }
 
   void stop() {
@@ -308,7 +318,33 @@ class Engine {
       std::lock_guard<std::mutex> lock(mutex_);
       stopping_ = true;
     }
-    curl_multi_wakeup(multi_.get());
+    if (!loop_) curl_multi_wakeup(multi_.get());
+  }
+
+  // Driven by a loop: from now on the loop reports to this engine (on the loop).
+  void attach() { loop_->drive(this); }
+
+  // Driven by a loop, on the loop, once, after stop(): everything still here completes (as
+  // when run() ends) and nothing is reported any more.
+  void shut_down() {
+    cancel_everything();
+    loop_->schedule(std::nullopt);
+  }
+
+  void socket_ready(int socket) override {
+    int running = 0;
+    curl_multi_socket_action(multi_.get(), static_cast<curl_socket_t>(socket), 0, &running);
+    after_io();
+  }
+
+  void timer_expired() override {
+    scheduled_.reset();
+    if (timer_ && *timer_ <= Clock::now()) {
+      timer_.reset();
+      int running = 0;
+      curl_multi_socket_action(multi_.get(), CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+    after_io();
   }
 
   TransportStats stats() const {
@@ -331,14 +367,7 @@ class Engine {
   // not an epoll of our own: curl_multi_wakeup interrupts it from the submitting threads,
   // and it is as portable as libcurl.
   void run() {
-    while (true) {
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (stopping_) break;
-        arrived_.swap(queue_);
-      }
-      for (Pending& pending : arrived_) admit_or_hold(std::move(pending));
-      arrived_.clear();
+    while (take_arrivals()) {
       wait_fds_.clear();
       for (const auto& [socket, events] : sockets_) wait_fds_.push_back({socket, events, 0});
       curl_multi_poll(multi_.get(), wait_fds_.data(), static_cast<unsigned>(wait_fds_.size()),
@@ -357,14 +386,72 @@ class Engine {
         timer_.reset();
         curl_multi_socket_action(multi_.get(), CURL_SOCKET_TIMEOUT, 0, &running);
       }
-      finish_completed();
-      if (cancel_seen_.exchange(false)) drop_cancelled();
-      admit_held();
+      after_io();
     }
     cancel_everything();
   }
 
  private:
+  // What was handed over since the last call goes to its origin's admission; false once
+  // stopping (then nothing is taken).
+  bool take_arrivals() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) return false;
+      arrived_.swap(queue_);
+      drain_posted_ = false;
+    }
+    for (Pending& pending : arrived_) admit_or_hold(std::move(pending));
+    arrived_.clear();
+    return true;
+  }
+
+  // After libcurl ran: the ended transfers complete, the cancelled held ones are dropped,
+  // and what now has room is started; a loop is told when to call back next.
+  void after_io() {
+    finish_completed();
+    if (cancel_seen_.exchange(false)) drop_cancelled();
+    admit_held();
+    if (loop_) reschedule();
+  }
+
+  // Driven by a loop, on the loop: new work, or a cancellation, was handed over.
+  void drain() {
+    if (take_arrivals()) after_io();
+  }
+
+  // Tells the engine there is work: the thread's wait is interrupted, or one drain is posted
+  // to the loop for everything handed over until it runs.
+  void wake() {
+    if (!loop_) {
+      curl_multi_wakeup(multi_.get());
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (drain_posted_ || stopping_) return;
+      drain_posted_ = true;
+    }
+    loop_->post([engine = weak_from_this()] {
+      if (const auto alive = engine.lock()) alive->drain();
+    });
+  }
+
+  // The loop's timer: the earlier of libcurl's and the next held request's time limit. Only
+  // an earlier time replaces what is scheduled; a timer that fires early reschedules. With
+  // nothing to wait for none is left pending, so that an idle loop holds no work of ours.
+  void reschedule() {
+    const std::optional<Clock::time_point> next = next_deadline();
+    if (!next) {
+      if (scheduled_) loop_->schedule(std::nullopt);
+      scheduled_.reset();
+      return;
+    }
+    if (scheduled_ && *scheduled_ <= *next) return;
+    scheduled_ = next;
+    loop_->schedule(std::chrono::ceil<std::chrono::milliseconds>(
+        std::max(*next - Clock::now(), Clock::duration::zero())));
+  }
   // With mutex_ held: why one more request cannot be taken, or empty after counting it.
   std::string count_in() {
     if (stopping_) return "the transport shut down before the request was sent";
@@ -396,7 +483,7 @@ class Engine {
         try {
           pending.cancel_watch = CancelWatch(pending.request.cancellation, [this] {
             cancel_seen_.store(true);
-            curl_multi_wakeup(multi_.get());
+            wake();
           });
         } catch (...) {  // NOLINT(bugprone-empty-catch): unwatched, it is still checked before
         }                // it starts; only a wait for a connection is not cut short
@@ -460,21 +547,37 @@ class Engine {
     }
   }
 
-  // Until libcurl's timer or the next held request's time limit, at most a second.
+  // The earlier of libcurl's timer and the next held request's time limit, if any.
+  std::optional<Clock::time_point> next_deadline() const {
+    std::optional<Clock::time_point> next = timer_;
+    for (const auto& [key, queue] : origins_) {
+      if (!queue.held.empty() && (!next || queue.held.front().deadline < *next)) {
+        next = queue.held.front().deadline;
+      }
+    }
+    return next;
+  }
+
+  // Until next_deadline(), at most a second.
   int wait_ms() const {
     Clock::duration wait = std::chrono::seconds(1);
-    const Clock::time_point now = Clock::now();
-    if (timer_) wait = std::min(wait, *timer_ - now);
-    for (const auto& [key, queue] : origins_) {
-      if (!queue.held.empty()) wait = std::min(wait, queue.held.front().deadline - now);
-    }
+    if (const auto next = next_deadline()) wait = std::min(wait, *next - Clock::now());
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
     return static_cast<int>(std::max<decltype(ms)>(ms, 0));
   }
 
   // libcurl's socket interface: what to wait for on which socket, and when to call back.
   static int on_socket(CURL*, curl_socket_t socket, int what, void* user, void*) noexcept {
-    auto& sockets = static_cast<Engine*>(user)->sockets_;
+    auto& engine = *static_cast<Engine*>(user);
+    if (engine.loop_) {
+      try {
+        engine.loop_->watch(static_cast<int>(socket), wait_of(what));
+      } catch (...) {
+        return -1;  // libcurl fails the transfers of this socket
+      }
+      return 0;
+    }
+    auto& sockets = engine.sockets_;
     if (what == CURL_POLL_REMOVE) {
       sockets.erase(socket);
       return 0;
@@ -489,6 +592,21 @@ class Engine {
     return 0;
   }
 
+  static std::optional<EventLoop::Wait> wait_of(int what) {
+    switch (what) {
+      case CURL_POLL_IN:
+        return EventLoop::Wait::read;
+      case CURL_POLL_OUT:
+        return EventLoop::Wait::write;
+      case CURL_POLL_INOUT:
+        return EventLoop::Wait::read_write;
+      default:
+        return std::nullopt;
+    }
+  }
+
+  // Kept for run()'s wait or the loop's timer (after_io() reschedules; libcurl calls this
+  // only from inside its own calls).
   static int on_timer(CURLM*, long timeout_ms, void* user) noexcept {
     auto& timer = static_cast<Engine*>(user)->timer_;
     if (timeout_ms < 0) {
@@ -593,6 +711,13 @@ class Engine {
   // Every socket libcurl closes passes here: a counted connection is gone.
   static int on_socket_close(void* user, curl_socket_t socket) noexcept {
     auto& engine = *static_cast<Engine*>(user);
+    // A loop stops watching before the number can be another socket's.
+    if (engine.loop_) {
+      try {
+        engine.loop_->watch(static_cast<int>(socket), std::nullopt);
+      } catch (...) {  // NOLINT(bugprone-empty-catch): the loop's own failure; closed anyway
+      }
+    }
     for (auto& [key, queue] : engine.origins_) {
       queue.origin.connection_closed(static_cast<Origin::Connection>(socket));
     }
@@ -914,6 +1039,7 @@ class Engine {
     }
   }
 
+  const std::shared_ptr<EventLoop> loop_;  // null: run() waits on the engine thread
   const ClientOptions options_;
   const detail::AnswerContext answer_context_;
   Counters counters_;  // written on the engine thread (in_flight under mutex_), read anywhere
@@ -930,13 +1056,15 @@ class Engine {
   std::vector<curl_waitfd> wait_fds_;
   // What run() took from queue_, swapped with it: kept, since a std::deque allocates when made.
   std::deque<Pending> arrived_;
-  std::optional<Clock::time_point> timer_;  // when libcurl wants to be called back
+  std::optional<Clock::time_point> timer_;      // when libcurl wants to be called back
+  std::optional<Clock::time_point> scheduled_;  // the loop's timer, when it is set
   // Set by a Cancellation's wake-up on any thread: drop_cancelled() has work.
   std::atomic<bool> cancel_seen_{false};
   // Shared with the submitting threads:
   std::mutex mutex_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
+  bool drain_posted_ = false;  // a drain is posted to the loop and has not yet taken queue_
 };
 
 // How many times this process has forked (in the child, since the transports it inherited
@@ -951,18 +1079,41 @@ unsigned fork_generation() {
   return forks;
 }
 
+// Runs the engine's shut_down() on its loop exactly once: when the loop runs this, or, should
+// the loop be destroyed with it unrun, then (no thread runs the loop any more).
+class ShutDown {
+ public:
+  explicit ShutDown(std::shared_ptr<Engine> engine) : engine_(std::move(engine)) {}
+  ShutDown(const ShutDown&) = delete;
+  ShutDown& operator=(const ShutDown&) = delete;
+  ~ShutDown() { run(); }
+  void run() {
+    if (!engine_) return;
+    engine_->shut_down();
+    engine_.reset();
+  }
+
+ private:
+  std::shared_ptr<Engine> engine_;
+};
+
 class CurlTransport final : public HttpTransport {
  public:
-  explicit CurlTransport(const ClientOptions& options)
+  CurlTransport(const ClientOptions& options, std::shared_ptr<EventLoop> loop)
       : options_(options),
         problem_(client_options_problem(options)),
-        fork_generation_(fork_generation()) {
+        fork_generation_(fork_generation()),
+        loop_(std::move(loop)) {
     if (problem_.empty()) problem_ = detail::curl_global_init_problem();
     if (!problem_.empty()) return;
-    engine_ = std::make_shared<Engine>(options);
+    engine_ = std::make_shared<Engine>(options, loop_);
     if (!engine_->usable()) {
       problem_ = "libcurl could not create its multi handle";
       engine_.reset();
+      return;
+    }
+    if (loop_) {
+      engine_->attach();
       return;
     }
     // The thread shares the engine: it outlives this object when detached (see below).
@@ -971,6 +1122,17 @@ class CurlTransport final : public HttpTransport {
 
   ~CurlTransport() override {
     if (!engine_) return;
+    if (loop_) {
+      // What is still here completes on the loop; here when this is the loop's thread.
+      engine_->stop();
+      auto shut_down = std::make_shared<ShutDown>(std::move(engine_));
+      if (loop_->runs_here()) {
+        shut_down->run();
+      } else {
+        loop_->post([shut_down] { shut_down->run(); });
+      }
+      return;
+    }
     if (forked()) {
       // The engine thread is the parent's: nothing to join, and its handles share the
       // parent's connections (a TLS close here would break them). Left as it is: the
@@ -993,6 +1155,11 @@ class CurlTransport final : public HttpTransport {
   CurlTransport& operator=(const CurlTransport&) = delete;
 
   Result<HttpResponse> send(const HttpRequest& request) override {
+    if (engine_ && loop_ && loop_->runs_here()) {
+      return OAuthException(ErrorCategory::invalid_argument,
+                            "send() on the event loop that drives the transport would wait for "
+                            "itself; use send_async()");
+    }
     if (engine_ && std::this_thread::get_id() == engine_thread_.get_id()) {
       return OAuthException(ErrorCategory::invalid_argument,
                             "send() inside a callback of the same transport would wait for "
@@ -1058,6 +1225,7 @@ class CurlTransport final : public HttpTransport {
   const ClientOptions options_;
   std::string problem_;  // why this transport cannot serve, or empty
   unsigned fork_generation_;
+  std::shared_ptr<EventLoop> loop_;  // null: the engine has a thread of its own
   std::shared_ptr<Engine> engine_;
   std::thread engine_thread_;
 };
@@ -1065,7 +1233,13 @@ class CurlTransport final : public HttpTransport {
 }  // namespace
 
 std::shared_ptr<HttpTransport> make_curl_transport(const ClientOptions& options) {
-  return std::make_shared<CurlTransport>(options);
+  return std::make_shared<CurlTransport>(options, nullptr);
+}
+
+std::shared_ptr<HttpTransport> make_curl_transport(const ClientOptions& options,
+                                                   std::shared_ptr<EventLoop> loop) {
+  if (!loop) return make_curl_transport(options);
+  return std::make_shared<CurlTransport>(options, std::move(loop));
 }
 
 }  // namespace instagram::oauth

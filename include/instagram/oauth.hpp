@@ -7,6 +7,7 @@
 #include <instagram/oauth/cancellation.hpp>
 #include <instagram/oauth/config.hpp>
 #include <instagram/oauth/error.hpp>
+#include <instagram/oauth/event_loop.hpp>
 #include <instagram/oauth/http.hpp>
 #include <instagram/oauth/lifecycle.hpp>
 #include <instagram/oauth/meta_usage.hpp>

@@ -65,8 +65,8 @@ struct TransportStats {
 /// connection died, the transport shut down while it was out) is `transport`, saying that
 /// the code may have been used.
 /// The seam between the library and the network: make_curl_transport() gives the one the
-/// library uses (libcurl's multi interface, on one engine thread); a service may share one
-/// between its clients, or pass its own.
+/// library uses (libcurl's multi interface, on one engine thread, or driven by an event loop:
+/// event_loop.hpp); a service may share one between its clients, or pass its own.
 ///
 /// @code
 /// std::shared_ptr<HttpTransport> transport = make_curl_transport(options);
