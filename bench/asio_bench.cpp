@@ -3,7 +3,7 @@
 // nginx over HTTP/2 answering at once after reading the body; alternating rounds, each client
 // in a child process of its own. Per row: successes, exchanges/s, CPU (user + system), the
 // system part, context switches (voluntary and not) and peak RSS of the client.
-//   asio_bench [exchanges 100000] [coroutines 1000] [rounds 3]
+//   asio_bench [exchanges 100000] [coroutines 1000] [rounds 3] [only: callbacks|thread|context]
 #include <instagram/oauth/asio.hpp>
 
 #include "child_process.hpp"
@@ -35,17 +35,27 @@ std::string code_number(int i) {
   return "AQB-asio-" + std::to_string(i);
 }
 
-TokenExchanger exchanger_for(const Nginx& nginx) {
+AppConfig app_for(const Nginx& nginx) {
   AppConfig config = testing::sample_app();
   config.endpoints.token = nginx.url(Listener::http2, Route::read_body);
-  ClientOptions options;
-  options.ca_file = nginx.ca_file();
-  return TokenExchanger::create(config, options).value();
+  return config;
 }
 
-// `coroutines` coroutines on one io_context, each taking the next code until `total` are done.
-bench::AsyncRun coroutines(const TokenExchanger& exchanger, int total, int coroutines) {
+ClientOptions options_for(const Nginx& nginx) {
+  ClientOptions options;
+  options.ca_file = nginx.ca_file();
+  return options;
+}
+
+// `coroutines` coroutines on one io_context, each taking the next code until `total` are done;
+// the transport has its engine thread, or (`driven`) the context drives it.
+bench::AsyncRun coroutines(const Nginx& nginx, int total, int coroutines, bool driven) {
   boost::asio::io_context context(1);
+  const TokenExchanger exchanger =
+      driven ? TokenExchanger::create(
+                   app_for(nginx), make_curl_transport(context.get_executor(), options_for(nginx)))
+                   .value()
+             : TokenExchanger::create(app_for(nginx), options_for(nginx)).value();
   int next = 0;
   int succeeded = 0;
   const auto sign_in = [&]() -> boost::asio::awaitable<void> {
@@ -86,6 +96,8 @@ int main(int argc, char** argv) {
   const int total = argc > 1 ? std::atoi(argv[1]) : 100'000;
   const int in_flight = argc > 2 ? std::atoi(argv[2]) : 1000;
   const int rounds = argc > 3 ? std::atoi(argv[3]) : 3;
+  const std::string only = argc > 4 ? argv[4] : "";
+  const auto wanted = [&only](const char* name) { return only.empty() || only == name; };
   curl_global_init(CURL_GLOBAL_DEFAULT);
   const Nginx nginx;
   std::printf("%d exchanges, %d at once, nginx over HTTP/2 answering after reading the body.\n",
@@ -94,14 +106,18 @@ int main(int argc, char** argv) {
               "CPU", "of it sys", "switches", "peak RSS");
   std::printf("|---|---|---:|---:|---:|---:|---:|\n");
   for (int round = 0; round < rounds; ++round) {
-    row("callbacks, 1,000 in flight", total, [&] {
-      const TokenExchanger exchanger = exchanger_for(nginx);
-      return bench::keep_in_flight(exchanger, total, in_flight, code_number);
-    });
-    row("1,000 coroutines (co_await)", total, [&] {
-      const TokenExchanger exchanger = exchanger_for(nginx);
-      return coroutines(exchanger, total, in_flight);
-    });
+    if (wanted("callbacks"))
+      row("callbacks, 1,000 in flight", total, [&] {
+        const TokenExchanger exchanger =
+            TokenExchanger::create(app_for(nginx), options_for(nginx)).value();
+        return bench::keep_in_flight(exchanger, total, in_flight, code_number);
+      });
+    if (wanted("thread"))
+      row("1,000 coroutines, engine thread", total,
+          [&] { return coroutines(nginx, total, in_flight, false); });
+    if (wanted("context"))
+      row("1,000 coroutines, on the context", total,
+          [&] { return coroutines(nginx, total, in_flight, true); });
   }
   return 0;
 }

@@ -1,9 +1,10 @@
 // "Sign in with Instagram" on Boost.Beast, every request a coroutine on one io_context: /login
 // sends the browser to Instagram with a state signed and bound to it, and the callback trades
 // the code, then the short-lived token for a long-lived one, then asks who signed in, each with
-// co_await (the Asio component, <instagram/oauth/asio.hpp>). Nothing blocks the loop, and a
-// browser that goes away cancels what has not been sent. The page shows who signed in, never a
-// token; keeping the token and a session is web_login's part.
+// co_await (the Asio component, <instagram/oauth/asio.hpp>), on a transport the io_context
+// drives (no engine thread). Nothing blocks the loop, and a browser that goes away cancels
+// what has not been sent. The page shows who signed in, never a token; keeping the token and
+// a session is web_login's part.
 //   INSTAGRAM_CLIENT_SECRET=... coroutine_login [PORT]
 // INSTAGRAM_CLIENT_ID, INSTAGRAM_REDIRECT_URI, INSTAGRAM_STATE_KEY, INSTAGRAM_ENDPOINT_BASE and
 // INSTAGRAM_CA_FILE as web_login reads them.
@@ -215,7 +216,11 @@ int main(int argc, char** argv) {
     options.allow_plain_http = true;  // honoured for loopback hosts only
   }
   const std::string state_key = env_or("INSTAGRAM_STATE_KEY", "");
-  Result<TokenExchanger> exchanger = TokenExchanger::create(app, options);
+  // Made before the clients, so that it outlives them: their transport is driven by it, so
+  // a sign-in's requests and answers stay on this one thread.
+  asio::io_context context;
+  Result<TokenExchanger> exchanger =
+      TokenExchanger::create(app, make_curl_transport(context.get_executor(), options));
   Result<StateSigner> signer =
       StateSigner::create({state_key.empty() ? generate_state() : state_key});
   if (!exchanger || !signer) {  // fail at start-up, not at the first sign-in
@@ -226,7 +231,6 @@ int main(int argc, char** argv) {
   const Site site{app, std::move(*exchanger), std::move(profiles), RedirectParser(app),
                   std::move(*signer)};
 
-  asio::io_context context;
   asio::ip::tcp::acceptor acceptor(context);
   const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
   beast::error_code error;

@@ -18,15 +18,19 @@
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/system/system_error.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -59,6 +63,40 @@ struct Seen {
   AccessToken token;
   std::thread::id thread;
 };
+
+// What a callback of the callback API saw, and how often.
+struct Ended {
+  int calls = 0;
+  ErrorCategory category = ErrorCategory::system;
+  std::string message;
+  std::string access_token;
+};
+
+TokenExchanger::Callback record(Ended& ended) {
+  return [&ended](Result<AccessToken> result) {
+    ++ended.calls;
+    if (result) {
+      ended.access_token = result->access_token;
+    } else {
+      ended.category = result.error().category();
+      ended.message = result.error().error_message();
+    }
+  };
+}
+
+const std::string unsent_when_shut_down = "the transport shut down before the request was sent";
+
+// Runs `then` on the context once `ready()` holds, looking every millisecond without holding
+// the context up (a driven transport needs it meanwhile).
+void once(boost::asio::io_context& context, std::function<bool()> ready,
+          std::function<void()> then) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(context, std::chrono::milliseconds(1));
+  timer->async_wait([&context, timer, ready = std::move(ready),
+                     then = std::move(then)](boost::system::error_code) mutable {
+    if (ready()) return then();
+    once(context, std::move(ready), std::move(then));
+  });
+}
 
 }  // namespace
 
@@ -284,12 +322,21 @@ TEST_CASE("cancellations racing completions: each handler once, nothing aborted 
   LatencyServerOptions server_options;
   server_options.latency = std::chrono::milliseconds(2);
   LatencyServer server(server_options);
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http(2)).value();
+  const TokenExchanger threaded = TokenExchanger::create(app_for(server), plain_http(2)).value();
   std::mt19937 random(20261205);
   std::size_t aborted = 0;
   std::size_t answered = 0;
-  for (int round = 0; round < 10; ++round) {
+  for (int round = 0; round < 20; ++round) {
     boost::asio::io_context context;
+    // Odd rounds: the transport driven by this round's context.
+    const std::optional<TokenExchanger> driven =
+        round % 2 == 0
+            ? std::nullopt
+            : std::optional<TokenExchanger>(
+                  TokenExchanger::create(app_for(server),
+                                         make_curl_transport(context.get_executor(), plain_http(2)))
+                      .value());
+    const TokenExchanger& exchanger = driven ? *driven : threaded;
     constexpr int per_round = 40;
     std::vector<std::unique_ptr<Seen>> seen;
     std::vector<std::unique_ptr<boost::asio::cancellation_signal>> signals;
@@ -332,7 +379,7 @@ TEST_CASE("cancellations racing completions: each handler once, nothing aborted 
       }
     }
   }
-  CHECK(aborted + answered == 400);
+  CHECK(aborted + answered == 800);
 }
 
 TEST_CASE("async_fresh: the stored token refreshed when due, off the caller's thread", "[asio]") {
@@ -374,4 +421,198 @@ TEST_CASE("async_fresh: the stored token refreshed when due, off the caller's th
   CHECK(diagnostics.category() == ErrorCategory::invalid_argument);
   guard.reset();
   runner.join();
+}
+
+// make_curl_transport(executor): the engine driven by the io_context, no thread of its own.
+
+TEST_CASE("a transport driven by the io_context: a coroutine signs in without another thread",
+          "[asio][loop]") {
+  InstagramMock instagram;
+  boost::asio::io_context context;
+  const auto transport = make_curl_transport(context.get_executor(), instagram.client_options());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(instagram.app_config(), transport).value();
+  const ProfileClient profiles = ProfileClient::create(instagram.app_config(), transport).value();
+  std::string greeted;
+  std::vector<std::thread::id> threads;
+  const std::string code = instagram.issue_code();
+  boost::asio::co_spawn(
+      context,
+      [&]() -> boost::asio::awaitable<void> {
+        const AccessToken token =
+            co_await async_exchange(exchanger, code, boost::asio::use_awaitable);
+        threads.push_back(std::this_thread::get_id());
+        const AccessToken kept = co_await async_exchange_for_long_lived(
+            exchanger, token.access_token, boost::asio::use_awaitable);
+        const UserProfile profile =
+            co_await async_me(profiles, kept.access_token, boost::asio::use_awaitable);
+        greeted = profile.username + " " + profile.user_id;
+        // The callback API on the same transport: its callback runs on the context too.
+        exchanger.exchange_async(instagram.issue_code(), [&](Result<AccessToken> again) {
+          CHECK(again.has_value());
+          threads.push_back(std::this_thread::get_id());
+        });
+      },
+      boost::asio::detached);
+  // run() returns once nothing is out: the transport holds no work of its own.
+  context.run();
+  CHECK(greeted == "socialsizzle 17841405793187218");
+  CHECK(threads ==
+        std::vector<std::thread::id>{std::this_thread::get_id(), std::this_thread::get_id()});
+  CHECK(transport->stats()->in_flight == 0);
+  CHECK(transport->stats()->completed == 4);
+}
+
+TEST_CASE("a driven transport refuses a blocking call on its loop, and serves one from elsewhere",
+          "[asio][loop]") {
+  InstagramMock instagram;
+  boost::asio::io_context context;
+  const auto transport = make_curl_transport(context.get_executor(), instagram.client_options());
+  const TokenExchanger exchanger =
+      TokenExchanger::create(instagram.app_config(), transport).value();
+  const std::string code = instagram.issue_code();
+  std::optional<Result<AccessToken>> on_loop;
+  boost::asio::post(context, [&] { on_loop = exchanger.exchange(code); });
+  context.run();
+  REQUIRE(on_loop);
+  REQUIRE_FALSE(*on_loop);
+  CHECK(on_loop->error().category() == ErrorCategory::invalid_argument);
+  CHECK(on_loop->error().error_message() ==
+        "send() on the event loop that drives the transport would wait for itself; use "
+        "send_async()");
+  CHECK(instagram.requests() == 0);
+  // From a thread that does not run the context, while another does: served.
+  context.restart();
+  auto guard = boost::asio::make_work_guard(context);
+  std::thread runner([&] { context.run(); });
+  const Result<AccessToken> elsewhere = exchanger.exchange(code);
+  guard.reset();
+  runner.join();
+  REQUIRE(elsewhere);
+  CHECK(elsewhere->user_id == "17841405793187218");
+}
+
+TEST_CASE("a driven transport: 1,000 in flight over few connections, each once, none twice",
+          "[asio][loop]") {
+  LatencyServerOptions server_options;
+  server_options.latency = std::chrono::milliseconds(5);
+  LatencyServer server(server_options);
+  boost::asio::io_context context;
+  const auto transport = make_curl_transport(context.get_executor(), plain_http(8));
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), transport).value();
+  constexpr int total = 1000;
+  std::vector<int> calls(total, 0);
+  int succeeded = 0;
+  for (int i = 0; i < total; ++i) {
+    async_exchange(exchanger, "AQB-many-" + std::to_string(i),
+                   boost::asio::bind_executor(
+                       context, [&, i](boost::system::error_code error, const AccessToken& token) {
+                         ++calls[i];
+                         if (!error && token.access_token == "IGQVJAQB-many-" + std::to_string(i)) {
+                           ++succeeded;
+                         }
+                       }));
+  }
+  context.run();
+  CHECK(succeeded == total);
+  CHECK(std::count(calls.begin(), calls.end(), 1) == total);
+  CHECK(server.requests() == total);
+  CHECK(server.connections() <= 8);
+}
+
+TEST_CASE("a driven transport destroyed on its loop: what left is transport, what waited cancelled",
+          "[asio][loop][shutdown]") {
+  LatencyServerOptions server_options;
+  server_options.latency = std::chrono::seconds(2);
+  LatencyServer server(server_options);
+  boost::asio::io_context context;
+  auto transport = make_curl_transport(context.get_executor(), plain_http(1));
+  auto exchanger =
+      std::make_unique<TokenExchanger>(TokenExchanger::create(app_for(server), transport).value());
+  Ended sent;
+  Ended held;
+  exchanger->exchange_async("AQB-sent", record(sent));
+  exchanger->exchange_async("AQB-held", record(held));
+  std::thread::id destroyed_on;
+  // Once the first is at the server; the second waits for the only connection.
+  once(
+      context, [&] { return server.requests() == 1; },
+      [&] {
+        exchanger.reset();
+        transport.reset();
+        destroyed_on = std::this_thread::get_id();
+      });
+  context.run();
+  CHECK(destroyed_on == std::this_thread::get_id());
+  CHECK(sent.calls == 1);
+  CHECK(sent.category == ErrorCategory::transport);
+  CHECK(sent.message ==
+        "the transport shut down after the request was sent and before an answer; it may have "
+        "reached the server (an authorization code may have been used: start a new login)");
+  CHECK(held.calls == 1);
+  CHECK(held.category == ErrorCategory::cancelled);
+  CHECK(held.message == unsent_when_shut_down);
+  CHECK(server.times_seen("AQB-held") == 0);
+}
+
+TEST_CASE("a driven transport destroyed off its loop: its requests end on the loop, or with it",
+          "[asio][loop][shutdown]") {
+  LatencyServer server;
+  for (const bool run_after : {true, false}) {
+    INFO("the context runs after the transport is gone: " << run_after);
+    Ended first;
+    Ended second;
+    {
+      boost::asio::io_context context;
+      {
+        const auto transport = make_curl_transport(context.get_executor(), plain_http());
+        const TokenExchanger exchanger = TokenExchanger::create(app_for(server), transport).value();
+        exchanger.exchange_async("AQB-never-1", record(first));
+        exchanger.exchange_async("AQB-never-2", record(second));
+      }
+      // Nothing ran the context: nothing left, and nothing has ended yet.
+      CHECK(first.calls == 0);
+      if (run_after) context.run();
+    }
+    // Ended when the context ran, or when it was destroyed without running: once each.
+    for (const Ended* ended : {&first, &second}) {
+      CHECK(ended->calls == 1);
+      CHECK(ended->category == ErrorCategory::cancelled);
+      CHECK(ended->message == unsent_when_shut_down);
+    }
+  }
+  CHECK(server.requests() == 0);
+}
+
+TEST_CASE("a driven transport on a context that four threads run: each callback once, in order",
+          "[asio][loop]") {
+  LatencyServerOptions server_options;
+  server_options.latency = std::chrono::milliseconds(1);
+  LatencyServer server(server_options);
+  boost::asio::io_context context;
+  const auto transport = make_curl_transport(context.get_executor(), plain_http(4));
+  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), transport).value();
+  constexpr int total = 400;
+  std::vector<int> calls(total, 0);  // written by the transport's callbacks, one at a time
+  std::atomic<int> succeeded{0};
+  std::atomic<int> ended{0};
+  auto guard = boost::asio::make_work_guard(context);
+  // Started from the threads that run the context, as a server's handlers would.
+  for (int i = 0; i < total; ++i) {
+    boost::asio::post(context, [&, i] {
+      exchanger.exchange_async("AQB-mt-" + std::to_string(i), [&, i](Result<AccessToken> token) {
+        ++calls[i];
+        if (token && token->access_token == "IGQVJAQB-mt-" + std::to_string(i)) ++succeeded;
+        ++ended;
+      });
+    });
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back([&] { context.run(); });
+  wait_until([&] { return ended == total; });
+  guard.reset();
+  for (std::thread& thread : threads) thread.join();
+  CHECK(succeeded == total);
+  CHECK(std::count(calls.begin(), calls.end(), 1) == total);
+  CHECK(server.requests() == total);
 }

@@ -28,7 +28,9 @@
 /// Where handlers run: always on the handler's associated executor (a strand stays a strand;
 /// a plain callback's is the executor it is bound to, else the system executor), never on the
 /// transport's engine thread, and never inside the initiating call. A work guard keeps that
-/// executor's io_context running while the request is out.
+/// executor's io_context running while the request is out. With a transport the context
+/// drives (make_curl_transport(executor, options), below) there is no engine thread: the
+/// request and its answer stay on the context's threads.
 ///
 /// Cancellation: the handler's cancellation slot (any type) cancels a request the transport
 /// has not handed to the network: it completes with `operation_aborted` and is never sent
@@ -42,28 +44,38 @@
 #include <instagram/oauth/authorization_code.hpp>
 #include <instagram/oauth/cancellation.hpp>
 #include <instagram/oauth/error.hpp>
+#include <instagram/oauth/event_loop.hpp>
 #include <instagram/oauth/profile.hpp>
 #include <instagram/oauth/result.hpp>
 #include <instagram/oauth/token.hpp>
 #include <instagram/oauth/token_exchanger.hpp>
 #include <instagram/oauth/token_refresher.hpp>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/system_executor.hpp>
 #include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <cstdint>
 
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 namespace instagram::oauth {
@@ -227,7 +239,157 @@ inline auto fresh_starter(const TokenRefresher& refresher, std::string user_id) 
   };
 }
 
+// An executor's io_context as the curl transport's EventLoop: libcurl's sockets waited for
+// by stream_descriptors that are released, never closed (libcurl owns them), its timer a
+// steady_timer, everything on one strand, so that a context run by several threads still
+// drives the engine one call at a time.
+class Loop final : public EventLoop, public std::enable_shared_from_this<Loop> {
+ public:
+  explicit Loop(const boost::asio::any_io_executor& executor)
+      : strand_(boost::asio::make_strand(executor)),
+        timer_(strand_),
+        context_(context_of(executor)) {}
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+  ~Loop() override {
+    for (auto& [socket, watched] : sockets_) watched->descriptor.release();
+  }
+
+  void drive(Driven* transport) override {
+    driven_ = transport;
+    if (transport != nullptr) return;
+    for (auto& [socket, watched] : sockets_) release(*watched);
+    sockets_.clear();
+    ++timer_generation_;
+    timer_.cancel();
+  }
+
+  void post(std::function<void()> work) override { boost::asio::post(strand_, std::move(work)); }
+
+  void watch(int socket, std::optional<Wait> wait) override {
+    const auto found = sockets_.find(socket);
+    if (!wait) {
+      if (found == sockets_.end()) return;
+      release(*found->second);
+      sockets_.erase(found);
+      return;
+    }
+    std::shared_ptr<Watched> watched;
+    if (found != sockets_.end()) {
+      watched = found->second;
+    } else {
+      watched = std::make_shared<Watched>(strand_, socket);
+      sockets_.emplace(socket, watched);
+    }
+    watched->wait = *wait;
+    arm(watched);
+  }
+
+  void schedule(std::optional<std::chrono::milliseconds> delay) override {
+    const std::uint64_t generation = ++timer_generation_;
+    if (!delay) {
+      timer_.cancel();
+      return;
+    }
+    timer_.expires_after(*delay);
+    timer_.async_wait([self = shared_from_this(), generation](boost::system::error_code error) {
+      if (error || generation != self->timer_generation_ || self->driven_ == nullptr) return;
+      self->driven_->timer_expired();
+    });
+  }
+
+  // In the strand, or on any thread that runs the context (there a wait would hold up what
+  // it waits for, or the context's other work).
+  bool runs_here() const override {
+    return strand_.running_in_this_thread() || (context_ && context_->running_in_this_thread());
+  }
+
+ private:
+  struct Watched {
+    Watched(const boost::asio::strand<boost::asio::any_io_executor>& strand, int socket)
+        : descriptor(strand, socket) {}
+    boost::asio::posix::stream_descriptor descriptor;
+    Wait wait = Wait::read;
+    bool reading = false;  // a wait for reading is out
+    bool writing = false;
+    bool released = false;
+  };
+
+  using ContextExecutor = boost::asio::io_context::executor_type;
+
+  // The io_context under `executor` (itself, or a strand of it), when it is one.
+  static std::optional<ContextExecutor> context_of(const boost::asio::any_io_executor& executor) {
+    if (const auto* plain = executor.target<ContextExecutor>()) return *plain;
+    if (const auto* strand = executor.target<boost::asio::strand<ContextExecutor>>()) {
+      return strand->get_inner_executor();
+    }
+    return std::nullopt;
+  }
+
+  static void release(Watched& watched) {
+    watched.released = true;
+    watched.descriptor.release();  // its waits complete as aborted
+  }
+
+  // Starts the waits `watched` asks for that are not out yet.
+  void arm(const std::shared_ptr<Watched>& watched) {
+    if (watched->wait != Wait::write && !watched->reading) {
+      watched->reading = true;
+      watched->descriptor.async_wait(
+          boost::asio::posix::stream_descriptor::wait_read,
+          [self = shared_from_this(), watched](boost::system::error_code error) {
+            watched->reading = false;
+            self->ready(watched, error);
+          });
+    }
+    if (watched->wait != Wait::read && !watched->writing) {
+      watched->writing = true;
+      watched->descriptor.async_wait(
+          boost::asio::posix::stream_descriptor::wait_write,
+          [self = shared_from_this(), watched](boost::system::error_code error) {
+            watched->writing = false;
+            self->ready(watched, error);
+          });
+    }
+  }
+
+  // A wait completed: reported (libcurl looks at the socket itself, also after an error),
+  // then waited for again while libcurl still asks.
+  void ready(const std::shared_ptr<Watched>& watched, boost::system::error_code error) {
+    if (watched->released || error == boost::asio::error::operation_aborted || driven_ == nullptr) {
+      return;
+    }
+    driven_->socket_ready(watched->descriptor.native_handle());
+    if (!watched->released) arm(watched);
+  }
+
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  boost::asio::steady_timer timer_;
+  std::uint64_t timer_generation_ = 0;  // a timer's completion from before counts for nothing
+  std::unordered_map<int, std::shared_ptr<Watched>> sockets_;
+  Driven* driven_ = nullptr;
+  std::optional<ContextExecutor> context_;  // the executor's io_context, when it has one
+};
+
 }  // namespace detail::asio
+
+/// The curl transport (make_curl_transport()) driven by `executor`'s io_context instead of a
+/// thread of its own: libcurl's sockets and timer are waited for by the context, and the
+/// transport's work and callbacks run there, on a strand of `executor`. With the functions
+/// below, a coroutine's request and its answer then never change threads. POSIX only
+/// (libcurl's sockets are watched as descriptors). Destroy it before the context; a call
+/// that blocks (TokenExchanger::exchange()) from the context's threads is refused, as in
+/// make_curl_transport(options, loop). Thread-safe as the transport it makes.
+///
+/// @code
+/// boost::asio::io_context context;
+/// const auto transport = make_curl_transport(context.get_executor(), options);
+/// const TokenExchanger exchanger = TokenExchanger::create(app, transport).value();
+/// @endcode
+inline std::shared_ptr<HttpTransport> make_curl_transport(
+    const boost::asio::any_io_executor& executor, const ClientOptions& options = {}) {
+  return make_curl_transport(options, std::make_shared<detail::asio::Loop>(executor));
+}
 
 /// @{
 /// TokenExchanger::exchange_async in the event loop: the code traded for a short-lived token.
