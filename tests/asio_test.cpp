@@ -44,11 +44,6 @@ using testing::wait_until;
 
 namespace {
 
-AppConfig app_for(const LatencyServer& server) {
-  return AppConfig{"990602627938098", "latency-client-secret-7Q2",
-                   "https://socialsizzle.herokuapp.com/auth/", server.endpoints()};
-}
-
 ClientOptions plain_http(std::size_t max_connections = 4) {
   ClientOptions options;
   options.allow_plain_http = true;
@@ -105,7 +100,8 @@ TEST_CASE("a handler runs once on its executor, whose io_context runs while the 
   LatencyServerOptions server_options;
   server_options.latency = std::chrono::milliseconds(100);
   LatencyServer server(server_options);
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
+  const TokenExchanger exchanger =
+      TokenExchanger::create(server.app_config(), plain_http()).value();
   boost::asio::io_context context;
   Seen bound;
   async_exchange(
@@ -140,7 +136,8 @@ TEST_CASE("a handler runs once on its executor, whose io_context runs while the 
 
 TEST_CASE("handlers bound to a strand run in it, on threads that run the context", "[asio]") {
   LatencyServer server;
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
+  const TokenExchanger exchanger =
+      TokenExchanger::create(server.app_config(), plain_http()).value();
   boost::asio::io_context context;
   auto strand = boost::asio::make_strand(context);
   constexpr int requests = 100;
@@ -168,7 +165,8 @@ TEST_CASE("handlers bound to a strand run in it, on threads that run the context
 
 TEST_CASE("an error found before sending still completes later, never inside the call", "[asio]") {
   LatencyServer server;
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
+  const TokenExchanger exchanger =
+      TokenExchanger::create(server.app_config(), plain_http()).value();
   boost::asio::io_context context;
   bool returned = false;
   bool returned_first = false;
@@ -280,7 +278,8 @@ TEST_CASE("the handler's cancellation slot: what waits is aborted unsent, what l
   // busy machine gets from the first request's arrival to the cancel.
   server_options.latency = std::chrono::seconds(2);
   LatencyServer server(server_options);
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http(1)).value();
+  const TokenExchanger exchanger =
+      TokenExchanger::create(server.app_config(), plain_http(1)).value();
   boost::asio::io_context context;
   Seen first;
   Seen waiting;
@@ -322,7 +321,8 @@ TEST_CASE("cancellations racing completions: each handler once, nothing aborted 
   LatencyServerOptions server_options;
   server_options.latency = std::chrono::milliseconds(2);
   LatencyServer server(server_options);
-  const TokenExchanger threaded = TokenExchanger::create(app_for(server), plain_http(2)).value();
+  const TokenExchanger threaded =
+      TokenExchanger::create(server.app_config(), plain_http(2)).value();
   std::mt19937 random(20261205);
   std::size_t aborted = 0;
   std::size_t answered = 0;
@@ -333,7 +333,7 @@ TEST_CASE("cancellations racing completions: each handler once, nothing aborted 
         round % 2 == 0
             ? std::nullopt
             : std::optional<TokenExchanger>(
-                  TokenExchanger::create(app_for(server),
+                  TokenExchanger::create(server.app_config(),
                                          make_curl_transport(context.get_executor(), plain_http(2)))
                       .value());
     const TokenExchanger& exchanger = driven ? *driven : threaded;
@@ -499,7 +499,7 @@ TEST_CASE("a driven transport: 1,000 in flight over few connections, each once, 
   LatencyServer server(server_options);
   boost::asio::io_context context;
   const auto transport = make_curl_transport(context.get_executor(), plain_http(8));
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), transport).value();
+  const TokenExchanger exchanger = TokenExchanger::create(server.app_config(), transport).value();
   constexpr int total = 1000;
   std::vector<int> calls(total, 0);
   int succeeded = 0;
@@ -527,8 +527,8 @@ TEST_CASE("a driven transport destroyed on its loop: what left is transport, wha
   LatencyServer server(server_options);
   boost::asio::io_context context;
   auto transport = make_curl_transport(context.get_executor(), plain_http(1));
-  auto exchanger =
-      std::make_unique<TokenExchanger>(TokenExchanger::create(app_for(server), transport).value());
+  auto exchanger = std::make_unique<TokenExchanger>(
+      TokenExchanger::create(server.app_config(), transport).value());
   Ended sent;
   Ended held;
   exchanger->exchange_async("AQB-sent", record(sent));
@@ -566,7 +566,8 @@ TEST_CASE("a driven transport destroyed off its loop: its requests end on the lo
       boost::asio::io_context context;
       {
         const auto transport = make_curl_transport(context.get_executor(), plain_http());
-        const TokenExchanger exchanger = TokenExchanger::create(app_for(server), transport).value();
+        const TokenExchanger exchanger =
+            TokenExchanger::create(server.app_config(), transport).value();
         exchanger.exchange_async("AQB-never-1", record(first));
         exchanger.exchange_async("AQB-never-2", record(second));
       }
@@ -591,7 +592,7 @@ TEST_CASE("a driven transport on a context that four threads run: each callback 
   LatencyServer server(server_options);
   boost::asio::io_context context;
   const auto transport = make_curl_transport(context.get_executor(), plain_http(4));
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), transport).value();
+  const TokenExchanger exchanger = TokenExchanger::create(server.app_config(), transport).value();
   constexpr int total = 400;
   std::vector<int> calls(total, 0);  // written by the transport's callbacks, one at a time
   std::atomic<int> succeeded{0};

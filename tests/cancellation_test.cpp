@@ -8,7 +8,6 @@
 #include "wait.hpp"
 
 #include "latency_server.hpp"
-#include "sample_app.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -32,11 +31,6 @@ namespace {
 
 const Failure cancelled_unsent{ErrorCategory::cancelled,
                                "the request was cancelled before it was sent"};
-
-AppConfig app_for(const LatencyServer& server) {
-  return AppConfig{testing::sample_app().client_id, "latency-client-secret-7Q2",
-                   "https://socialsizzle.herokuapp.com/auth/", server.endpoints()};
-}
 
 // One connection: a second request waits for the first's answer before it can leave.
 ClientOptions one_connection() {
@@ -90,7 +84,7 @@ TEST_CASE("a request cancelled while it waits for a connection completes cancell
   server_options.latency = std::chrono::seconds(2);
   LatencyServer server(server_options);
   const TokenExchanger exchanger =
-      TokenExchanger::create(app_for(server), one_connection()).value();
+      TokenExchanger::create(server.app_config(), one_connection()).value();
   Outcome first;
   exchanger.exchange_async("AQB-first", first.callback());
   wait_until([&] { return server.requests() == 1; });
@@ -116,7 +110,7 @@ TEST_CASE("a request cancelled before it is handed over is never sent",
           "[cancellation][http][async]") {
   LatencyServer server;
   const TokenExchanger exchanger =
-      TokenExchanger::create(app_for(server), one_connection()).value();
+      TokenExchanger::create(server.app_config(), one_connection()).value();
   auto cancellation = std::make_shared<Cancellation>();
   cancellation->cancel();
   Outcome outcome;
@@ -137,7 +131,7 @@ TEST_CASE("a request already sent completes as it ends: a cancellation cannot un
   server_options.latency = std::chrono::milliseconds(200);
   LatencyServer server(server_options);
   const TokenExchanger exchanger =
-      TokenExchanger::create(app_for(server), one_connection()).value();
+      TokenExchanger::create(server.app_config(), one_connection()).value();
   auto cancellation = std::make_shared<Cancellation>();
   Outcome outcome;
   exchanger.exchange_async("AQB-sent", outcome.callback(), cancellation);
@@ -164,7 +158,7 @@ TEST_CASE("cancellations racing the engine: each callback once, nothing cancelle
   ClientOptions options;
   options.allow_plain_http = true;
   options.max_connections = 4;
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), options).value();
+  const TokenExchanger exchanger = TokenExchanger::create(server.app_config(), options).value();
   std::mt19937 random(20261205);
   constexpr int rounds = 20;
   constexpr int per_round = 50;

@@ -30,11 +30,6 @@ using testing::wait_until;
 
 namespace {
 
-AppConfig app_for(const LatencyServer& server) {
-  return AppConfig{"990602627938098", "latency-client-secret-7Q2",
-                   "https://socialsizzle.herokuapp.com/auth/", server.endpoints()};
-}
-
 ClientOptions one_plain_connection() {
   ClientOptions options;
   options.allow_plain_http = true;
@@ -87,7 +82,7 @@ TEST_CASE("a driven transport's shut-down ends each request once; a cancelled on
   std::promise<Result<AccessToken>> held;
   {
     const auto transport = make_curl_transport(one_plain_connection(), loop);
-    const TokenExchanger exchanger = TokenExchanger::create(app_for(server), transport).value();
+    const TokenExchanger exchanger = TokenExchanger::create(server.app_config(), transport).value();
     const auto settle = [&calls](std::promise<Result<AccessToken>>& promise) {
       return [&calls, &promise](Result<AccessToken> result) {
         ++calls;

@@ -48,12 +48,6 @@ using testing::wait_until;
 
 namespace {
 
-// The latency server's app: any code is accepted, the token is "IGQVJ" + code.
-AppConfig app_for(const LatencyServer& server) {
-  return AppConfig{testing::sample_app().client_id, "latency-client-secret-7Q2",
-                   "https://socialsizzle.herokuapp.com/auth/", server.endpoints()};
-}
-
 ClientOptions plain_http() {
   ClientOptions options;
   options.allow_plain_http = true;
@@ -213,7 +207,8 @@ TEST_CASE("1,000 async exchanges, 200 in flight from one thread, each callback o
   LatencyServerOptions server_options;
   server_options.latency = std::chrono::milliseconds(50);
   LatencyServer server(server_options);
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
+  const TokenExchanger exchanger =
+      TokenExchanger::create(server.app_config(), plain_http()).value();
   Collected collected;
   constexpr int total = 1000;
   // Each callback starts the next exchange: the window stays full from the engine thread.
@@ -393,7 +388,8 @@ TEST_CASE("64 threads calling the blocking exchange overlap on the one engine", 
   LatencyServerOptions server_options;
   server_options.latency = std::chrono::milliseconds(100);
   LatencyServer server(server_options);
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
+  const TokenExchanger exchanger =
+      TokenExchanger::create(server.app_config(), plain_http()).value();
   std::atomic<int> exact{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 64; ++t) {
@@ -413,7 +409,7 @@ TEST_CASE("8 threads with max_connections 8 keep their 8 connections", "[http]")
   LatencyServer server;
   ClientOptions options = plain_http();
   options.max_connections = 8;
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), options).value();
+  const TokenExchanger exchanger = TokenExchanger::create(server.app_config(), options).value();
   std::atomic<int> exact{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
@@ -441,7 +437,7 @@ TEST_CASE("a request the server read and then died on is not sent again", "[http
     LatencyServer server(server_options);
     ClientOptions options = plain_http();
     if (multipart) options.form_encoding = FormEncoding::multipart;
-    const TokenExchanger exchanger = TokenExchanger::create(app_for(server), options).value();
+    const TokenExchanger exchanger = TokenExchanger::create(server.app_config(), options).value();
     REQUIRE(exchanger.exchange("AQB-first"));
     CHECK(failure_of(exchanger.exchange("AQB-second")) == Failure{ErrorCategory::transport, says});
     CHECK(server.times_seen("AQB-second") == 1);
@@ -453,7 +449,8 @@ TEST_CASE("a request the server read and then died on is not sent again", "[http
     LatencyServerOptions server_options;
     server_options.die_after_reading = 2;
     LatencyServer server(server_options);
-    const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
+    const TokenExchanger exchanger =
+        TokenExchanger::create(server.app_config(), plain_http()).value();
     const auto call = [&](const std::string& token) {
       return refresh ? exchanger.refresh(token) : exchanger.exchange_for_long_lived(token);
     };
@@ -519,7 +516,8 @@ TEST_CASE("a server closing idle connections just works, and nothing arrives twi
   LatencyServerOptions server_options;
   server_options.idle_timeout = std::chrono::milliseconds(50);
   LatencyServer server(server_options);
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
+  const TokenExchanger exchanger =
+      TokenExchanger::create(server.app_config(), plain_http()).value();
   REQUIRE(exchanger.exchange("AQB-before"));
   wait_until([&] { return server.connections() == 1 && server.requests() == 1; });
   // Past the server's idle limit: the connection it closed is noticed, a new one is made.
@@ -539,7 +537,7 @@ TEST_CASE("the server going away with 100 in flight: every callback once, nothin
   LatencyServer server(server_options);
   ClientOptions options = plain_http();
   options.max_connections = 100;
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), options).value();
+  const TokenExchanger exchanger = TokenExchanger::create(server.app_config(), options).value();
   Collected collected;
   start_at_once(exchanger, collected, 100);
   wait_until([&] { return server.requests() == 100; });
@@ -560,7 +558,8 @@ TEST_CASE(
   Collected collected;
   std::future<Result<AccessToken>> waited_later;
   {
-    const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
+    const TokenExchanger exchanger =
+        TokenExchanger::create(server.app_config(), plain_http()).value();
     start_at_once(exchanger, collected, 500);
     waited_later = exchanger.exchange_async("AQB-future");
     // HTTP/1.1 on max_connections (64): the server holds the 64 it read, the rest wait.
@@ -583,7 +582,7 @@ TEST_CASE("stats() says exactly what the engine holds, and what a burst left", "
   ClientOptions options = plain_http();
   options.max_connections = 8;
   const std::shared_ptr<HttpTransport> transport = make_curl_transport(options);
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), transport).value();
+  const TokenExchanger exchanger = TokenExchanger::create(server.app_config(), transport).value();
   Collected collected;
   start_at_once(exchanger, collected, 20);
   // The server holds what it read: 8 on the wire, 12 waiting for a connection.
@@ -613,7 +612,7 @@ TEST_CASE("a burst's handles are freed past twice max_connections", "[http][stat
   ClientOptions options = plain_http();
   options.max_connections = 4;
   const std::shared_ptr<HttpTransport> transport = make_curl_transport(options);
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), transport).value();
+  const TokenExchanger exchanger = TokenExchanger::create(server.app_config(), transport).value();
   Collected collected;
   start_at_once(exchanger, collected, 1000);
   REQUIRE(collected.wait_for(1000));
@@ -629,7 +628,7 @@ TEST_CASE("a transport made before fork() fails at once in the child, and a new 
           "[http][fork]") {
   LatencyServer server;
   const std::shared_ptr<HttpTransport> transport = make_curl_transport(plain_http());
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), transport).value();
+  const TokenExchanger exchanger = TokenExchanger::create(server.app_config(), transport).value();
   REQUIRE(exchanger.exchange("AQB-parent"));  // the engine runs, with a connection open
   const pid_t child = fork();
   if (child == 0) {
@@ -641,7 +640,7 @@ TEST_CASE("a transport made before fork() fails at once in the child, and a new 
                                  "the child: make a new one after fork()"}) {
       _exit(1);
     }
-    const TokenExchanger fresh = TokenExchanger::create(app_for(server), plain_http()).value();
+    const TokenExchanger fresh = TokenExchanger::create(server.app_config(), plain_http()).value();
     const Result<AccessToken> token = fresh.exchange("AQB-fresh");
     _exit(token && token->access_token == "IGQVJAQB-fresh" ? 0 : 2);
   }
@@ -662,7 +661,7 @@ TEST_CASE("more than max_in_flight is cancelled at once, naming the limit", "[ht
   LatencyServer server(server_options);
   ClientOptions options = plain_http();
   options.max_in_flight = 10;
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), options).value();
+  const TokenExchanger exchanger = TokenExchanger::create(server.app_config(), options).value();
   Collected collected;
   start_at_once(exchanger, collected, 15);
   // The five over the limit were answered before exchange_async returned.
@@ -685,7 +684,8 @@ TEST_CASE("more than max_in_flight is cancelled at once, naming the limit", "[ht
 
 TEST_CASE("a callback that throws does not stop the engine", "[http][async]") {
   LatencyServer server;
-  const TokenExchanger exchanger = TokenExchanger::create(app_for(server), plain_http()).value();
+  const TokenExchanger exchanger =
+      TokenExchanger::create(server.app_config(), plain_http()).value();
   std::promise<void> thrown;
   exchanger.exchange_async("AQB-throws", [&thrown](Result<AccessToken>) {
     thrown.set_value();
@@ -752,29 +752,29 @@ TEST_CASE("time limits of 0 or less are refused: they would mean none", "[http][
     const Failure connect_refused{
         ErrorCategory::invalid_argument,
         "ClientOptions::connect_timeout must be positive (0 or less would mean no limit)"};
-    CHECK(failure_of(TokenExchanger::create(app_for(server), connect)) == connect_refused);
+    CHECK(failure_of(TokenExchanger::create(server.app_config(), connect)) == connect_refused);
     ClientOptions total = plain_http();
     total.total_timeout = std::chrono::milliseconds(limit);
-    CHECK(failure_of(TokenExchanger::create(app_for(server), total)) ==
+    CHECK(failure_of(TokenExchanger::create(server.app_config(), total)) ==
           Failure{ErrorCategory::invalid_argument,
                   "ClientOptions::total_timeout must be positive (0 or less would mean no "
                   "limit)"});
   }
   CHECK(server.requests() == 0);
-  CHECK(TokenExchanger::create(app_for(server), plain_http()).has_value());
+  CHECK(TokenExchanger::create(server.app_config(), plain_http()).has_value());
 }
 
 TEST_CASE("create_shared: one exchanger made shared, with create()'s errors", "[http][options]") {
   LatencyServer server;
   ClientOptions never = plain_http();
   never.total_timeout = std::chrono::milliseconds(0);
-  CHECK(failure_of(TokenExchanger::create_shared(app_for(server), never)) ==
+  CHECK(failure_of(TokenExchanger::create_shared(server.app_config(), never)) ==
         Failure{ErrorCategory::invalid_argument,
                 "ClientOptions::total_timeout must be positive (0 or less would mean no limit)"});
-  CHECK(failure_of(TokenExchanger::create_shared(app_for(server), nullptr)) ==
-        failure_of(TokenExchanger::create(app_for(server), nullptr)));
+  CHECK(failure_of(TokenExchanger::create_shared(server.app_config(), nullptr)) ==
+        failure_of(TokenExchanger::create(server.app_config(), nullptr)));
   const std::shared_ptr<const TokenExchanger> exchanger =
-      TokenExchanger::create_shared(app_for(server), plain_http()).value();
+      TokenExchanger::create_shared(server.app_config(), plain_http()).value();
   REQUIRE(exchanger != nullptr);
   CHECK(exchanger->exchange("AQB-shared").value().access_token == "IGQVJAQB-shared");
   CHECK(server.times_seen("AQB-shared") == 1);
@@ -808,7 +808,7 @@ TEST_CASE("plain http never goes through a proxy, configured or from the environ
   configured.proxy = proxy.base_url();
   for (const ClientOptions& options : {plain_http(), configured}) {
     const Result<AccessToken> token =
-        TokenExchanger::create(app_for(server), options).value().exchange("AQB-p");
+        TokenExchanger::create(server.app_config(), options).value().exchange("AQB-p");
     REQUIRE(token);
     CHECK(token->access_token == "IGQVJAQB-p");
   }

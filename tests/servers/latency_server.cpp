@@ -264,6 +264,11 @@ Endpoints LatencyServer::endpoints() const {
   return Endpoints{}.at(base_url());
 }
 
+AppConfig LatencyServer::app_config() const {
+  return AppConfig{"990602627938098", "latency-client-secret-7Q2",
+                   "https://socialsizzle.herokuapp.com/auth/", endpoints()};
+}
+
 std::size_t LatencyServer::connections() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   return impl_->accepted;

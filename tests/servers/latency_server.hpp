@@ -34,6 +34,8 @@ class LatencyServer {
 
   std::string base_url() const;  // "http://127.0.0.1:PORT"
   Endpoints endpoints() const;   // token and graph on this server
+  // An app on this server: any code is accepted, the token is "IGQVJ" + code.
+  AppConfig app_config() const;
 
   std::size_t connections() const;     // accepted so far
   std::size_t requests() const;        // read whole so far
