@@ -333,24 +333,24 @@ class Loop final : public EventLoop, public std::enable_shared_from_this<Loop> {
 
   // Starts the waits `watched` asks for that are not out yet.
   void arm(const std::shared_ptr<Watched>& watched) {
-    if (watched->wait != Wait::write && !watched->reading) {
-      watched->reading = true;
-      watched->descriptor.async_wait(
-          boost::asio::posix::stream_descriptor::wait_read,
-          [self = shared_from_this(), watched](boost::system::error_code error) {
-            watched->reading = false;
-            self->ready(watched, error);
-          });
+    if (watched->wait != Wait::write) {
+      start_wait(watched, &Watched::reading, boost::asio::posix::stream_descriptor::wait_read);
     }
-    if (watched->wait != Wait::read && !watched->writing) {
-      watched->writing = true;
-      watched->descriptor.async_wait(
-          boost::asio::posix::stream_descriptor::wait_write,
-          [self = shared_from_this(), watched](boost::system::error_code error) {
-            watched->writing = false;
-            self->ready(watched, error);
-          });
+    if (watched->wait != Wait::read) {
+      start_wait(watched, &Watched::writing, boost::asio::posix::stream_descriptor::wait_write);
     }
+  }
+
+  // One wait of `type`, unless one is out (`watched->*out`).
+  void start_wait(const std::shared_ptr<Watched>& watched, bool Watched::*out,
+                  boost::asio::posix::stream_descriptor::wait_type type) {
+    if ((*watched).*out) return;
+    (*watched).*out = true;
+    watched->descriptor.async_wait(
+        type, [self = shared_from_this(), watched, out](boost::system::error_code error) {
+          (*watched).*out = false;
+          self->ready(watched, error);
+        });
   }
 
   // A wait completed: reported (libcurl looks at the socket itself, also after an error),
